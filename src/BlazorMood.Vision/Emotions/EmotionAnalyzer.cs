@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace BlazorMood.Vision;
+
+/// <summary>One face with its emotion.</summary>
+/// <param name="Box">Face box in source-image pixels.</param>
+/// <param name="Score">Face detector confidence 0..1.</param>
+/// <param name="Landmarks">Eyes, nose, mouth, ears.</param>
+/// <param name="Emotion">Most probable emotion.</param>
+/// <param name="Confidence">Probability of <paramref name="Emotion"/>.</param>
+/// <param name="Probabilities">All seven probabilities keyed by lower-case label ("angry" … "neutral").</param>
+public sealed record FaceEmotion(
+    ImageBox Box,
+    float Score,
+    FaceLandmarks Landmarks,
+    Emotion Emotion,
+    float Confidence,
+    IReadOnlyDictionary<string, float> Probabilities)
+{
+    /// <summary>Lower-case label of <see cref="Emotion"/>.</summary>
+    public string Label => Emotion.Name();
+}
+
+/// <summary>Wall-clock time of each stage, in milliseconds (0 for a stage that did not run).</summary>
+public sealed record AnalysisTimings(double DecodeMs, double DetectMs, double ClassifyMs, double TotalMs);
+
+/// <summary>The result of <see cref="EmotionAnalyzer"/>: faces best first.</summary>
+public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyList<FaceEmotion> Faces, AnalysisTimings Timings)
+{
+    /// <summary>The best-scoring face, or null when none was found.</summary>
+    public FaceEmotion? PrimaryFace => Faces.Count > 0 ? Faces[0] : null;
+}
+
+/// <summary>
+/// The one-call path for the web API, the live hub, the evaluation CLI and the benchmark:
+/// (decode →) detect faces → classify each face's emotion (one batched run) → <see cref="EmotionAnalysis"/>.
+/// Thread-safe singleton.
+/// </summary>
+public sealed class EmotionAnalyzer
+{
+    private readonly FaceDetector _detector;
+    private readonly EmotionClassifier _classifier;
+    private readonly ImageDecoder _decoder;
+    private readonly ILogger<EmotionAnalyzer> _logger;
+
+    public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
+    {
+        _detector = detector;
+        _classifier = classifier;
+        _decoder = decoder;
+        _logger = logger;
+    }
+
+    /// <summary>Analyses an encoded JPEG/PNG/WebP; throws <see cref="ImageDecodeException"/> for bad input.</summary>
+    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, int? maxFaces = null, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var image = _decoder.Decode(encodedImage);
+        var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, cancellationToken);
+    }
+
+    /// <summary>Reads and analyses an encoded JPEG/PNG/WebP stream; throws <see cref="ImageDecodeException"/> for bad input.</summary>
+    public async Task<EmotionAnalysis> AnalyzeAsync(Stream encodedImage, int? maxFaces = null, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var image = await _decoder.DecodeAsync(encodedImage, cancellationToken);
+        var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, cancellationToken);
+    }
+
+    /// <summary>Analyses a decoded image.</summary>
+    public EmotionAnalysis Analyze(Image<Rgb24> image, int? maxFaces = null, CancellationToken cancellationToken = default) =>
+        Analyze(RgbFrame.FromImage(image), maxFaces, cancellationToken);
+
+    /// <summary>Analyses raw rgb24 pixels (e.g. a video frame).</summary>
+    public EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces = null, CancellationToken cancellationToken = default) =>
+        Analyze(frame, maxFaces, 0, Stopwatch.GetTimestamp(), cancellationToken);
+
+    private EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces, double decodeMs, long start, CancellationToken cancellationToken)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var faces = _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
+        var detectMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+
+        var t1 = Stopwatch.GetTimestamp();
+        var emotions = _classifier.Classify(frame, faces, cancellationToken);
+        var classifyMs = faces.Count > 0 ? Stopwatch.GetElapsedTime(t1).TotalMilliseconds : 0;
+
+        var results = new FaceEmotion[faces.Count];
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var f = faces[i];
+            var e = emotions[i];
+            results[i] = new FaceEmotion(f.Box, f.Score, f.Landmarks, e.Emotion, e.Confidence, e.Probabilities);
+        }
+        var timings = new AnalysisTimings(decodeMs, detectMs, classifyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        _logger.LogDebug("Emotion analysis of {Width}x{Height}: {FaceCount} faces in {TotalMs:F1} ms (detect {DetectMs:F1}, classify {ClassifyMs:F1})",
+            frame.Width, frame.Height, results.Length, timings.TotalMs, detectMs, classifyMs);
+        return new EmotionAnalysis(frame.Width, frame.Height, results, timings);
+    }
+}

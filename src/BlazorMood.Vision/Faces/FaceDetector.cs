@@ -1,0 +1,208 @@
+using System.Buffers;
+using BlazorMood.Vision.Faces;
+using BlazorMood.Vision.Imaging;
+using BlazorMood.Vision.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace BlazorMood.Vision;
+
+/// <summary>
+/// BlazeFace (256×256, 896 anchors) face detector. The image is letterboxed (padded to a square with black,
+/// centred, as Human pads it) and scaled to [-1, 1]; box and landmark regressions are decoded against the anchors,
+/// scores go through a sigmoid, overlapping candidates are merged (weighted NMS by default), and everything is
+/// mapped back to source-image pixels. Thread-safe; one instance per process.
+/// </summary>
+public sealed class FaceDetector : IDisposable
+{
+    public const int InputSize = 256;
+    private const int Regressors = 16;
+
+    private readonly OnnxModel _model;
+    private readonly FaceDetectorOptions _options;
+    private readonly ILogger<FaceDetector> _logger;
+    private readonly float[] _anchors;
+    private readonly int _anchorCount;
+    private readonly int _firstHead;
+    // Output names in the order: scores of head 1, scores of head 2, regressors of head 1, regressors of head 2.
+    private readonly string[] _outputNames;
+
+    public FaceDetector(ModelSessionFactory sessions, IOptions<VisionOptions> options, ILogger<FaceDetector> logger)
+    {
+        _options = options.Value.FaceDetector;
+        _logger = logger;
+        _model = new OnnxModel(sessions.Create(_options), sessions.ResolvePath(_options));
+        try
+        {
+            _anchors = BlazeFaceAnchors.Generate(InputSize);
+            _anchorCount = _anchors.Length / 2;
+            var dims = _model.Input.Dimensions;
+            _model.Require(dims.Length == 4 && dims[1] == InputSize && dims[2] == InputSize && dims[3] == 3, "input [1,256,256,3] float");
+            _firstHead = (InputSize / 16) * (InputSize / 16) * 2;
+            var secondHead = _anchorCount - _firstHead;
+            string? Find(int rows, int cols) => _model.Session.OutputMetadata
+                .Where(kv => kv.Value.Dimensions is [_, var r, var c] && r == rows && c == cols)
+                .Select(kv => kv.Key).FirstOrDefault();
+            var names = new[] { Find(_firstHead, 1), Find(secondHead, 1), Find(_firstHead, Regressors), Find(secondHead, Regressors) };
+            _model.Require(names.All(n => n is not null), $"outputs [1,{_firstHead},1], [1,{secondHead},1], [1,{_firstHead},16], [1,{secondHead},16]");
+            _outputNames = names!;
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
+    }
+
+    public FaceDetectorOptions Options => _options;
+
+    /// <summary>Detects faces, best first, at most <see cref="FaceDetectorOptions.MaxFaces"/>.</summary>
+    public IReadOnlyList<DetectedFace> Detect(Image<Rgb24> image, CancellationToken cancellationToken = default) =>
+        Detect(RgbFrame.FromImage(image), _options.MaxFaces, cancellationToken);
+
+    /// <summary>Detects faces, best first, at most <see cref="FaceDetectorOptions.MaxFaces"/>.</summary>
+    public IReadOnlyList<DetectedFace> Detect(RgbFrame frame, CancellationToken cancellationToken = default) =>
+        Detect(frame, _options.MaxFaces, cancellationToken);
+
+    /// <summary>Detects at most <paramref name="maxFaces"/> faces, best first.</summary>
+    public IReadOnlyList<DetectedFace> Detect(RgbFrame frame, int maxFaces, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxFaces);
+        if (maxFaces == 0)
+        {
+            return [];
+        }
+        // Letterbox: the square of side max(w, h), centred on the image, maps onto the 256×256 input.
+        float side = Math.Max(frame.Width, frame.Height);
+        var scale = side / InputSize;
+        var padX = (side - frame.Width) / 2;
+        var padY = (side - frame.Height) / 2;
+
+        var input = ArrayPool<float>.Shared.Rent(InputSize * InputSize * 3);
+        var output = ArrayPool<float>.Shared.Rent(_anchorCount * (1 + Regressors));
+        byte[]? reduced = null;
+        try
+        {
+            var source = frame;
+            var toSource = Affine.ScaleTranslate(scale, -padX, -padY);
+            var factor = (int)scale;
+            if (factor >= 2)
+            {
+                // Bilinear alone aliases when shrinking by more than 2×, which costs small faces; average blocks first.
+                reduced = ArrayPool<byte>.Shared.Rent((frame.Width / factor) * (frame.Height / factor) * 3);
+                source = Resampler.BoxDownscale(frame, factor, reduced);
+                toSource = Affine.ScaleTranslate(scale / factor, -padX / factor, -padY / factor);
+            }
+            // Human feeds (pixel / 127.5) - 1.
+            Resampler.WarpRgb(source, toSource, InputSize, InputSize, input, 1f / 127.5f, -1f);
+
+            var secondHead = _anchorCount - _firstHead;
+            var memory = output.AsMemory();
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, InputSize * InputSize * 3), [1, InputSize, InputSize, 3]);
+            using var scores1 = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory.Slice(0, _firstHead), [1, _firstHead, 1]);
+            using var scores2 = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory.Slice(_firstHead, secondHead), [1, secondHead, 1]);
+            using var regs1 = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory.Slice(_anchorCount, _firstHead * Regressors), [1, _firstHead, Regressors]);
+            using var regs2 = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory.Slice(_anchorCount + (_firstHead * Regressors), secondHead * Regressors), [1, secondHead, Regressors]);
+            _model.Run(inputValue, _outputNames, [scores1, scores2, regs1, regs2], cancellationToken);
+
+            // Scores of both heads are now contiguous (anchor order), and so are the regressors.
+            return Decode(output.AsSpan(0, _anchorCount), output.AsSpan(_anchorCount, _anchorCount * Regressors), scale, padX, padY, maxFaces);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+            ArrayPool<float>.Shared.Return(output);
+            if (reduced is not null)
+            {
+                ArrayPool<byte>.Shared.Return(reduced);
+            }
+        }
+    }
+
+    private List<DetectedFace> Decode(ReadOnlySpan<float> logits, ReadOnlySpan<float> regressors, float scale, float padX, float padY, int maxFaces)
+    {
+        // Compare logits instead of taking 896 sigmoids: sigmoid(l) >= p  <=>  l >= ln(p / (1 - p)).
+        var minScore = Math.Clamp(_options.MinScore, 1e-4f, 1 - 1e-4f);
+        var minLogit = MathF.Log(minScore / (1 - minScore));
+        var boxes = new List<ImageBox>();
+        var scores = new List<float>();
+        var points = new List<float[]>();
+        for (var i = 0; i < logits.Length; i++)
+        {
+            var logit = logits[i];
+            if (!(logit >= minLogit))
+            {
+                continue;
+            }
+            var r = regressors.Slice(i * Regressors, Regressors);
+            float ax = _anchors[2 * i], ay = _anchors[(2 * i) + 1];
+            var cx = ax + r[0];
+            var cy = ay + r[1];
+            var w = r[2];
+            var h = r[3];
+            if (!(w > 0 && h > 0))
+            {
+                continue;
+            }
+            boxes.Add(new ImageBox(((cx - (w / 2)) * scale) - padX, ((cy - (h / 2)) * scale) - padY, w * scale, h * scale));
+            scores.Add(1f / (1f + MathF.Exp(-Math.Clamp(logit, -80f, 80f))));
+            var p = new float[12];
+            for (var k = 0; k < 6; k++)
+            {
+                p[2 * k] = ((ax + r[4 + (2 * k)]) * scale) - padX;
+                p[(2 * k) + 1] = ((ay + r[5 + (2 * k)]) * scale) - padY;
+            }
+            points.Add(p);
+        }
+
+        var faces = new List<DetectedFace>();
+        foreach (var cluster in NonMaxSuppression.Cluster(boxes, scores, _options.IouThreshold, maxFaces))
+        {
+            var best = cluster[0];
+            if (!_options.WeightedNms || cluster.Count == 1)
+            {
+                faces.Add(new DetectedFace(boxes[best], scores[best], ToLandmarks(points[best])));
+                continue;
+            }
+            // Score-weighted mean of the overlapping candidates; the face keeps the best score.
+            float total = 0, x = 0, y = 0, r = 0, b = 0;
+            var blended = new float[12];
+            foreach (var m in cluster)
+            {
+                var s = scores[m];
+                total += s;
+                x += boxes[m].X * s;
+                y += boxes[m].Y * s;
+                r += boxes[m].Right * s;
+                b += boxes[m].Bottom * s;
+                for (var k = 0; k < 12; k++)
+                {
+                    blended[k] += points[m][k] * s;
+                }
+            }
+            for (var k = 0; k < 12; k++)
+            {
+                blended[k] /= total;
+            }
+            faces.Add(new DetectedFace(ImageBox.FromCorners(x / total, y / total, r / total, b / total), scores[best], ToLandmarks(blended)));
+        }
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            _logger.LogTrace("BlazeFace: {Candidates} candidates over {MinScore}, {Faces} faces", boxes.Count, _options.MinScore, faces.Count);
+        }
+        return faces;
+    }
+
+    private static FaceLandmarks ToLandmarks(float[] p) => new(
+        new ImagePoint(p[0], p[1]),
+        new ImagePoint(p[2], p[3]),
+        new ImagePoint(p[4], p[5]),
+        new ImagePoint(p[6], p[7]),
+        new ImagePoint(p[8], p[9]),
+        new ImagePoint(p[10], p[11]));
+
+    public void Dispose() => _model.Dispose();
+}

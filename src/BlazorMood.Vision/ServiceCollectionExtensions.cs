@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Vision;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the vision components as singletons (one ONNX session per model), binds <see cref="VisionOptions"/>
+    /// from the <c>Vision</c> section of <paramref name="configuration"/> (or from it directly when it is that section),
+    /// and, unless <see cref="VisionOptions.ValidateOnStart"/> is false, loads every enabled model when the host starts
+    /// so a missing or corrupt file stops start-up with a <see cref="ModelLoadException"/>.
+    /// </summary>
+    public static IServiceCollection AddVision(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration is IConfigurationSection { Key: VisionOptions.SectionName } s ? s : configuration.GetSection(VisionOptions.SectionName);
+        services.AddOptions<VisionOptions>().Bind(section);
+        return services.AddVisionCore();
+    }
+
+    /// <summary>Registers the vision components with options set in code (CLI tools, tests).</summary>
+    public static IServiceCollection AddVision(this IServiceCollection services, Action<VisionOptions> configure)
+    {
+        services.AddOptions<VisionOptions>().Configure(configure);
+        return services.AddVisionCore();
+    }
+
+    private static IServiceCollection AddVisionCore(this IServiceCollection services)
+    {
+        services.AddLogging();
+        services.AddOptions<VisionOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ModelsPath), "Vision:ModelsPath must be set.")
+            .Validate(o => o.IntraOpThreads is >= 1 and <= 64, "Vision:IntraOpThreads must be 1..64.")
+            .Validate(o => o.FaceDetector.MinScore is > 0 and < 1 && o.FaceDetector.IouThreshold is > 0 and < 1 && o.FaceDetector.MaxFaces >= 1,
+                "Vision:FaceDetector: MinScore and IouThreshold must be in (0, 1), MaxFaces >= 1.")
+            .Validate(o => o.Emotion.CropScale is > 0.5f and < 10f && o.Emotion.EyeLine is > 0 and < 1 && o.Emotion.MouthToEyeRatio > 0,
+                "Vision:Emotion: CropScale must be in (0.5, 10), EyeLine in (0, 1), MouthToEyeRatio > 0.")
+            .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
+            .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")
+            .Validate(o => o.Decoder.MaxPixels > 0 && o.Decoder.MaxBytes > 0, "Vision:Decoder limits must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ModelSessionFactory>();
+        services.TryAddSingleton<ImageDecoder>();
+        services.TryAddSingleton<FaceDetector>();
+        services.TryAddSingleton<EmotionClassifier>();
+        services.TryAddSingleton<PoseEstimator>();
+        services.TryAddSingleton<ObjectDetector>();
+        services.TryAddSingleton<EmotionAnalyzer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VisionModelValidator>());
+        return services;
+    }
+}
+
+/// <summary>Creates every enabled model's session at host start, so a bad model file fails fast and the first request is not slow.</summary>
+internal sealed class VisionModelValidator : IHostedService
+{
+    private readonly IServiceProvider _services;
+    private readonly IOptions<VisionOptions> _options;
+    private readonly ILogger<VisionModelValidator> _logger;
+
+    public VisionModelValidator(IServiceProvider services, IOptions<VisionOptions> options, ILogger<VisionModelValidator> logger)
+    {
+        _services = services;
+        _options = options;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = _options.Value;
+        if (!o.ValidateOnStart)
+        {
+            return Task.CompletedTask;
+        }
+        var loaded = new List<string>();
+        void Load<T>(ModelOptions model)
+            where T : notnull
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (model.Enabled)
+            {
+                _services.GetRequiredService<T>();
+                loaded.Add(model.FileName);
+            }
+        }
+        Load<FaceDetector>(o.FaceDetector);
+        Load<EmotionClassifier>(o.Emotion);
+        Load<PoseEstimator>(o.Pose);
+        Load<ObjectDetector>(o.Objects);
+        _logger.LogInformation("Vision models ready: {Models}", loaded);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,138 @@
+namespace BlazorMood.Vision;
+
+/// <summary>Where inference runs. See <see cref="ModelSessionFactory"/> for the exact behaviour of each.</summary>
+public enum ExecutionProvider
+{
+    /// <summary>Try CUDA device 0; fall back to the CPU (one log line) when CUDA cannot be initialised.</summary>
+    Auto,
+
+    /// <summary>CPU only; CUDA is never tried.</summary>
+    Cpu,
+
+    /// <summary>CUDA device 0 or fail: start-up throws when CUDA cannot be initialised.</summary>
+    Cuda,
+}
+
+/// <summary>Options of the vision library, bound from the configuration section <c>Vision</c>.</summary>
+public sealed class VisionOptions
+{
+    public const string SectionName = "Vision";
+
+    /// <summary>Folder of the ONNX models; relative paths resolve against the current directory, then the app base directory.</summary>
+    public string ModelsPath { get; set; } = "models";
+
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>
+    /// Threads one inference may use. 1 is the default because on small machines two intra-op threads
+    /// were measured to be unreliable (sometimes slower), and a server runs several requests at once anyway.
+    /// </summary>
+    public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Load every enabled model when the host starts, so a missing or corrupt file stops start-up instead of the first request.</summary>
+    public bool ValidateOnStart { get; set; } = true;
+
+    public FaceDetectorOptions FaceDetector { get; set; } = new();
+
+    public EmotionOptions Emotion { get; set; } = new();
+
+    public PoseOptions Pose { get; set; } = new();
+
+    public ObjectDetectorOptions Objects { get; set; } = new();
+
+    public ImageDecoderOptions Decoder { get; set; } = new();
+}
+
+/// <summary>Options shared by every model.</summary>
+public abstract class ModelOptions
+{
+    /// <summary>File name inside <see cref="VisionOptions.ModelsPath"/> (or an absolute path).</summary>
+    public abstract string FileName { get; set; }
+
+    /// <summary>A disabled model is never loaded, and its component throws when used.</summary>
+    public bool Enabled { get; set; } = true;
+}
+
+public sealed class FaceDetectorOptions : ModelOptions
+{
+    public override string FileName { get; set; } = "blazeface.onnx";
+
+    /// <summary>Minimum face score (after the sigmoid), 0..1.</summary>
+    public float MinScore { get; set; } = 0.5f;
+
+    /// <summary>Boxes overlapping a better one by more than this intersection-over-union are merged or dropped.</summary>
+    public float IouThreshold { get; set; } = 0.3f;
+
+    public int MaxFaces { get; set; } = 20;
+
+    /// <summary>
+    /// Blend overlapping candidates weighted by score (MediaPipe's "weighted NMS") instead of keeping only the best;
+    /// it steadies boxes and landmarks between video frames.
+    /// </summary>
+    public bool WeightedNms { get; set; } = true;
+}
+
+/// <summary>
+/// How the face is cut out for the emotion model. The model was trained on FER-2013-style crops
+/// (brow to chin, near square, little background), so the crop imitates that framing; see the README.
+/// </summary>
+public sealed class EmotionOptions : ModelOptions
+{
+    public override string FileName { get; set; } = "emotion.onnx";
+
+    /// <summary>Rotate the crop so that the eyes are level (needs the detector's eye landmarks).</summary>
+    public bool AlignEyes { get; set; } = true;
+
+    /// <summary>Side of the square crop as a multiple of the face scale (see <see cref="FaceScaleFromEyes"/>).</summary>
+    public float CropScale { get; set; } = 2.6f;
+
+    /// <summary>
+    /// Where the eye line sits in the crop, as a fraction of its height from the top.
+    /// Lower values put more forehead above the eyes.
+    /// </summary>
+    public float EyeLine { get; set; } = 0.40f;
+
+    /// <summary>
+    /// Face scale = max(inter-eye distance, eye-to-mouth distance × <see cref="MouthToEyeRatio"/>) when true;
+    /// the detector box width when false. The landmark scale is steadier under pose changes than the box.
+    /// </summary>
+    public bool FaceScaleFromEyes { get; set; } = true;
+
+    /// <summary>Converts the eye-midpoint-to-mouth distance into an equivalent inter-eye distance (≈ IOD / EM on frontal faces).</summary>
+    public float MouthToEyeRatio { get; set; } = 0.95f;
+
+    /// <summary>Also classify the mirrored crop and average the two (one batched run, ≈ +0.5 points, ≈ +1 ms).</summary>
+    public bool FlipAveraging { get; set; }
+}
+
+public sealed class PoseOptions : ModelOptions
+{
+    public override string FileName { get; set; } = "movenet-lightning.onnx";
+
+    /// <summary>Margin added around the person box on every side, as a fraction of its longer side.</summary>
+    public float CropMargin { get; set; } = 0.15f;
+
+    /// <summary>When the upright view's mean keypoint score is below this, rotated views (90°, 270°, 180°) are tried too; 0 disables.</summary>
+    public float RotationRetryBelowScore { get; set; } = 0.3f;
+}
+
+public sealed class ObjectDetectorOptions : ModelOptions
+{
+    public override string FileName { get; set; } = "centernet.onnx";
+
+    public float MinScore { get; set; } = 0.3f;
+
+    /// <summary>Class-wise non-maximum suppression threshold.</summary>
+    public float IouThreshold { get; set; } = 0.5f;
+
+    public int MaxObjects { get; set; } = 50;
+}
+
+public sealed class ImageDecoderOptions
+{
+    /// <summary>Largest accepted image, in pixels (width × height); checked from the header before decoding.</summary>
+    public long MaxPixels { get; set; } = 24_000_000;
+
+    /// <summary>Largest accepted encoded size, in bytes, for streams.</summary>
+    public long MaxBytes { get; set; } = 32 * 1024 * 1024;
+}
