@@ -1,0 +1,176 @@
+// Reference outputs for the ONNX parity tests (tests/BlazorMood.ModelImport.Tests).
+//
+// Loads the original TF.js graph models from the cached @vladmandic/human package with the pure-JS CPU
+// backend of @tensorflow/tfjs, runs each on fixed inputs, and writes inputs and outputs as little-endian
+// binaries plus an index.json per model:
+//
+//   node tools/parity/reference.mjs [--package DIR] [--out DIR] [--model NAME]...
+//
+// Defaults: --package .cache/npm/vladmandic-human-3.3.6/package (the importer fetches it there),
+//           --out .cache/parity. Everything here is deterministic: the same files come out on every run.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FORMAT_VERSION = 1;
+
+// Each model's inputs come in two flavours: seeded noise over the range the Human library feeds it, and a
+// smooth synthetic image (gradients, stripes and a soft blob) that drives the network more like a photo does.
+const MODELS = {
+  emotion: { file: 'models/emotion.json', input: { dtype: 'float32', hwc: [64, 64, 1], min: -1, max: 1 }, batches: { noise: 2, pattern: 1 } },
+  blazeface: { file: 'models/blazeface.json', input: { dtype: 'float32', hwc: [256, 256, 3], min: -1, max: 1 } },
+  'movenet-lightning': { file: 'models/movenet-lightning.json', input: { dtype: 'int32', hwc: [192, 192, 3], min: 0, max: 255 } },
+  centernet: { file: 'models/centernet.json', input: { dtype: 'float32', hwc: [512, 512, 3], min: 0, max: 255 } },
+};
+
+function parseArgs(argv) {
+  const opts = { pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package'), out: join(repoRoot, '.cache', 'parity'), models: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => { if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`); return argv[++i]; };
+    switch (argv[i]) {
+      case '--package': opts.pkg = resolve(next()); break;
+      case '--out': opts.out = resolve(next()); break;
+      case '--model': opts.models.push(next()); break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (opts.models.length === 0) opts.models = Object.keys(MODELS);
+  for (const m of opts.models) if (!MODELS[m]) throw new Error(`unknown model ${m}; known: ${Object.keys(MODELS).join(', ')}`);
+  return opts;
+}
+
+// mulberry32: a tiny seeded PRNG, so the noise is the same on every machine and Node version.
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seedOf(text) {
+  return createHash('sha256').update(text).digest().readUInt32LE(0);
+}
+
+function makeInput(kind, spec, batch, seed) {
+  const [h, w, c] = spec.hwc;
+  const n = batch * h * w * c;
+  const values = spec.dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+  const rand = prng(seed);
+  let i = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let ch = 0; ch < c; ch++) {
+          let unit; // in [0, 1]
+          if (kind === 'noise') {
+            unit = rand();
+          } else {
+            const u = x / (w - 1);
+            const v = y / (h - 1);
+            const blob = Math.exp(-(((u - 0.5) ** 2) + ((v - 0.45) ** 2)) / 0.03);
+            const stripes = 0.5 + 0.5 * Math.sin(2 * Math.PI * (3 * u + 2 * v + ch / 3 + b / 5));
+            unit = Math.min(1, Math.max(0, 0.25 * u + 0.2 * (1 - v) + 0.25 * stripes + 0.4 * blob));
+          }
+          const value = spec.min + unit * (spec.max - spec.min);
+          values[i++] = spec.dtype === 'int32' ? Math.min(spec.max, Math.floor(value + 0.5)) : value;
+        }
+      }
+    }
+  }
+  return { shape: [batch, h, w, c], values };
+}
+
+function toLittleEndian(values) {
+  const buf = Buffer.alloc(values.length * 4);
+  if (values instanceof Int32Array) values.forEach((v, i) => buf.writeInt32LE(v, 4 * i));
+  else values.forEach((v, i) => buf.writeFloatLE(v, 4 * i));
+  return buf;
+}
+
+function writeAtomically(path, data) {
+  writeFileSync(path + '.tmp', data);
+  renameSync(path + '.tmp', path);
+}
+
+async function loadModel(pkg, file) {
+  const jsonPath = join(pkg, file);
+  const jsonBytes = readFileSync(jsonPath);
+  const json = JSON.parse(jsonBytes.toString('utf8'));
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(jsonPath), p))));
+  const all = Buffer.concat(shards);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const handler = tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs,
+    weightData,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature,
+    userDefinedMetadata: json.userDefinedMetadata,
+  });
+  const model = await tf.loadGraphModel(handler);
+  return { model, sha256: createHash('sha256').update(jsonBytes).digest('hex') };
+}
+
+async function run(name, opts) {
+  const def = MODELS[name];
+  const { model, sha256 } = await loadModel(opts.pkg, def.file);
+  const dir = join(opts.out, name);
+  mkdirSync(dir, { recursive: true });
+  const inputName = model.inputs[0].name;
+  const outputNames = model.outputs.map((o) => o.name);
+  const cases = [];
+  for (const kind of ['noise', 'pattern']) {
+    const batch = def.batches?.[kind] ?? 1;
+    const input = makeInput(kind, def.input, batch, seedOf(`${name}/${kind}`));
+    const started = process.hrtime.bigint();
+    const result = tf.tidy(() => {
+      const x = tf.tensor(input.values, input.shape, def.input.dtype);
+      const out = model.execute({ [inputName]: x }, outputNames);
+      return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync().slice() }));
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const inputFile = `${kind}.input.bin`;
+    writeAtomically(join(dir, inputFile), toLittleEndian(input.values));
+    const outputs = result.map((r, i) => {
+      const file = `${kind}.output${i}.bin`;
+      writeAtomically(join(dir, file), toLittleEndian(r.values));
+      let maxAbs = 0;
+      for (const v of r.values) maxAbs = Math.max(maxAbs, Math.abs(v));
+      return { tfName: outputNames[i], dtype: r.dtype, shape: r.shape, file, maxAbs };
+    });
+    cases.push({ name: kind, inputs: [{ tfName: inputName, dtype: def.input.dtype, shape: input.shape, file: inputFile }], outputs });
+    console.log(`${name}/${kind}: ${outputs.map((o) => `${o.tfName}[${o.shape}]`).join(' ')} (${ms.toFixed(0)} ms in tfjs-${tf.getBackend()})`);
+  }
+  model.dispose();
+  const index = {
+    formatVersion: FORMAT_VERSION,
+    generator: 'tools/parity/reference.mjs',
+    tfjsVersion: tf.version.tfjs,
+    backend: tf.getBackend(),
+    model: name,
+    modelFile: def.file,
+    modelFileSha256: sha256,
+    cases,
+  };
+  // index.json is written last: its presence means the folder is complete.
+  writeAtomically(join(dir, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+}
+
+const opts = parseArgs(process.argv.slice(2));
+if (!existsSync(join(opts.pkg, 'package.json'))) {
+  console.error(`No unpacked package at ${opts.pkg}. Run the importer first (dotnet run --project src/BlazorMood.ModelImport -- --out models) or pass --package.`);
+  process.exit(2);
+}
+await tf.setBackend('cpu');
+await tf.ready();
+for (const name of opts.models) await run(name, opts);
