@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using BlazorMood.ModelImport.Conversion;
+using BlazorMood.ModelImport.Npm;
+using BlazorMood.TestSupport;
+using Onnx;
+
+namespace BlazorMood.ModelImport.Tests;
+
+/// <summary>The files in models/ are exactly what the importer produces, and carry their provenance.</summary>
+public sealed class CommittedModelTests : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "blazormood-import-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Importing_again_reproduces_the_committed_files_byte_for_byte()
+    {
+        var results = ModelImporter.Import(TestAssets.HumanPackageDir, NpmPackageSpec.Human, _out, ModelCatalog.All);
+        Assert.Equal(ModelCatalog.All.Count, results.Count);
+        foreach (var r in results)
+        {
+            var committed = Path.Combine(TestAssets.ModelsDir, r.Model.OnnxFileName);
+            Assert.True(File.Exists(committed), $"{committed} is missing; run the importer.");
+            var committedHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(committed)));
+            Assert.True(committedHash == r.Sha256,
+                $"{r.Model.OnnxFileName}: a fresh import hashes to {r.Sha256}, the committed file to {committedHash}. Re-run the importer and commit.");
+        }
+    }
+
+    [Theory]
+    [InlineData("emotion", "input_1", new long[] { -1, 64, 64, 1 }, "Identity", 1)]
+    [InlineData("blazeface", "input", new long[] { 1, 256, 256, 3 }, "Identity_3", 1)]
+    [InlineData("movenet-lightning", "input", new long[] { 1, 192, 192, 3 }, "Identity", 6)]
+    [InlineData("centernet", "tower_0_images", new long[] { 1, 512, 512, 3 }, "tower_0_wh", 1)]
+    public void Committed_models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TestAssets.ModelsDir, name + ".onnx")));
+        Assert.Equal(TfjsToOnnxConverter.ProducerName, model.ProducerName);
+        Assert.Equal(TfjsToOnnxConverter.OpsetVersion, model.OpsetImport.Single().Version);
+        var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(NpmPackageSpec.Human.Name, meta["source.package"]);
+        Assert.Equal(NpmPackageSpec.Human.Version, meta["source.version"]);
+        Assert.Equal(NpmPackageSpec.Human.Integrity, meta["source.integrity"]);
+        Assert.Equal($"models/{name}.json", meta["source.file"]);
+
+        var graphInput = Assert.Single(model.Graph.Input);
+        Assert.Equal(input, graphInput.Name);
+        Assert.Equal(inputType, graphInput.Type.TensorType.ElemType);
+        Assert.Equal(inputShape, graphInput.Type.TensorType.Shape.Dim.Select(d => d.DimParam == TfjsToOnnxConverter.BatchDimension ? -1 : d.DimValue));
+        Assert.Equal(firstOutput, model.Graph.Output[0].Name);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using BlazorMood.ModelImport.Npm;
+using BlazorMood.ModelImport.Tfjs;
+
+namespace BlazorMood.ModelImport.Tests;
+
+public sealed class CorruptInputTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "blazormood-corrupt-" + Guid.NewGuid().ToString("N"));
+
+    public CorruptInputTests() => Directory.CreateDirectory(Path.Combine(_dir, "models"));
+
+    [Theory]
+    [InlineData("{ \"format\": \"graph-model\", \"modelTopology\": { \"node\": [ ")] // truncated
+    [InlineData("not json at all")]
+    public void A_corrupt_model_json_fails_with_the_path_in_the_message(string text)
+    {
+        var path = Path.Combine(_dir, "models", "broken.json");
+        File.WriteAllText(path, text);
+        var e = Assert.Throws<InvalidDataException>(() => TfjsGraphModel.Load(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_json_without_topology_is_rejected()
+    {
+        var path = Path.Combine(_dir, "models", "empty.json");
+        File.WriteAllText(path, "{ \"format\": \"graph-model\" }");
+        var e = Assert.Throws<InvalidDataException>(() => TfjsGraphModel.Load(path));
+        Assert.Contains("modelTopology", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncated_weights_are_rejected()
+    {
+        using var m = new TinyTfjsModel();
+        m.Placeholder("x", "float32", 2).ConstFloat("c", [2], 1, 2).Node("out", "AddV2", ["x", "c"]).Output("out", "float32", 2);
+        var json = m.Write();
+        File.WriteAllBytes(Path.Combine(m.Directory, "weights.bin"), new byte[5]);
+        var e = Assert.Throws<InvalidDataException>(() => TfjsWeightReader.ReadAll(TfjsGraphModel.Load(json)));
+        Assert.Contains("5 bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_importer_exits_non_zero_on_a_corrupt_model()
+    {
+        File.WriteAllText(Path.Combine(_dir, "package.json"),
+            $"{{ \"name\": \"{NpmPackageSpec.Human.Name}\", \"version\": \"{NpmPackageSpec.Human.Version}\" }}");
+        File.WriteAllText(Path.Combine(_dir, "models", "emotion.json"), "{ \"modelTopology\": ");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await ImportCommand.RunAsync(["--out", Path.Combine(_dir, "out"), "--package-dir", _dir, "--model", "emotion"], stdout, stderr);
+        Assert.Equal(1, code);
+        Assert.Contains("emotion.json", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "emotion.onnx")));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
