@@ -1,4 +1,23 @@
-var builder = WebApplication.CreateBuilder(args);
+using BlazorMood.Web.Components;
+using BlazorMood.Web.Extensions;
+using BlazorMood.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // The repository root holds the shared wwwroot/, models/, playlists/ and appsettings.json.
+    ContentRootPath = ContentRootLocator.Locate(),
+});
+
+builder.AddApplicationServices();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+
+app.UseApplicationPipeline();
+app.MapApplicationEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
 app.Run();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine with the .NET 10 SDK lacks. Safe to run again: it skips what is there.
+# Usage: scripts/setup.sh [--tests]   (--tests adds what only the test suite needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+if [ "$want_tests" -eq 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fi
+if [ "${#need_apt[@]}" -gt 0 ] || [ "$want_tests" -eq 1 ]; then
+  # The test suite fetches a public-domain photo with 'apt-get download', which needs fresh package lists.
+  echo "setup: apt-get update"
+  sudo_if_needed apt-get update -qq
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "setup: the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
+command -v node >/dev/null 2>&1 || { echo "setup: Node.js 20 and npm are required (node not found)" >&2; exit 1; }
+
+if [ "$want_tests" -eq 1 ] && [ -f tools/parity/package-lock.json ] && [ ! -d tools/parity/node_modules ]; then
+  echo "setup: npm ci (tools/parity)"
+  (cd tools/parity && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "setup: dotnet restore"
+dotnet restore BlazorMood.sln --verbosity quiet

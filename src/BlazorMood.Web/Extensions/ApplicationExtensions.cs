@@ -1,0 +1,51 @@
+using BlazorMood.Vision;
+using BlazorMood.Web.Api;
+using MudBlazor.Services;
+
+namespace BlazorMood.Web.Extensions;
+
+/// <summary>Everything the host registers and maps; Program.cs stays a table of contents.</summary>
+public static class ApplicationExtensions
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        // Static assets of packages (MudBlazor, the Blazor framework script) come from the build's manifest,
+        // whichever environment runs; the top-level wwwroot/ is served as the web root.
+        builder.WebHost.UseStaticWebAssets();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddVision(builder.Configuration);
+        // Model paths in configuration are relative to the content root (the repository root or the publish folder).
+        builder.Services.PostConfigure<VisionOptions>(o =>
+            o.ModelsPath = Path.GetFullPath(o.ModelsPath, builder.Environment.ContentRootPath));
+        builder.Services.AddEmotionApi(builder.Configuration);
+        return builder;
+    }
+
+    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    {
+        // Unhandled exceptions become RFC 7807 JSON for API callers instead of a stack trace or an empty 500.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        // Files of the top-level wwwroot/ are served before routing, so the static-asset endpoints
+        // (framework and package assets from the build manifest) only see what they own.
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health");
+        app.MapEmotionApi();
+        return app;
+    }
+}
