@@ -113,7 +113,12 @@ public sealed class EmotionClassifier : IDisposable
             faceScale = _options.FaceScaleFromEyes
                 ? MathF.Max(iod, em * _options.MouthToEyeRatio)
                 : face.Box.Width * BoxToEyeScale;
-            anchor = eyes;
+            // Along the eye line, centre on the detector box rather than on the eyes: when the head turns, the eyes
+            // crowd towards one side of the face and an eye-centred crop would cut off the far cheek.
+            var ux = MathF.Cos(angle);
+            var uy = MathF.Sin(angle);
+            var along = ((face.Box.Center.X - eyes.X) * ux) + ((face.Box.Center.Y - eyes.Y) * uy);
+            anchor = new ImagePoint(eyes.X + (along * ux), eyes.Y + (along * uy));
         }
         else
         {
@@ -136,7 +141,7 @@ public sealed class EmotionClassifier : IDisposable
     }
 
     /// <summary>BlazeFace box width ÷ eye distance on frontal faces (measured on the sample photos), so both scale sources agree.</summary>
-    internal const float BoxToEyeScale = 1f / 2.2f;
+    internal const float BoxToEyeScale = 1f / 2.3f;
 
     private IReadOnlyList<EmotionPrediction> Run(RgbFrame frame, Affine[] maps, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace BlazorMood.Vision.Imaging;
 
@@ -20,6 +21,11 @@ internal static class Resampler
         {
             throw new ArgumentException("Destination too small.", nameof(destination));
         }
+        if (map.M12 == 0 && map.M21 == 0)
+        {
+            WarpRgbAxisAligned(source, map, outWidth, outHeight, destination, mul, add);
+            return;
+        }
         var src = source.Bytes;
         int w = source.Width, h = source.Height, stride = w * 3;
         var d = 0;
@@ -37,6 +43,69 @@ internal static class Resampler
                 destination[d + 2] = (b * mul) + add;
                 d += 3;
             }
+        }
+    }
+
+    /// <summary>
+    /// Scale-and-translate special case of <see cref="WarpRgb"/> (letterboxing, the detector's hot path): the bilinear
+    /// taps and weights of every column and row are computed once, and out-of-image taps get weight 0 (black).
+    /// </summary>
+    private static void WarpRgbAxisAligned(RgbFrame source, in Affine map, int outWidth, int outHeight, Span<float> destination, float mul, float add)
+    {
+        int w = source.Width, h = source.Height, stride = w * 3;
+        Span<int> cx0 = stackalloc int[outWidth];
+        Span<int> cx1 = stackalloc int[outWidth];
+        Span<float> wx0 = stackalloc float[outWidth];
+        Span<float> wx1 = stackalloc float[outWidth];
+        Taps(map.M11, map.Dx, w, cx0, cx1, wx0, wx1);
+        Span<int> ry0 = stackalloc int[outHeight];
+        Span<int> ry1 = stackalloc int[outHeight];
+        Span<float> wy0 = stackalloc float[outHeight];
+        Span<float> wy1 = stackalloc float[outHeight];
+        Taps(map.M22, map.Dy, h, ry0, ry1, wy0, wy1);
+
+        ref var src = ref MemoryMarshal.GetReference(source.Bytes);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        var d = 0;
+        for (var y = 0; y < outHeight; y++)
+        {
+            // Weights already include "outside reads black", so the normalisation's add term is applied on top.
+            var a = wy0[y] * mul;
+            var b = wy1[y] * mul;
+            ref var row0 = ref Unsafe.Add(ref src, ry0[y] * stride);
+            ref var row1 = ref Unsafe.Add(ref src, ry1[y] * stride);
+            for (var x = 0; x < outWidth; x++, d += 3)
+            {
+                var p0 = cx0[x] * 3;
+                var p1 = cx1[x] * 3;
+                float u = wx0[x], v = wx1[x];
+                // Vertical weights first: (a·u) etc. are four products shared by the three channels.
+                float au = a * u, av = a * v, bu = b * u, bv = b * v;
+                ref var t0 = ref Unsafe.Add(ref row0, p0);
+                ref var t1 = ref Unsafe.Add(ref row0, p1);
+                ref var b0 = ref Unsafe.Add(ref row1, p0);
+                ref var b1 = ref Unsafe.Add(ref row1, p1);
+                ref var o = ref Unsafe.Add(ref dst, d);
+                o = (t0 * au) + (t1 * av) + (b0 * bu) + (b1 * bv) + add;
+                Unsafe.Add(ref o, 1) = (Unsafe.Add(ref t0, 1) * au) + (Unsafe.Add(ref t1, 1) * av) + (Unsafe.Add(ref b0, 1) * bu) + (Unsafe.Add(ref b1, 1) * bv) + add;
+                Unsafe.Add(ref o, 2) = (Unsafe.Add(ref t0, 2) * au) + (Unsafe.Add(ref t1, 2) * av) + (Unsafe.Add(ref b0, 2) * bu) + (Unsafe.Add(ref b1, 2) * bv) + add;
+            }
+        }
+    }
+
+    /// <summary>Bilinear taps along one axis: clamped indices, and weights that are 0 for taps outside [0, size).</summary>
+    private static void Taps(float scale, float offset, int size, Span<int> i0, Span<int> i1, Span<float> w0, Span<float> w1)
+    {
+        for (var o = 0; o < i0.Length; o++)
+        {
+            var s = (scale * (o + 0.5f)) + offset - 0.5f;
+            var f = MathF.Floor(s);
+            var a = (int)f;
+            var t = s - f;
+            w0[o] = a >= 0 && a < size ? 1 - t : 0;
+            w1[o] = a + 1 >= 0 && a + 1 < size ? t : 0;
+            i0[o] = Math.Clamp(a, 0, size - 1);
+            i1[o] = Math.Clamp(a + 1, 0, size - 1);
         }
     }
 
@@ -129,6 +198,10 @@ internal static class Resampler
         {
             return source;
         }
+        if (factor == 2)
+        {
+            return BoxDownscale2(source, ow, oh, destination);
+        }
         var src = source.Bytes;
         var stride = source.Width * 3;
         var area = factor * factor;
@@ -160,6 +233,30 @@ internal static class Resampler
             for (var i = 0; i < o.Length; i++)
             {
                 o[i] = (byte)((sums[i] + half) / area);
+            }
+        }
+        return new RgbFrame(destination.AsMemory(0, ow * oh * 3), ow, oh);
+    }
+
+    /// <summary>2×2 averaging, the common case (640×480 and 720p frames into the 256-pixel detector).</summary>
+    private static RgbFrame BoxDownscale2(RgbFrame source, int ow, int oh, byte[] destination)
+    {
+        var stride = source.Width * 3;
+        ref var src = ref MemoryMarshal.GetReference(source.Bytes);
+        ref var dst = ref MemoryMarshal.GetArrayDataReference(destination);
+        var o = 0;
+        for (var y = 0; y < oh; y++)
+        {
+            ref var r0 = ref Unsafe.Add(ref src, 2 * y * stride);
+            ref var r1 = ref Unsafe.Add(ref r0, stride);
+            for (var x = 0; x < ow; x++)
+            {
+                var p = x * 6;
+                for (var c = 0; c < 3; c++)
+                {
+                    var sum = Unsafe.Add(ref r0, p + c) + Unsafe.Add(ref r0, p + 3 + c) + Unsafe.Add(ref r1, p + c) + Unsafe.Add(ref r1, p + 3 + c);
+                    Unsafe.Add(ref dst, o++) = (byte)((sum + 2) >> 2);
+                }
             }
         }
         return new RgbFrame(destination.AsMemory(0, ow * oh * 3), ow, oh);
