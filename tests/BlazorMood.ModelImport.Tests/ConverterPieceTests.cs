@@ -112,3 +112,25 @@ public sealed class FilterLayoutTests
         Assert.Equal([10f, 11f, 20f, 21f], onnx.AsFloats());
     }
 }
+
+public sealed class TransposeHoistingTests
+{
+    [Fact]
+    public void A_channel_constant_is_broadcast_and_moved_to_nchw()
+    {
+        // A per-channel NHWC constant [1,1,1,3] (or just [3]) becomes [1,3,1,1] for the NCHW side of the transpose.
+        var nhwc = TensorData.Floats([3], [1, 2, 3]);
+        var nchw = TransposeHoisting.Permute(nhwc, [0, 3, 1, 2]);
+        Assert.Equal([1, 3, 1, 1], nchw.Shape);
+        Assert.Equal([1f, 2f, 3f], nchw.AsFloats());
+    }
+
+    [Fact]
+    public void Permute_transposes_a_matrix()
+    {
+        var m = TensorData.Int32s([2, 3], [1, 2, 3, 4, 5, 6]);
+        var t = TransposeHoisting.Permute(m, [1, 0]);
+        Assert.Equal([3, 2], t.Shape);
+        Assert.Equal([1, 4, 2, 5, 3, 6], t.AsInt32s());
+    }
+}

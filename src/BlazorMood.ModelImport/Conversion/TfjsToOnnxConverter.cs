@@ -64,6 +64,7 @@ public sealed class TfjsToOnnxConverter
             }
         }
         DeclareOutputs(model, ctx, outputNames);
+        graph.HoistTransposes();
 
         var proto = new ModelProto
         {

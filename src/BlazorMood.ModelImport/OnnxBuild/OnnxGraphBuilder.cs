@@ -124,6 +124,10 @@ public sealed class OnnxGraphBuilder
     public void AddOutput(string name, ElementType type, IReadOnlyList<int>? shape, string? batchDimParam) =>
         _outputs.Add(ValueInfo(name, type, shape, batchDimParam));
 
+    /// <summary>Moves Transposes above constant-operand elementwise ops; see <see cref="TransposeHoisting"/>.</summary>
+    public void HoistTransposes() =>
+        TransposeHoisting.Apply(_nodes, _initializers, _outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal), UniqueValueName);
+
     public GraphProto Build(string graphName, string docString)
     {
         var graph = new GraphProto { Name = graphName, DocString = docString };
