@@ -1,1 +1,3 @@
-Console.Error.WriteLine("not implemented yet"); return 2;
+using BlazorMood.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);
