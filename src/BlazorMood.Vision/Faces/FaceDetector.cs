@@ -75,29 +75,78 @@ public sealed class FaceDetector : IDisposable
         {
             return [];
         }
-        // Letterbox: the square of side max(w, h), centred on the image, maps onto the 256×256 input.
-        float side = Math.Max(frame.Width, frame.Height);
-        var scale = side / InputSize;
-        var padX = (side - frame.Width) / 2;
-        var padY = (side - frame.Height) / 2;
-
-        var input = ArrayPool<float>.Shared.Rent(InputSize * InputSize * 3);
-        var output = ArrayPool<float>.Shared.Rent(_anchorCount * (1 + Regressors));
-        byte[]? reduced = null;
+        var candidates = new Candidates();
+        var reduced = new ReducedFrames(frame);
         try
         {
-            var source = frame;
-            var toSource = Affine.ScaleTranslate(scale, -padX, -padY);
-            var factor = (int)scale;
-            if (factor >= 2)
+            // Pass 1: the whole image letterboxed, i.e. the centred square of side max(w, h).
+            float side = Math.Max(frame.Width, frame.Height);
+            RunPass(reduced, new Square((frame.Width - side) / 2, (frame.Height - side) / 2, side), isTile: false, candidates, cancellationToken);
+
+            // More passes over overlapping tiles find faces too small for the whole-image pass.
+            foreach (var tile in Tiles(frame.Width, frame.Height, maxFaces))
             {
-                // Bilinear alone aliases when shrinking by more than 2×, which costs small faces; average blocks first.
-                reduced = ArrayPool<byte>.Shared.Rent((frame.Width / factor) * (frame.Height / factor) * 3);
-                source = Resampler.BoxDownscale(frame, factor, reduced);
-                toSource = Affine.ScaleTranslate(scale / factor, -padX / factor, -padY / factor);
+                RunPass(reduced, tile, isTile: true, candidates, cancellationToken);
             }
-            // Human feeds (pixel / 127.5) - 1.
-            Resampler.WarpRgb(source, toSource, InputSize, InputSize, input, 1f / 127.5f, -1f);
+        }
+        finally
+        {
+            reduced.Dispose();
+        }
+        return Merge(candidates, maxFaces);
+    }
+
+    /// <summary>
+    /// Tiles for small faces. BlazeFace needs a face of about 20 px at its 256-px input, so a 40-px face in a
+    /// 1280-px photo (5× reduction) is lost in the whole-image pass. Square tiles of side max(2 × 256, long side / 3)
+    /// (at most the short side) with a quarter overlap bring the reduction down to 2×–3×. Only when several faces are
+    /// wanted (<see cref="FaceTiling.Auto"/>): with one face the prominent face is the one that matters, and each
+    /// tile costs one more detector run.
+    /// </summary>
+    internal IEnumerable<Square> Tiles(int width, int height, int maxFaces)
+    {
+        if (_options.Tiling == FaceTiling.Off || (_options.Tiling == FaceTiling.Auto && maxFaces <= 1))
+        {
+            yield break;
+        }
+        int longSide = Math.Max(width, height), shortSide = Math.Min(width, height);
+        var tile = Math.Min(Math.Max(2 * InputSize, longSide / 3), shortSide);
+        // Worth it only when the tiles see faces clearly larger than the whole-image pass does.
+        if (longSide < tile * 1.5f)
+        {
+            yield break;
+        }
+        var step = tile * 3 / 4;
+        foreach (var y in Starts(height, tile, step))
+        {
+            foreach (var x in Starts(width, tile, step))
+            {
+                yield return new Square(x, y, tile);
+            }
+        }
+    }
+
+    private static IEnumerable<int> Starts(int length, int tile, int step)
+    {
+        var count = length <= tile ? 1 : 1 + (int)Math.Ceiling((length - tile) / (double)step);
+        for (var i = 0; i < count; i++)
+        {
+            // Spread evenly so that the last tile ends on the image edge.
+            yield return count == 1 ? Math.Max(0, (length - tile) / 2) : (int)Math.Round(i * (length - tile) / (double)(count - 1));
+        }
+    }
+
+    private void RunPass(ReducedFrames frames, Square region, bool isTile, Candidates candidates, CancellationToken cancellationToken)
+    {
+        var scale = region.Side / InputSize;
+        var input = ArrayPool<float>.Shared.Rent(InputSize * InputSize * 3);
+        var output = ArrayPool<float>.Shared.Rent(_anchorCount * (1 + Regressors));
+        try
+        {
+            // Bilinear alone aliases when shrinking by more than 2×, which costs small faces; average blocks first.
+            var factor = Math.Max(1, (int)scale);
+            var source = frames.Get(factor);
+            Resampler.WarpRgb(source, Affine.ScaleTranslate(scale / factor, region.X / factor, region.Y / factor), InputSize, InputSize, input, 1f / 127.5f, -1f);
 
             var secondHead = _anchorCount - _firstHead;
             var memory = output.AsMemory();
@@ -109,27 +158,22 @@ public sealed class FaceDetector : IDisposable
             _model.Run(inputValue, _outputNames, [scores1, scores2, regs1, regs2], cancellationToken);
 
             // Scores of both heads are now contiguous (anchor order), and so are the regressors.
-            return Decode(output.AsSpan(0, _anchorCount), output.AsSpan(_anchorCount, _anchorCount * Regressors), scale, padX, padY, maxFaces);
+            Decode(output.AsSpan(0, _anchorCount), output.AsSpan(_anchorCount, _anchorCount * Regressors), region, isTile, frames.Width, frames.Height, candidates);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(input);
             ArrayPool<float>.Shared.Return(output);
-            if (reduced is not null)
-            {
-                ArrayPool<byte>.Shared.Return(reduced);
-            }
         }
     }
 
-    private List<DetectedFace> Decode(ReadOnlySpan<float> logits, ReadOnlySpan<float> regressors, float scale, float padX, float padY, int maxFaces)
+    private void Decode(ReadOnlySpan<float> logits, ReadOnlySpan<float> regressors, Square region, bool isTile, int width, int height, Candidates candidates)
     {
+        var scale = region.Side / InputSize;
         // Compare logits instead of taking 896 sigmoids: sigmoid(l) >= p  <=>  l >= ln(p / (1 - p)).
         var minScore = Math.Clamp(_options.MinScore, 1e-4f, 1 - 1e-4f);
         var minLogit = MathF.Log(minScore / (1 - minScore));
-        var boxes = new List<ImageBox>();
-        var scores = new List<float>();
-        var points = new List<float[]>();
+        var edge = region.Side * 0.01f;
         for (var i = 0; i < logits.Length; i++)
         {
             var logit = logits[i];
@@ -147,17 +191,29 @@ public sealed class FaceDetector : IDisposable
             {
                 continue;
             }
-            boxes.Add(new ImageBox(((cx - (w / 2)) * scale) - padX, ((cy - (h / 2)) * scale) - padY, w * scale, h * scale));
-            scores.Add(1f / (1f + MathF.Exp(-Math.Clamp(logit, -80f, 80f))));
+            var box = new ImageBox(((cx - (w / 2)) * scale) + region.X, ((cy - (h / 2)) * scale) + region.Y, w * scale, h * scale);
+            // A face cut by a tile's inner edge is only part of a face; the neighbouring tile or the whole-image pass has all of it.
+            if (isTile && ((region.X > 0 && box.X < region.X + edge) || (region.Y > 0 && box.Y < region.Y + edge) ||
+                           (region.X + region.Side < width && box.Right > region.X + region.Side - edge) ||
+                           (region.Y + region.Side < height && box.Bottom > region.Y + region.Side - edge)))
+            {
+                continue;
+            }
             var p = new float[12];
             for (var k = 0; k < 6; k++)
             {
-                p[2 * k] = ((ax + r[4 + (2 * k)]) * scale) - padX;
-                p[(2 * k) + 1] = ((ay + r[5 + (2 * k)]) * scale) - padY;
+                p[2 * k] = ((ax + r[4 + (2 * k)]) * scale) + region.X;
+                p[(2 * k) + 1] = ((ay + r[5 + (2 * k)]) * scale) + region.Y;
             }
-            points.Add(p);
+            candidates.Boxes.Add(box);
+            candidates.Scores.Add(1f / (1f + MathF.Exp(-Math.Clamp(logit, -80f, 80f))));
+            candidates.Points.Add(p);
         }
+    }
 
+    private List<DetectedFace> Merge(Candidates candidates, int maxFaces)
+    {
+        var (boxes, scores, points) = (candidates.Boxes, candidates.Scores, candidates.Points);
         var faces = new List<DetectedFace>();
         foreach (var cluster in NonMaxSuppression.Cluster(boxes, scores, _options.IouThreshold, maxFaces))
         {
@@ -194,6 +250,56 @@ public sealed class FaceDetector : IDisposable
             _logger.LogTrace("BlazeFace: {Candidates} candidates over {MinScore}, {Faces} faces", boxes.Count, _options.MinScore, faces.Count);
         }
         return faces;
+    }
+
+    /// <summary>A square region of the source image in pixels (may extend past the image: that part reads black).</summary>
+    internal readonly record struct Square(float X, float Y, float Side);
+
+    private sealed class Candidates
+    {
+        public List<ImageBox> Boxes { get; } = [];
+
+        public List<float> Scores { get; } = [];
+
+        public List<float[]> Points { get; } = [];
+    }
+
+    /// <summary>The frame reduced by integer factors with block averaging, made once per factor and call, in pooled buffers.</summary>
+    private sealed class ReducedFrames(RgbFrame frame) : IDisposable
+    {
+        private readonly List<(int Factor, RgbFrame Frame, byte[] Buffer)> _made = [];
+
+        public int Width => frame.Width;
+
+        public int Height => frame.Height;
+
+        public RgbFrame Get(int factor)
+        {
+            if (factor <= 1 || frame.Width / factor < 1 || frame.Height / factor < 1)
+            {
+                return frame;
+            }
+            foreach (var m in _made)
+            {
+                if (m.Factor == factor)
+                {
+                    return m.Frame;
+                }
+            }
+            var buffer = ArrayPool<byte>.Shared.Rent((frame.Width / factor) * (frame.Height / factor) * 3);
+            var reduced = Resampler.BoxDownscale(frame, factor, buffer);
+            _made.Add((factor, reduced, buffer));
+            return reduced;
+        }
+
+        public void Dispose()
+        {
+            foreach (var m in _made)
+            {
+                ArrayPool<byte>.Shared.Return(m.Buffer);
+            }
+            _made.Clear();
+        }
     }
 
     private static FaceLandmarks ToLandmarks(float[] p) => new(

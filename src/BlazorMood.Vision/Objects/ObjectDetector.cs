@@ -10,8 +10,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace BlazorMood.Vision;
 
 /// <summary>
-/// COCO object detector (MobileNetV3 CenterNet from Human, 512×512). As in Human, the whole image is resized
-/// (stretched) to 512×512 with raw 0..255 values; the graph's <c>detections</c> output holds the top 100 as
+/// COCO object detector (MobileNetV3 CenterNet from Human, 512×512). The image is letterboxed to 512×512 with raw
+/// 0..255 values (Human feeds the same values, stretched); the graph's <c>detections</c> output holds the top 100 as
 /// (x1, y1, x2, y2, score, class) in input pixels. Boxes are mapped back to the image, filtered by score and
 /// class-wise NMS. Thread-safe; one instance per process.
 /// </summary>
@@ -53,23 +53,31 @@ public sealed class ObjectDetector : IDisposable
     /// <summary>Objects over <see cref="ObjectDetectorOptions.MinScore"/>, best first.</summary>
     public IReadOnlyList<DetectedObject> Detect(RgbFrame frame, CancellationToken cancellationToken = default)
     {
-        var sx = (float)frame.Width / InputSize;
-        var sy = (float)frame.Height / InputSize;
-        var map = new Affine(sx, 0, 0, 0, sy, 0);
+        // Letterbox (pad right/bottom with black to a square) rather than stretch as Human does: on the sample photos
+        // this raised person scores by ≈0.1 and keeps proportions the network saw in training.
+        float side = Math.Max(frame.Width, frame.Height);
+        var scale = side / InputSize;
+        var sx = scale;
+        var sy = scale;
         const int length = InputSize * InputSize * 3;
         var input = ArrayPool<float>.Shared.Rent(length);
         var output = ArrayPool<float>.Shared.Rent(_maxDetections * 6);
+        byte[]? reducedBuffer = null;
         try
         {
-            var supersample = Math.Clamp((int)MathF.Ceiling(MathF.Max(sx, sy)), 1, 2);
-            if (supersample > 1)
+            // Average blocks first when shrinking by 2× or more, so that bilinear sampling does not alias.
+            var factor = Math.Max(1, (int)scale);
+            var source = frame;
+            if (factor >= 2 && frame.Width / factor > 0 && frame.Height / factor > 0)
             {
-                Resampler.WarpRgbSupersampled(frame, map, InputSize, InputSize, input, supersample);
+                reducedBuffer = ArrayPool<byte>.Shared.Rent((frame.Width / factor) * (frame.Height / factor) * 3);
+                source = Resampler.BoxDownscale(frame, factor, reducedBuffer);
             }
             else
             {
-                Resampler.WarpRgb(frame, map, InputSize, InputSize, input, 1f, 0f);
+                factor = 1;
             }
+            Resampler.WarpRgb(source, Affine.ScaleTranslate(scale / factor, 0, 0), InputSize, InputSize, input, 1f, 0f);
             using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, length), [1, InputSize, InputSize, 3]);
             using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, _maxDetections * 6), [1, _maxDetections, 6]);
             _model.Run(inputValue, _outputNames, [outputValue], cancellationToken);
@@ -115,6 +123,10 @@ public sealed class ObjectDetector : IDisposable
         {
             ArrayPool<float>.Shared.Return(input);
             ArrayPool<float>.Shared.Return(output);
+            if (reducedBuffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(reducedBuffer);
+            }
         }
     }
 

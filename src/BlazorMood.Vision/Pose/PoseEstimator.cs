@@ -19,6 +19,7 @@ public sealed class PoseEstimator : IDisposable
 {
     public const int InputSize = 192;
     private const int Keypoints = 17;
+    private const float RotationMargin = 0.15f;
 
     private readonly OnnxModel _model;
     private readonly PoseOptions _options;
@@ -70,7 +71,8 @@ public sealed class PoseEstimator : IDisposable
             foreach (var rotation in (ReadOnlySpan<int>)[90, 270, 180])
             {
                 var candidate = Run(frame, crop, rotation, cancellationToken);
-                if (candidate.Score > best.Score)
+                // A clear margin: partial bodies score low in every orientation, and a wrong one must not win by noise.
+                if (candidate.Score > best.Score + RotationMargin)
                 {
                     best = candidate;
                 }
