@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using BlazorMood.ModelImport.Debian;
 using BlazorMood.ModelImport.Npm;
 
 namespace BlazorMood.TestSupport;
@@ -31,53 +31,24 @@ public static class TestAssets
     public static string FaceApiSample(string name) => Path.Combine(FaceApiPackageDir, "demo", name);
 
     /// <summary>scikit-image's astronaut.png (public domain, NASA), extracted from Debian's python3-skimage.</summary>
-    public static string AstronautPng => Locked(FetchAstronaut);
-
-    private static string FetchAstronaut()
-    {
-        var dir = Path.Combine(CacheRoot, "debian", "python3-skimage");
-        var png = Path.Combine(dir, "usr", "lib", "python3", "dist-packages", "skimage", "data", "astronaut.png");
-        if (File.Exists(png))
-        {
-            return png;
-        }
-        Directory.CreateDirectory(dir);
-        Run("apt-get", dir, "download", "python3-skimage");
-        var deb = Directory.GetFiles(dir, "python3-skimage_*.deb").Single();
-        Run("dpkg", dir, "-x", deb, dir);
-        File.Delete(deb);
-        return File.Exists(png) ? png : throw new FileNotFoundException("python3-skimage did not contain astronaut.png", png);
-    }
-
-    private static void Run(string file, string workingDirectory, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {err.Result}. " +
-                "Run 'apt-get update' first (scripts/test.sh does).");
-        }
-    }
+    public static string AstronautPng => Locked(() => DebianPackageFetcher.FetchAstronautPng(CacheRoot));
 
     private static T Locked<T>(Func<T> fetch)
     {
         Directory.CreateDirectory(CacheRoot);
-        var lockPath = Path.Combine(CacheRoot, ".fetch.lock");
+        using var _ = AcquireLock(Path.Combine(CacheRoot, ".fetch.lock"));
+        return fetch();
+    }
+
+    /// <summary>An exclusive lock file (flock underneath), retried while another test process holds it.</summary>
+    private static FileStream AcquireLock(string lockPath)
+    {
         var deadline = DateTime.UtcNow.AddMinutes(10);
         while (true)
         {
             try
             {
-                using var _ = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                return fetch();
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
