@@ -1,1 +1,32 @@
-Console.Error.WriteLine("not implemented yet"); return 2;
+using BlazorMood.Bench;
+using BlazorMood.Bench.Vision;
+
+// bench <verb> [--iterations N] [--warmup N] [--max-seconds S] [--models DIR] [--cache DIR] [--out DIR]
+const string usage = """
+    usage: bench <models|frame|vision> [options]
+      models   per-model ONNX Runtime latency, 1 and 2 threads
+      frame    whole per-frame path (JPEG decode → detect → classify), 320×240 and 640×480, 1 and 5 faces
+      vision   both of the above
+    options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
+    """;
+
+var repoRoot = RepoRoot.Find();
+if (args.Length == 0)
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+var settings = BenchSettings.Parse(args[1..], repoRoot);
+return args[0] switch
+{
+    "models" => await ModelLatencyBenchmark.RunAsync(settings),
+    "frame" => await FramePathBenchmark.RunAsync(settings),
+    "vision" => await ModelLatencyBenchmark.RunAsync(settings) | await FramePathBenchmark.RunAsync(settings),
+    _ => Usage(),
+};
+
+int Usage()
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
