@@ -1,0 +1,125 @@
+namespace BlazorMood.Music.Analysis;
+
+/// <summary>
+/// Consumes mono PCM in any chunk sizes and keeps only what the features need: running sums for loudness and
+/// brightness, and the onset-strength envelope (one value per hop, ~170 per second), never the audio itself.
+/// </summary>
+/// <remarks>
+/// Onset strength is the spectral flux of log-compressed magnitudes (half-wave rectified frame-to-frame increase,
+/// summed over bins): note and drum attacks raise many bins at once, sustained tones do not.
+/// </remarks>
+internal sealed class FeatureAccumulator
+{
+    public const int FrameSize = 1024;
+    public const int Hop = 128;
+
+    // log(1 + γ·|X|): compresses dynamics so soft onsets count next to loud ones.
+    private const double Compression = 100;
+
+    private readonly int _sampleRate;
+    private readonly Fft _fft = new(FrameSize);
+    private readonly double[] _window = new double[FrameSize];
+    private readonly float[] _frame = new float[FrameSize];
+    private readonly double[] _re = new double[FrameSize];
+    private readonly double[] _im = new double[FrameSize];
+    private readonly double[] _prevLog = new double[FrameSize / 2 + 1];
+    private readonly List<float> _onsets = [];
+    private int _filled;
+    private int _sinceFrame;
+    private long _samples;
+    private double _sumSquares;
+    private double _centroidWeighted;
+    private double _centroidWeight;
+
+    public FeatureAccumulator(int sampleRate)
+    {
+        _sampleRate = sampleRate;
+        for (var i = 0; i < FrameSize; i++)
+        {
+            _window[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / FrameSize);
+        }
+    }
+
+    public long Samples => _samples;
+
+    public double FrameRate => (double)_sampleRate / Hop;
+
+    public IReadOnlyList<float> Onsets => _onsets;
+
+    public void Push(ReadOnlySpan<float> samples)
+    {
+        foreach (var raw in samples)
+        {
+            var x = float.IsFinite(raw) ? raw : 0f;
+            _sumSquares += x * x;
+            _samples++;
+            if (_filled < FrameSize)
+            {
+                _frame[_filled++] = x;
+            }
+            else
+            {
+                // Slide by one hop at a time: shifting 1 KB per 128 samples is cheaper than ring-buffer index math in the FFT input.
+                if (_sinceFrame == 0)
+                {
+                    Array.Copy(_frame, Hop, _frame, 0, FrameSize - Hop);
+                }
+                _frame[FrameSize - Hop + _sinceFrame] = x;
+                _sinceFrame++;
+                if (_sinceFrame < Hop)
+                {
+                    continue;
+                }
+                _sinceFrame = 0;
+            }
+            if (_filled == FrameSize && _sinceFrame == 0)
+            {
+                AnalyseFrame();
+            }
+        }
+    }
+
+    private void AnalyseFrame()
+    {
+        for (var i = 0; i < FrameSize; i++)
+        {
+            _re[i] = _frame[i] * _window[i];
+            _im[i] = 0;
+        }
+        _fft.Transform(_re, _im);
+        double flux = 0, magSum = 0, weighted = 0, power = 0;
+        var binHz = (double)_sampleRate / FrameSize;
+        for (var k = 1; k <= FrameSize / 2; k++)
+        {
+            var mag = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
+            var log = Math.Log(1 + Compression * mag);
+            var rise = log - _prevLog[k];
+            if (rise > 0)
+            {
+                flux += rise;
+            }
+            _prevLog[k] = log;
+            magSum += mag;
+            weighted += mag * k * binHz;
+            power += mag * mag;
+        }
+        _onsets.Add((float)flux);
+        if (magSum > 1e-9)
+        {
+            // Weight each frame's centroid by its power so silence and fades do not drag the average.
+            _centroidWeighted += power * (weighted / magSum);
+            _centroidWeight += power;
+        }
+    }
+
+    public double RmsDbfs()
+    {
+        if (_samples == 0 || _sumSquares <= 0)
+        {
+            return -120;
+        }
+        return Math.Max(-120, 10 * Math.Log10(_sumSquares / _samples));
+    }
+
+    public double CentroidHz() => _centroidWeight > 0 ? _centroidWeighted / _centroidWeight : 0;
+}

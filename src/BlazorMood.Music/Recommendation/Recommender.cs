@@ -1,0 +1,459 @@
+using System.Globalization;
+using BlazorMood.Music.Context;
+using BlazorMood.Music.Library;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Music.Recommendation;
+
+/// <summary>
+/// Chooses tracks for a user: the original rule (<see cref="RecommendationMode.Baseline"/>) or a scored context mode
+/// (<see cref="RecommendationMode.Context"/>) that blends emotion, activity, cadence, daypart and a text query, then
+/// lets per-user like/skip feedback reorder the best candidates by Thompson sampling. Pure logic: no web, no database.
+/// </summary>
+public sealed class Recommender
+{
+    // Relative tempo error at which the match falls to e^-0.5 (≈ 4 BPM at 80, 8 BPM at 160).
+    private const double TempoSigma = 0.05;
+
+    // Half/double time fits a cadence, but less well than the tempo itself.
+    private const double OctaveFit = 0.85;
+
+    // Score of a track whose tempo was never measured: below a good match, above a clear mismatch.
+    private const double UnknownTempoFit = 0.3;
+
+    // Only candidates within this much of the best content score are reordered by feedback, so learning never
+    // promotes a track that does not fit the context.
+    private const double RelevanceMargin = 0.2;
+
+    private static readonly double Ln2 = Math.Log(2);
+
+    private readonly IMusicLibrary _library;
+    private readonly IContextStore _context;
+    private readonly IFeedbackStore _feedback;
+    private readonly MusicOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Recommender> _logger;
+    private TrackIndex? _index;
+    private long _requests;
+
+    public Recommender(IMusicLibrary library, IContextStore context, IFeedbackStore feedback, IOptions<MusicOptions> options, TimeProvider time, ILogger<Recommender> logger)
+    {
+        _library = library;
+        _context = context;
+        _feedback = feedback;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Records like/skip/complete for a track, credited to the context it was recommended in.</summary>
+    public void Feedback(string userId, string trackId, FeedbackKind kind) => _feedback.RecordFeedback(userId, trackId, kind);
+
+    /// <summary>Records that a track started playing (it will not be recommended again within the no-repeat window).</summary>
+    public void Played(string userId, string trackId) => _feedback.RecordPlay(userId, trackId);
+
+    public Recommendation Recommend(RecommendationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = request.At ?? _time.GetUtcNow();
+        var index = GetIndex();
+        var context = ApplyOverrides(_context.Get(request.UserId), request, now);
+        var recent = _feedback.RecentPlays(request.UserId, _options.Recommender.NoRepeatWithin);
+        var result = request.Mode == RecommendationMode.Baseline
+            ? Baseline(index, context, request, now, recent)
+            : Contextual(index, context, request, now, recent);
+        _feedback.RecordServed(request.UserId, result.Context.ContextKey, result.Tracks.Select(t => t.Id).ToArray());
+        _logger.LogDebug("Recommendation for {User}: {Mode} {Source} {ContextKey} {Count} tracks",
+            request.UserId, result.Mode, result.Source, result.Context.ContextKey, result.Tracks.Count);
+        return result;
+    }
+
+    private TrackIndex GetIndex()
+    {
+        var snapshot = _library.Current;
+        var index = Volatile.Read(ref _index);
+        if (index is null || !ReferenceEquals(index.Snapshot, snapshot))
+        {
+            // Two requests racing after a reload may both build it; the result is identical and one wins.
+            index = new TrackIndex(snapshot);
+            Volatile.Write(ref _index, index);
+        }
+        return index;
+    }
+
+    private static ListeningContext ApplyOverrides(ListeningContext context, RecommendationRequest request, DateTimeOffset now)
+    {
+        if (!string.IsNullOrWhiteSpace(request.Emotion))
+        {
+            context = context with { LastEmotion = new EmotionObservation(request.Emotion, 1, now) };
+        }
+        if (!string.IsNullOrWhiteSpace(request.Activity))
+        {
+            context = context with { LastActivity = new ActivityObservation(request.Activity, 1, request.CadenceSpm, now) };
+        }
+        else if (request.CadenceSpm is { } cadence && context.LastActivity is { } last)
+        {
+            context = context with { LastActivity = last with { CadenceSpm = cadence } };
+        }
+        return context;
+    }
+
+    private Recommendation Baseline(TrackIndex index, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
+    {
+        var snapshot = index.Snapshot;
+        var decision = BaselineRule.Decide(context, now, _options.Recommender.EmotionWindow, name => snapshot.FindPlaylist(name) is { Tracks.Count: > 0 });
+        var playlist = snapshot.FindPlaylist(decision.Playlist);
+        var tracks = new List<RecommendedTrack>();
+        if (playlist is not null)
+        {
+            // Playlist order, but tracks played recently go to the back of the queue (variety without dropping any).
+            var fresh = playlist.Tracks.Where(t => !recent.Contains(t.Id));
+            var stale = playlist.Tracks.Where(t => recent.Contains(t.Id));
+            foreach (var t in fresh.Concat(stale).Take(_options.Recommender.QueueLength))
+            {
+                tracks.Add(ToResult(t, 1, $"From {t.Playlist}, chosen by the baseline rule."));
+            }
+        }
+        var label = decision.Source switch
+        {
+            RecommendationSource.Emotion => PlaylistNames.Normalize(context.LastEmotion!.Label),
+            RecommendationSource.Activity => PlaylistNames.Normalize(context.LastActivity!.Activity),
+            _ => "neutral",
+        };
+        var daypart = MoodSpace.Daypart(LocalHour(now)).Name;
+        return new Recommendation(decision.Source, RecommendationMode.Baseline,
+            Describe(context, now, request, daypart, decision.Playlist, $"{Wire(decision.Source)}:{label}"),
+            decision.Reason, tracks);
+    }
+
+    private Recommendation Contextual(TrackIndex index, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
+    {
+        var opts = _options.Recommender;
+        var parts = new List<ReasonPart> { new("mode", "context") };
+        var because = new List<string>();
+        double vSum = 0, aSum = 0, wSum = 0;
+        double? targetBpm = null;
+        var bpmWeight = 0.0;
+        int emotionPlaylist = -1, activityPlaylist = -1;
+        RecommendationSource? source = null;
+        string? sourceLabel = null;
+
+        var text = TextMoodLexicon.Parse(request.Text);
+        if (!text.IsEmpty)
+        {
+            // Typed words are the most explicit intent there is.
+            const double w = 1.5;
+            if (text.Valence is { } tv) { vSum += w * tv; }
+            if (text.Arousal is { } ta) { aSum += w * ta; }
+            wSum += w;
+            if (text.Bpm is { } tb) { targetBpm = tb; bpmWeight = 0.8; }
+            source = RecommendationSource.Text;
+            sourceLabel = text.Terms[0];
+            parts.Add(new("text", string.Join(' ', text.Terms)));
+            because.Add($"you asked for \"{string.Join(' ', text.Terms)}\"");
+        }
+        else if (!string.IsNullOrWhiteSpace(request.Text))
+        {
+            parts.Add(new("textIgnored", "no-known-words"));
+        }
+
+        if (context.LastEmotion is { } emotion)
+        {
+            var age = now - emotion.At;
+            age = age < TimeSpan.Zero ? TimeSpan.Zero : age;
+            var label = PlaylistNames.Normalize(emotion.Label);
+            if (age <= opts.EmotionWindow && MoodSpace.ForEmotion(label) is { } mood)
+            {
+                var w = Math.Clamp(emotion.Confidence, 0.5, 1.0);
+                vSum += w * mood.Valence;
+                aSum += w * mood.Arousal;
+                wSum += w;
+                emotionPlaylist = index.PlaylistIds.GetValueOrDefault(PlaylistNames.ForEmotion(label), -1);
+                source ??= RecommendationSource.Emotion;
+                sourceLabel ??= label;
+                parts.Add(new("emotion", label));
+                parts.Add(new("emotionAgeSeconds", age.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)));
+                because.Add($"you looked {label} {age.TotalSeconds:0.#} s ago");
+            }
+            else
+            {
+                parts.Add(new("emotionIgnored", age > opts.EmotionWindow ? "stale" : $"unknown:{label}"));
+            }
+        }
+
+        var cadence = request.CadenceSpm ?? context.LastActivity?.CadenceSpm;
+        if (context.LastActivity is { } activity)
+        {
+            var name = PlaylistNames.Normalize(activity.Activity);
+            parts.Add(new("activity", name));
+            activityPlaylist = index.PlaylistIds.GetValueOrDefault(PlaylistNames.ForActivity(name), -1);
+            if (MoodSpace.ForActivity(name) is { } target)
+            {
+                vSum += target.Mood.Valence;
+                aSum += target.Mood.Arousal;
+                wSum += 1;
+                if (targetBpm is null)
+                {
+                    targetBpm = target.Bpm;
+                    bpmWeight = 0.6;
+                }
+            }
+            source ??= RecommendationSource.Activity;
+            sourceLabel ??= name;
+            because.Add($"your last activity was {name}");
+        }
+        if (cadence is > 20 and < 260)
+        {
+            // A measured cadence beats every typical tempo: music locked to the step rate is the point.
+            targetBpm = cadence.Value;
+            bpmWeight = 1.5;
+            parts.Add(new("cadenceSpm", cadence.Value.ToString("0.#", CultureInfo.InvariantCulture)));
+            because.Add($"you move at {cadence.Value:0} steps per minute");
+        }
+
+        var (daypart, dayMood) = MoodSpace.Daypart(LocalHour(now));
+        const double dayWeight = 0.3;
+        vSum += dayWeight * dayMood.Valence;
+        aSum += dayWeight * dayMood.Arousal;
+        wSum += dayWeight;
+        parts.Add(new("daypart", daypart));
+        because.Add($"it is {daypart}");
+        source ??= RecommendationSource.Time;
+        sourceLabel ??= daypart;
+
+        var targetV = vSum / wSum;
+        var targetA = aSum / wSum;
+        parts.Add(new("targetValence", targetV.ToString("0.00", CultureInfo.InvariantCulture)));
+        parts.Add(new("targetArousal", targetA.ToString("0.00", CultureInfo.InvariantCulture)));
+        if (targetBpm is { } bpmTarget)
+        {
+            parts.Add(new("targetBpm", bpmTarget.ToString("0.#", CultureInfo.InvariantCulture)));
+        }
+
+        var contextKey = $"{Wire(source.Value)}:{sourceLabel}";
+        parts.Add(new("contextKey", contextKey));
+
+        // Content scores for every track, keeping the best K in a small heap.
+        var k = Math.Min(index.Tracks.Length, Math.Max(opts.CandidatePool, opts.QueueLength));
+        var heapScore = new double[k];
+        var heapIdx = new int[k];
+        var count = SelectTop(index, targetV, targetA, targetBpm, bpmWeight, emotionPlaylist, activityPlaylist, RecentIndices(index, recent), heapScore, heapIdx);
+
+        // Best first.
+        Array.Sort(heapScore, heapIdx, 0, count);
+        Array.Reverse(heapScore, 0, count);
+        Array.Reverse(heapIdx, 0, count);
+
+        var keep = count;
+        if (count > 0)
+        {
+            keep = 0;
+            while (keep < count && (keep < opts.QueueLength || heapScore[keep] >= heapScore[0] - RelevanceMargin))
+            {
+                keep++;
+            }
+        }
+
+        var random = opts.RandomSeed is { } seed ? new Random(HashCode.Combine(seed, Interlocked.Increment(ref _requests))) : Random.Shared;
+        var finalScore = new double[keep];
+        var counts = new FeedbackCounts[keep];
+        var fw = Math.Clamp(opts.FeedbackWeight, 0, 1);
+        for (var i = 0; i < keep; i++)
+        {
+            var track = index.Tracks[heapIdx[i]];
+            counts[i] = _feedback.GetCounts(request.UserId, contextKey, track.Id);
+            var sample = BetaSampler.Sample(random, counts[i].Alpha, counts[i].Beta);
+            finalScore[i] = (1 - fw) * heapScore[i] + fw * sample;
+        }
+        var order = Enumerable.Range(0, keep).ToArray();
+        Array.Sort(finalScore, order);
+        Array.Reverse(order);
+
+        var tracks = new List<RecommendedTrack>(Math.Min(keep, opts.QueueLength));
+        for (var r = 0; r < order.Length && tracks.Count < opts.QueueLength; r++)
+        {
+            var i = order[r];
+            var ti = heapIdx[i];
+            tracks.Add(ToResult(index.Tracks[ti], heapScore[i], WhyTrack(index, ti, targetV, targetA, targetBpm, counts[i])));
+        }
+
+        var summary = $"Because {string.Join(", ", because)}, these tracks aim at {MoodWords(targetV, targetA)} music " +
+            $"(valence {targetV:0.00}, arousal {targetA:0.00})" +
+            (targetBpm is { } tb2 ? $" near {tb2:0} BPM (half or double time also fits)" : "") +
+            (fw > 0 ? ", ordered by what you liked and skipped here before." : ".");
+        var playlistName = emotionPlaylist >= 0 ? PlaylistNames.ForEmotion(sourceLabel ?? "") : null;
+        return new Recommendation(source.Value, RecommendationMode.Context,
+            Describe(context, now, request, daypart, source == RecommendationSource.Emotion ? playlistName : null, contextKey),
+            new RecommendationReason(parts, summary), tracks);
+    }
+
+    /// <summary>The hot loop: no allocation, no LINQ; returns how many heap slots are filled.</summary>
+    private static int SelectTop(TrackIndex index, double targetV, double targetA, double? targetBpm, double bpmWeight,
+        int emotionPlaylist, int activityPlaylist, int[] recentIdx, double[] heapScore, int[] heapIdx)
+    {
+        var n = index.Tracks.Length;
+        var k = heapScore.Length;
+        var count = 0;
+        var hasBpm = targetBpm is > 0;
+        var logTarget = hasBpm ? Math.Log(targetBpm!.Value) : 0;
+        const double moodWeight = 1.0, playlistWeight = 0.5;
+        var total = moodWeight + (hasBpm ? bpmWeight : 0) + (emotionPlaylist >= 0 ? playlistWeight : 0) + (activityPlaylist >= 0 ? playlistWeight : 0);
+        var valence = index.Valence;
+        var arousal = index.Arousal;
+        var logBpm = index.LogBpm;
+        var bpm = index.Bpm;
+        var playlist = index.PlaylistId;
+        for (var i = 0; i < n; i++)
+        {
+            double dv = valence[i] - targetV, da = arousal[i] - targetA;
+            var s = moodWeight * (1 - Math.Sqrt(dv * dv + da * da) / Math.Sqrt(2));
+            if (hasBpm)
+            {
+                s += bpmWeight * (bpm[i] > 0 ? TempoFit(logBpm[i] - logTarget) : UnknownTempoFit);
+            }
+            var p = playlist[i];
+            if (p == emotionPlaylist)
+            {
+                s += playlistWeight;
+            }
+            if (p == activityPlaylist)
+            {
+                s += playlistWeight;
+            }
+            s /= total;
+            for (var r = 0; r < recentIdx.Length; r++)
+            {
+                if (recentIdx[r] == i)
+                {
+                    // Played recently: sink below every fresh track, but stay available for tiny libraries.
+                    s -= 2;
+                    break;
+                }
+            }
+            if (count < k)
+            {
+                heapScore[count] = s;
+                heapIdx[count] = i;
+                SiftUp(heapScore, heapIdx, count++);
+            }
+            else if (s > heapScore[0])
+            {
+                heapScore[0] = s;
+                heapIdx[0] = i;
+                SiftDown(heapScore, heapIdx, count);
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Tempo fit for a log-ratio of track tempo to target: 1 at the tempo, 0.85 at half or double time.</summary>
+    internal static double TempoFit(double logRatio)
+    {
+        var best = Gauss(logRatio);
+        best = Math.Max(best, OctaveFit * Gauss(logRatio + Ln2));
+        return Math.Max(best, OctaveFit * Gauss(logRatio - Ln2));
+
+        static double Gauss(double r) => Math.Exp(-r * r / (2 * TempoSigma * TempoSigma));
+    }
+
+    // Min-heap on score, so the root is the weakest of the kept candidates.
+    private static void SiftUp(double[] s, int[] idx, int i)
+    {
+        while (i > 0)
+        {
+            var parent = (i - 1) / 2;
+            if (s[parent] <= s[i])
+            {
+                return;
+            }
+            (s[parent], s[i]) = (s[i], s[parent]);
+            (idx[parent], idx[i]) = (idx[i], idx[parent]);
+            i = parent;
+        }
+    }
+
+    private static void SiftDown(double[] s, int[] idx, int count)
+    {
+        var i = 0;
+        while (true)
+        {
+            int l = 2 * i + 1, r = l + 1, m = i;
+            if (l < count && s[l] < s[m]) { m = l; }
+            if (r < count && s[r] < s[m]) { m = r; }
+            if (m == i)
+            {
+                return;
+            }
+            (s[m], s[i]) = (s[i], s[m]);
+            (idx[m], idx[i]) = (idx[i], idx[m]);
+            i = m;
+        }
+    }
+
+    private static int[] RecentIndices(TrackIndex index, IReadOnlyList<string> recent)
+    {
+        var result = new int[recent.Count];
+        var n = 0;
+        foreach (var id in recent)
+        {
+            if (index.IndexById.TryGetValue(id, out var i))
+            {
+                result[n++] = i;
+            }
+        }
+        return n == result.Length ? result : result[..n];
+    }
+
+    private static string WhyTrack(TrackIndex index, int i, double targetV, double targetA, double? targetBpm, FeedbackCounts counts)
+    {
+        var t = index.Tracks[i];
+        double dv = index.Valence[i] - targetV, da = index.Arousal[i] - targetA;
+        var fit = 1 - Math.Sqrt(dv * dv + da * da) / Math.Sqrt(2);
+        var why = $"Mood fit {fit:P0} ({MoodWords(index.Valence[i], index.Arousal[i])}, from {t.Playlist})";
+        if (targetBpm is { } target && index.Bpm[i] > 0)
+        {
+            var b = index.Bpm[i];
+            var ratio = b / target;
+            var rel = ratio > 1.4 ? " (half time of it)" : ratio < 0.7 ? " (double time fits it)" : "";
+            why += $"; {b:0} BPM for a target of {target:0}{rel}";
+        }
+        if (counts.Likes > 0 || counts.Skips > 0)
+        {
+            why += $"; you liked it {counts.Likes:0.#}× and skipped it {counts.Skips:0.#}× here";
+        }
+        return why + ".";
+    }
+
+    private static string MoodWords(double v, double a)
+    {
+        var energy = a >= 0.65 ? "energetic" : a <= 0.35 ? "calm" : "moderate";
+        var tone = v >= 0.62 ? "bright" : v <= 0.38 ? "dark" : "even";
+        return $"{energy}, {tone}";
+    }
+
+    private RecommendedTrack ToResult(Track t, double score, string why) =>
+        new(t.Id, t.Title, t.Artist, t.DurationSeconds, t.Features.Bpm is { } b ? Math.Round(b, 1) : null,
+            _options.TrackUrlPrefix + t.Id, t.Playlist, Math.Round(score, 4), why);
+
+    private static RecommendationContext Describe(ListeningContext context, DateTimeOffset now, RecommendationRequest request, string daypart, string? playlist, string contextKey)
+    {
+        var e = context.LastEmotion;
+        var age = e is null ? (double?)null : Math.Max(0, (now - e.At).TotalSeconds);
+        return new RecommendationContext(now, e is null ? null : PlaylistNames.Normalize(e.Label), e?.Confidence, age,
+            context.LastActivity is { } a ? PlaylistNames.Normalize(a.Activity) : null,
+            request.CadenceSpm ?? context.LastActivity?.CadenceSpm, daypart, request.Text, playlist, contextKey);
+    }
+
+    private int LocalHour(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _time.LocalTimeZone).Hour;
+
+    /// <summary>The API's lower-case name of a source.</summary>
+    public static string Wire(RecommendationSource source) => source switch
+    {
+        RecommendationSource.Emotion => "emotion",
+        RecommendationSource.Activity => "activity",
+        RecommendationSource.Text => "text",
+        RecommendationSource.Time => "time",
+        _ => "default",
+    };
+}
