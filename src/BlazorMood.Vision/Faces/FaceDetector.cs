@@ -20,6 +20,9 @@ public sealed class FaceDetector : IDisposable
 {
     public const int InputSize = 256;
     private const int Regressors = 16;
+    // Face width (in whole-image-pass input pixels) above which tiles add nothing; BlazeFace finds ≥ 20 px reliably.
+    private const float TileMaxFaceInWholePass = 24;
+    private const float TileExtraScore = 0.15f;
 
     private readonly OnnxModel _model;
     private readonly FaceDetectorOptions _options;
@@ -82,6 +85,7 @@ public sealed class FaceDetector : IDisposable
             // Pass 1: the whole image letterboxed, i.e. the centred square of side max(w, h).
             float side = Math.Max(frame.Width, frame.Height);
             RunPass(reduced, new Square((frame.Width - side) / 2, (frame.Height - side) / 2, side), isTile: false, candidates, cancellationToken);
+            candidates.WholeImageScale = side / InputSize;
 
             // More passes over overlapping tiles find faces too small for the whole-image pass.
             foreach (var tile in Tiles(frame.Width, frame.Height, maxFaces))
@@ -171,7 +175,8 @@ public sealed class FaceDetector : IDisposable
     {
         var scale = region.Side / InputSize;
         // Compare logits instead of taking 896 sigmoids: sigmoid(l) >= p  <=>  l >= ln(p / (1 - p)).
-        var minScore = Math.Clamp(_options.MinScore, 1e-4f, 1 - 1e-4f);
+        // Tiles look at many more, mostly faceless, windows, so their detections must score a little higher.
+        var minScore = Math.Clamp(_options.MinScore + (isTile ? TileExtraScore : 0), 1e-4f, 1 - 1e-4f);
         var minLogit = MathF.Log(minScore / (1 - minScore));
         var edge = region.Side * 0.01f;
         for (var i = 0; i < logits.Length; i++)
@@ -192,6 +197,12 @@ public sealed class FaceDetector : IDisposable
                 continue;
             }
             var box = new ImageBox(((cx - (w / 2)) * scale) + region.X, ((cy - (h / 2)) * scale) + region.Y, w * scale, h * scale);
+            // Tiles are for small faces only: a face this large was seen clearly by the whole-image pass, and a large
+            // tile-only "face" is, on the sample photos, a dark texture rather than a face.
+            if (isTile && box.Width / candidates.WholeImageScale > TileMaxFaceInWholePass)
+            {
+                continue;
+            }
             // A face cut by a tile's inner edge is only part of a face; the neighbouring tile or the whole-image pass has all of it.
             if (isTile && ((region.X > 0 && box.X < region.X + edge) || (region.Y > 0 && box.Y < region.Y + edge) ||
                            (region.X + region.Side < width && box.Right > region.X + region.Side - edge) ||
@@ -257,6 +268,8 @@ public sealed class FaceDetector : IDisposable
 
     private sealed class Candidates
     {
+        public float WholeImageScale { get; set; } = 1;
+
         public List<ImageBox> Boxes { get; } = [];
 
         public List<float> Scores { get; } = [];
