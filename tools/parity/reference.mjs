@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Bump together with ParityReferences.FormatVersion in the tests whenever the cases or the file layout change,
+// so cached references from an older script are regenerated.
 const FORMAT_VERSION = 1;
 
 // Each model's inputs come in two flavours: seeded noise over the range the Human library feeds it, and a
