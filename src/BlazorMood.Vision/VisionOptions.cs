@@ -100,7 +100,7 @@ public sealed class EmotionOptions : ModelOptions
     public bool AlignEyes { get; set; } = true;
 
     /// <summary>Side of the square crop as a multiple of the face scale (see <see cref="FaceScaleFromEyes"/>).</summary>
-    public float CropScale { get; set; } = 2.6f;
+    public float CropScale { get; set; } = 2.8f;
 
     /// <summary>
     /// Where the eye line sits in the crop, as a fraction of its height from the top.
