@@ -1,5 +1,6 @@
 using BlazorMood.Vision;
 using BlazorMood.Web.Api;
+using BlazorMood.Web.Live;
 using MudBlazor.Services;
 
 namespace BlazorMood.Web.Extensions;
@@ -21,6 +22,7 @@ public static class ApplicationExtensions
         builder.Services.PostConfigure<VisionOptions>(o =>
             o.ModelsPath = Path.GetFullPath(o.ModelsPath, builder.Environment.ContentRootPath));
         builder.Services.AddEmotionApi(builder.Configuration);
+        builder.Services.AddLiveEmotion(builder.Configuration);
         return builder;
     }
 
@@ -36,6 +38,7 @@ public static class ApplicationExtensions
         // Files of the top-level wwwroot/ are served before routing, so the static-asset endpoints
         // (framework and package assets from the build manifest) only see what they own.
         app.UseStaticFiles();
+        app.UseLiveSessionCookie();
         app.UseRouting();
         app.UseAntiforgery();
         return app;
@@ -46,6 +49,7 @@ public static class ApplicationExtensions
         app.MapStaticAssets();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health");
         app.MapEmotionApi();
+        app.MapLiveEmotion();
         return app;
     }
 }

@@ -1,0 +1,52 @@
+using BlazorMood.Data;
+using MessagePack;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BlazorMood.Web.Live;
+
+public static class LiveServiceCollectionExtensions
+{
+    public const string HubPath = "/hubs/emotion";
+
+    // Room for the MessagePack envelope (invocation id, target, sequence) around the frame bytes.
+    private const int EnvelopeBytes = 4 * 1024;
+
+    /// <summary>The live hub (MessagePack), its processor, tracker state, notifier and event recording.</summary>
+    public static IServiceCollection AddLiveEmotion(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<LiveOptions>()
+            .BindConfiguration(LiveOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var maxFrame = configuration.GetSection(LiveOptions.SectionName).GetValue<int?>(nameof(LiveOptions.MaxFrameBytes)) ?? new LiveOptions().MaxFrameBytes;
+
+        services.AddData(configuration);
+        services.AddSignalR()
+            .AddHubOptions<EmotionHub>(o =>
+            {
+                // A frame over the cap (but within the envelope) still gets a TooLarge reply; only a message beyond
+                // this closes the connection, as SignalR does for any oversize message.
+                o.MaximumReceiveMessageSize = maxFrame + EnvelopeBytes;
+                o.MaximumParallelInvocationsPerClient = 1;
+                o.StreamBufferCapacity = 1;
+            })
+            .AddMessagePackProtocol(o =>
+                o.SerializerOptions = o.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LiveStreamRegistry>();
+        services.AddSingleton<LiveMoodNotifier>();
+        services.AddSingleton<EmotionEventRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmotionEventRecorder>());
+        services.AddSingleton<LiveFrameProcessor>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLiveEmotion(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<EmotionHub>(HubPath);
+        endpoints.MapEmotionEventsApi();
+        return endpoints;
+    }
+}
