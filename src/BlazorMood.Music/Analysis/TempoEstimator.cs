@@ -2,22 +2,26 @@ namespace BlazorMood.Music.Analysis;
 
 /// <summary>
 /// Tempo from an onset-strength envelope: normalise the envelope, autocorrelate it, and score every candidate tempo
-/// with a comb over the autocorrelation (energy at whole beat multiples minus half of the energy half-way between),
-/// weighted by a log-normal prior around 120 BPM.
+/// with a comb over the autocorrelation — energy at whole multiples of the beat period, minus a share of the energy
+/// half-way and a third of the way between — weighted by a log-normal prior around 120 BPM.
 /// </summary>
 /// <remarks>
-/// Why a comb with a negative half-beat tooth: a pulse at T also repeats at 2T, 3T…, so the autocorrelation alone
-/// cannot tell T from T/2 (every second beat lines up as well). The half-beat teeth are empty for the true tempo and
-/// full for its sub-octave, which punishes the slow octave; the prior and the many harmonics settle the fast one.
-/// Summing up to eight harmonics also gives sub-frame precision (a 1-frame error at 8 beats is 1/8 frame per beat).
+/// Octave errors: a pulse at period P also repeats at 2P, 3P…, so teeth at the multiples alone cannot tell a tempo
+/// from its half (every second beat lines up too). The half-period teeth are full for the half tempo (they land on
+/// the skipped beats) and much weaker for the true one (only off-beat hi-hats), which punishes the slow octave. The
+/// third-period teeth do the same for the 2/3 tempo that a backbeat with eighth-note hi-hats otherwise invites.
+/// Nothing in the rhythm penalises double time, so the prior settles it; music at 60 BPM with loud eighth notes can
+/// therefore read as 120 — the same ambiguity a listener tapping along has.
+/// Summing up to eight harmonics gives sub-frame precision (a 1-frame error at 8 beats is 1/8 frame per beat).
 /// </remarks>
 internal static class TempoEstimator
 {
     public const double MinBpm = 40;
-    public const double MaxBpm = 240;
+    public const double MaxBpm = 190;
     private const double StepBpm = 0.05;
     private const int MaxHarmonics = 8;
-    private const double OffBeatPenalty = 0.5;
+    private const double HalfPenalty = 0.6;
+    private const double ThirdPenalty = 0.5;
 
     public static (double? Bpm, double Confidence) Estimate(IReadOnlyList<float> onsets, double frameRate, double priorBpm, double priorOctaves)
     {
@@ -35,12 +39,11 @@ internal static class TempoEstimator
             return (null, 0);
         }
 
-        double bestScore = double.NegativeInfinity, bestBpm = 0, sumScore = 0;
-        var candidates = 0;
+        double bestScore = double.NegativeInfinity, bestBpm = 0, bestComb = 0;
         for (var bpm = MinBpm; bpm <= MaxBpm; bpm += StepBpm)
         {
             var lag = 60 * frameRate / bpm;
-            double on = 0, off = 0;
+            double on = 0, half = 0, third = 0;
             var teeth = 0;
             for (var k = 1; k <= MaxHarmonics; k++)
             {
@@ -50,32 +53,30 @@ internal static class TempoEstimator
                     break;
                 }
                 on += Interpolate(ac, at);
-                off += Interpolate(ac, at - lag / 2);
+                half += Interpolate(ac, at - lag / 2);
+                third += 0.5 * (Interpolate(ac, at - lag / 3) + Interpolate(ac, at - 2 * lag / 3));
                 teeth++;
             }
             if (teeth == 0)
             {
                 continue;
             }
-            var comb = Math.Max(0, (on - OffBeatPenalty * off) / teeth) / ac[0];
+            var comb = Math.Max(0, (on - HalfPenalty * half - ThirdPenalty * third) / teeth) / ac[0];
             var octaves = Math.Log2(bpm / priorBpm) / priorOctaves;
             var score = comb * Math.Exp(-0.5 * octaves * octaves);
-            sumScore += score;
-            candidates++;
             if (score > bestScore)
             {
                 bestScore = score;
                 bestBpm = bpm;
+                bestComb = comb;
             }
         }
-        if (bestScore <= 0 || candidates == 0)
+        if (bestScore <= 0)
         {
             return (null, 0);
         }
-        // Peak-to-mean ratio mapped into 0..1: a clear pulse stands far above the average candidate.
-        var ratio = bestScore / (sumScore / candidates);
-        var confidence = Math.Clamp((ratio - 1) / 9, 0, 1);
-        return (bestBpm, confidence);
+        // The comb of the winner relative to the envelope's energy: near 1 for a metronome, near 0 for no pulse.
+        return (bestBpm, Math.Clamp(bestComb, 0, 1));
     }
 
     /// <summary>Subtracts a one-second moving average and keeps the positive part: peaks relative to their surroundings.</summary>
