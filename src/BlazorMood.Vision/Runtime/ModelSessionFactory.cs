@@ -120,7 +120,24 @@ public sealed class ModelSessionFactory
                 MarkCudaUnavailable(e);
                 return Load(path, bytes, NewSessionOptions(), cuda: false);
             }
-            return Load(path, bytes, cudaOptions, cuda: true);
+            try
+            {
+                return Load(path, bytes, cudaOptions, cuda: true);
+            }
+            catch (ModelLoadException e) when (e.InnerException is OnnxRuntimeException)
+            {
+                // CUDA libraries present but no usable device: the provider appends, then session creation fails.
+                // If the CPU can load the file, the file is fine and CUDA is what failed.
+                var session = Load(path, bytes, NewSessionOptions(), cuda: false);
+                if (provider == ExecutionProvider.Cuda)
+                {
+                    session.Dispose();
+                    throw new InvalidOperationException(
+                        $"Vision:ExecutionProvider is Cuda but '{path}' could not be loaded on CUDA: {e.InnerException.Message}", e.InnerException);
+                }
+                MarkCudaUnavailable(e.InnerException);
+                return session;
+            }
         }
         return Load(path, bytes, NewSessionOptions(), cuda: false);
     }
