@@ -159,10 +159,7 @@ public sealed class EmotionClassifier : IDisposable
             for (var i = 0; i < maps.Length; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Supersample so that a large face shrunk to 64 px is averaged, not aliased.
-                var supersample = (int)MathF.Ceiling(maps[i].Scale);
-                Resampler.WarpGray(frame, maps[i], InputSize, InputSize, input.AsSpan(i * views * plane, plane),
-                    WeightR, WeightG, WeightB, 1f / 127.5f, -1f, Math.Clamp(supersample, 1, 4));
+                RenderCrop(frame, maps[i], input.AsSpan(i * views * plane, plane));
                 if (views == 2)
                 {
                     MirrorRows(input.AsSpan(i * views * plane, plane), input.AsSpan(((i * views) + 1) * plane, plane));
@@ -202,6 +199,27 @@ public sealed class EmotionClassifier : IDisposable
             ArrayPool<float>.Shared.Return(input);
             ArrayPool<float>.Shared.Return(output);
         }
+    }
+
+    /// <summary>
+    /// Renders one crop into a 64×64 plane. With <see cref="EmotionOptions.SourceResolution"/> below 64 the crop is
+    /// first rendered at that size and scaled up, which reproduces the softness of FER-2013's 48-px images that the
+    /// model was trained on after upscaling.
+    /// </summary>
+    private void RenderCrop(RgbFrame frame, Affine map, Span<float> plane)
+    {
+        var size = _options.SourceResolution is > 0 and < InputSize ? _options.SourceResolution : InputSize;
+        if (size == InputSize)
+        {
+            // Supersample so that a large face shrunk to 64 px is averaged, not aliased.
+            Resampler.WarpGray(frame, map, InputSize, InputSize, plane, WeightR, WeightG, WeightB, 1f / 127.5f, -1f, Math.Clamp((int)MathF.Ceiling(map.Scale), 1, 4));
+            return;
+        }
+        var f = (float)InputSize / size;
+        var small = new Affine(map.M11 * f, map.M12 * f, map.Dx, map.M21 * f, map.M22 * f, map.Dy);
+        Span<float> low = stackalloc float[size * size];
+        Resampler.WarpGray(frame, small, size, size, low, WeightR, WeightG, WeightB, 1f / 127.5f, -1f, Math.Clamp((int)MathF.Ceiling(small.Scale), 1, 4));
+        Resampler.UpscaleGray(low, size, plane, InputSize);
     }
 
     private void RunBatch(Memory<float> input, Memory<float> output, int batch, CancellationToken cancellationToken)

@@ -186,6 +186,29 @@ internal static class Resampler
         }
     }
 
+    /// <summary>Bilinear resize of a square single-channel plane (half-pixel centres, edges clamped).</summary>
+    public static void UpscaleGray(ReadOnlySpan<float> source, int sourceSize, Span<float> destination, int size)
+    {
+        var scale = (float)sourceSize / size;
+        for (var y = 0; y < size; y++)
+        {
+            var sy = Math.Clamp(((y + 0.5f) * scale) - 0.5f, 0, sourceSize - 1);
+            var y0 = (int)sy;
+            var y1 = Math.Min(y0 + 1, sourceSize - 1);
+            var fy = sy - y0;
+            for (var x = 0; x < size; x++)
+            {
+                var sx = Math.Clamp(((x + 0.5f) * scale) - 0.5f, 0, sourceSize - 1);
+                var x0 = (int)sx;
+                var x1 = Math.Min(x0 + 1, sourceSize - 1);
+                var fx = sx - x0;
+                var top = (source[(y0 * sourceSize) + x0] * (1 - fx)) + (source[(y0 * sourceSize) + x1] * fx);
+                var bottom = (source[(y1 * sourceSize) + x0] * (1 - fx)) + (source[(y1 * sourceSize) + x1] * fx);
+                destination[(y * size) + x] = (top * (1 - fy)) + (bottom * fy);
+            }
+        }
+    }
+
     /// <summary>
     /// Averages <paramref name="factor"/>×<paramref name="factor"/> blocks into <paramref name="destination"/>
     /// (a cheap anti-alias step before a large bilinear downscale). Returns the reduced frame.
