@@ -22,7 +22,8 @@ public sealed class HomeTests : MudComponentTest
         var cut = Context.Render<Home>();
 
         Assert.True(cut.FindComponent<MudTabs>().Instance.KeepPanelsAlive);
-        // All three panels are in the DOM at once, not only the active one.
-        Assert.Equal(3, cut.FindAll(".tab-placeholder").Count);
+        // All three panels are in the DOM at once, not only the active one: the live view and two placeholders.
+        Assert.Single(cut.FindAll("[data-testid=live-emotion]"));
+        Assert.Equal(2, cut.FindAll(".tab-placeholder").Count);
     }
 }

@@ -1,5 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Web.Live;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
 namespace BlazorMood.Web.Tests.Components;
@@ -14,7 +16,16 @@ public abstract class MudComponentTest : IAsyncLifetime
     {
         Context.Services.AddMudServices();
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        // What the Live Emotion tab needs; time is fake so render throttling is deterministic.
+        Context.Services.AddSingleton<TimeProvider>(Time);
+        Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(LiveOptions));
+        Context.Services.AddSingleton<LiveMoodNotifier>();
+        Context.Services.AddLogging();
     }
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    protected LiveOptions LiveOptions { get; } = new();
 
     protected BunitContext Context { get; } = new();
 

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using BlazorMood.TestSupport;
+
+namespace BlazorMood.Web.Tests.E2E;
+
+/// <summary>
+/// A y4m clip for Chromium's fake webcam, made with ffmpeg from the astronaut photo into the test cache (never the
+/// repository). 4:2:0 is required: Chromium rejects 4:4:4 clips with NotFoundError.
+/// </summary>
+public static class FakeCamera
+{
+    private static readonly Lazy<string> AstronautLazy = new(() => Make(TestAssets.AstronautPng, "astronaut-640x480.y4m"));
+
+    public static string AstronautClip => AstronautLazy.Value;
+
+    private static string Make(string photo, string name)
+    {
+        var folder = Path.Combine(TestAssets.CacheRoot, "fake-camera");
+        Directory.CreateDirectory(folder);
+        var clip = Path.Combine(folder, name);
+        if (File.Exists(clip) && new FileInfo(clip).Length > 0)
+        {
+            return clip;
+        }
+        var partial = clip + ".partial";
+        var psi = new ProcessStartInfo("ffmpeg")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // One second at 10 fps, the 512×512 photo centred on a 640×480 frame; Chromium loops the file.
+        foreach (var a in new[]
+                 {
+                     "-nostdin", "-y", "-loglevel", "error", "-loop", "1", "-i", photo, "-t", "1", "-r", "10",
+                     "-vf", "scale=480:480,pad=640:480:80:0,format=yuv420p", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
+                 })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var ffmpeg = Process.Start(psi) ?? throw new InvalidOperationException("ffmpeg did not start");
+        var errors = ffmpeg.StandardError.ReadToEnd();
+        ffmpeg.WaitForExit();
+        if (ffmpeg.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg failed ({ffmpeg.ExitCode}): {errors}");
+        }
+        File.Move(partial, clip, overwrite: true);
+        return clip;
+    }
+}
