@@ -181,4 +181,14 @@ public class EmotionTests(ModelsFixture models)
         Assert.Equal(Emotion.Happy, direct.Emotion);
         AssertDistribution(direct.Probabilities);
     }
+
+    [Fact]
+    public void Rendering_the_crop_at_48_px_still_reads_the_smile()
+    {
+        using var low = ModelsFixture.Build(o => o.Emotion.SourceResolution = 48);
+        using var image = ModelsFixture.Astronaut();
+        var face = Assert.Single(low.GetRequiredServiceOf<EmotionAnalyzer>().Analyze(image).Faces);
+        Assert.Equal(Emotion.Happy, face.Emotion);
+        AssertDistribution(face.Probabilities);
+    }
 }

@@ -116,4 +116,17 @@ public class GeometryTests
         Resampler.WarpGray(frame, Affine.ScaleTranslate(1, 0, 0), 2, 1, dst, 0.2989f, 0.5870f, 0.1140f, 1, 0, 1, mirror: true);
         Assert.Equal(0.5870f * 255, dst[0], 2);
     }
+
+    [Fact]
+    public void Gray_upscale_keeps_flat_regions_and_interpolates_edges()
+    {
+        float[] low = [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1];
+        var high = new float[8 * 8];
+        Resampler.UpscaleGray(low, 4, high, 8);
+        Assert.Equal(0f, high[0]);
+        Assert.Equal(1f, high[7]);
+        Assert.InRange(high[3], 0.2f, 0.5f);
+        Assert.InRange(high[4], 0.5f, 0.8f);
+        Assert.Equal(high[3], high[(7 * 8) + 3]);
+    }
 }

@@ -177,6 +177,10 @@ public sealed class EmotionClassifier : IDisposable
                 }
             }
 
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                _logger.LogTrace("Emotion: {Faces} faces, {Views} views each", maps.Length, views);
+            }
             var results = new EmotionPrediction[maps.Length];
             Span<float> p = stackalloc float[Classes];
             for (var i = 0; i < maps.Length; i++)
