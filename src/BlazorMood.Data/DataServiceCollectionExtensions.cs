@@ -59,11 +59,9 @@ internal sealed partial class DatabaseInitializer(
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
-        if (o.WriteAheadLog)
-        {
-            // journal_mode is persistent in the file: once set, every later connection uses WAL.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
+        // journal_mode is persistent in the file, so every later connection uses it. EF Core creates new SQLite
+        // databases in WAL already; set it either way so the option is what decides.
+        await db.Database.ExecuteSqlRawAsync(o.WriteAheadLog ? "PRAGMA journal_mode=WAL;" : "PRAGMA journal_mode=DELETE;", cancellationToken);
         LogReady(logger, db.Database.GetDbConnection().DataSource, o.WriteAheadLog);
     }
 
