@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp.Processing;
 using BlazorMood.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -214,5 +215,18 @@ public class AnalyzerAndHostingTests(ModelsFixture models)
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public void A_sideways_stored_phone_photo_with_an_orientation_tag_is_analysed_upright()
+    {
+        using var stored = ModelsFixture.Astronaut().CloneAndDispose(c => c.Rotate(RotateMode.Rotate270));
+        stored.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        stored.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+
+        var face = Assert.Single(models.Analyzer.Analyze(stored.ToJpeg()).Faces);
+
+        Assert.InRange(face.Landmarks.RollDegrees, -15, 15);
+        Assert.Equal(Emotion.Happy, face.Emotion);
     }
 }

@@ -124,4 +124,29 @@ public class ImageDecoderTests
         var e = await Assert.ThrowsAsync<ImageDecodeException>(() => decoder.DecodeAsync(stream));
         Assert.Equal(ImageDecodeError.TooLarge, e.Error);
     }
+
+    [Fact]
+    public void Exif_orientation_is_applied_so_phone_photos_come_out_upright()
+    {
+        using var stored = new Image<Rgb24>(120, 80, new Rgb24(0, 0, 255));
+        // Mark the stored top-left corner red.
+        for (var y = 0; y < 10; y++)
+        {
+            for (var x = 0; x < 10; x++)
+            {
+                stored[x, y] = new Rgb24(255, 0, 0);
+            }
+        }
+        stored.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        // 6 = the stored picture must be turned 90° clockwise to be viewed upright.
+        stored.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+        using var ms = new MemoryStream();
+        stored.SaveAsJpeg(ms);
+
+        using var image = _decoder.Decode(ms.ToArray());
+
+        Assert.Equal((80, 120), (image.Width, image.Height));
+        Assert.True(image[75, 4].R > 200 && image[75, 4].B < 60, "stored top-left should now be top-right");
+        Assert.True(image.DangerousTryGetSinglePixelMemory(out _));
+    }
 }

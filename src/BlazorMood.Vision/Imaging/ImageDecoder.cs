@@ -5,7 +5,9 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace BlazorMood.Vision;
 
@@ -74,7 +76,9 @@ public sealed class ImageDecoder
         try
         {
             using var stream = AsStream(encodedImage);
-            return Image.Load<Rgb24>(_configuration, stream);
+            var image = Image.Load<Rgb24>(_configuration, stream);
+            ApplyExifOrientation(image);
+            return image;
         }
         catch (Exception e) when (e is ImageFormatException or InvalidDataException or ArgumentException or IndexOutOfRangeException or NotSupportedException)
         {
@@ -139,6 +143,19 @@ public sealed class ImageDecoder
         if (!ok)
         {
             throw new ImageDecodeException(ImageDecodeError.Corrupt, $"The {format.Name} image is truncated (its end marker is missing).");
+        }
+    }
+
+    /// <summary>
+    /// Phone photos are often stored sideways with an EXIF orientation tag; a face lying on its side is not found,
+    /// so the pixels are turned upright once here (a no-op without the tag, as for video frames).
+    /// </summary>
+    private static void ApplyExifOrientation(Image<Rgb24> image)
+    {
+        var orientation = image.Metadata.ExifProfile?.GetValue(ExifTag.Orientation);
+        if (orientation is not null && orientation.Value is > 1 and <= 8)
+        {
+            image.Mutate(x => x.AutoOrient());
         }
     }
 
