@@ -56,7 +56,7 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Creates every enabled model's session at host start, so a bad model file fails fast and the first request is not slow.</summary>
+/// <summary>Creates every enabled model's session at host start (and runs it once), so a bad model file fails fast and the first request is not slow.</summary>
 internal sealed class VisionModelValidator : IHostedService
 {
     private readonly IServiceProvider _services;
@@ -78,20 +78,23 @@ internal sealed class VisionModelValidator : IHostedService
             return Task.CompletedTask;
         }
         var loaded = new List<string>();
-        void Load<T>(ModelOptions model)
+        // One inference on a blank frame each: ORT allocates its buffers on the first run, and that should
+        // happen here rather than in the first user's request.
+        var blank = new RgbFrame(new byte[64 * 64 * 3], 64, 64);
+        void Load<T>(ModelOptions model, Action<T> warmUp)
             where T : notnull
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (model.Enabled)
             {
-                _services.GetRequiredService<T>();
+                warmUp(_services.GetRequiredService<T>());
                 loaded.Add(model.FileName);
             }
         }
-        Load<FaceDetector>(o.FaceDetector);
-        Load<EmotionClassifier>(o.Emotion);
-        Load<PoseEstimator>(o.Pose);
-        Load<ObjectDetector>(o.Objects);
+        Load<FaceDetector>(o.FaceDetector, d => d.Detect(blank, cancellationToken));
+        Load<EmotionClassifier>(o.Emotion, e => e.ClassifyFaceCrop(blank, cancellationToken));
+        Load<PoseEstimator>(o.Pose, p => p.Estimate(blank, null, cancellationToken));
+        Load<ObjectDetector>(o.Objects, d => d.Detect(blank, cancellationToken));
         _logger.LogInformation("Vision models ready: {Models}", loaded);
         return Task.CompletedTask;
     }
