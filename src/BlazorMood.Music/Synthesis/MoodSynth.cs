@@ -68,8 +68,9 @@ public sealed class MoodSynth
             }
             if (p.Scale == Scale.Dissonant && rng.NextDouble() < 0.5)
             {
-                // A semitone rub over the root: the "wrong note" that makes fear/disgust tracks uneasy.
-                AddNote(music, barStart, 4 * beat, Hz(chord[0] + 1), 0.05, p.Pad, 0.5 * beat, 0.3 * beat, sustain: true);
+                // A minor-ninth rub over the root: the "wrong note" that makes fear/disgust tracks uneasy. An octave up
+                // (not a semitone) so the two do not beat slowly: slow beating reads as a false pulse.
+                AddNote(music, barStart, 4 * beat, Hz(chord[0] + 13), 0.04, p.Pad, 0.5 * beat, 0.3 * beat, sustain: true);
             }
 
             // Bass on every beat (eighths when energetic) marks the pulse even without drums.
@@ -117,9 +118,10 @@ public sealed class MoodSynth
 
         if (p.Drone)
         {
-            var fifth = p.Scale == Scale.Dissonant ? 6 : 7;
+            // Root and fifth (tritone when dissonant), an octave apart from each other's beating range.
+            var fifth = p.Scale == Scale.Dissonant ? 18 : 19;
             AddNote(music, 0, bars * 4 * beat, Hz(spec.RootMidi - 24), 0.12, Timbre.Sine, 3, 2, sustain: true);
-            AddNote(music, 0, bars * 4 * beat, Hz(spec.RootMidi - 24 + fifth), 0.07, Timbre.Triangle, 4, 2, sustain: true);
+            AddNote(music, 0, bars * 4 * beat, Hz(spec.RootMidi - 24 + fifth), 0.06, Timbre.Triangle, 4, 2, sustain: true);
         }
 
         Lowpass(music, p.LowpassHz);
@@ -222,7 +224,7 @@ public sealed class MoodSynth
             switch (style)
             {
                 case DrumStyle.Pulse:
-                    Drums.Kick(drums, t, b == 0 ? 0.45 : 0.32, rng);
+                    Drums.Kick(drums, t, b == 0 ? 0.6 : 0.45, rng);
                     break;
                 case DrumStyle.Soft:
                     Drums.Kick(drums, t, b % 2 == 0 ? 0.45 : 0.2, rng);
