@@ -1,6 +1,7 @@
 using BlazorMood.Vision;
 using BlazorMood.Web.Api;
 using BlazorMood.Web.Live;
+using Microsoft.AspNetCore.StaticFiles;
 using MudBlazor.Services;
 
 namespace BlazorMood.Web.Extensions;
@@ -37,7 +38,10 @@ public static class ApplicationExtensions
         }
         // Files of the top-level wwwroot/ are served before routing, so the static-asset endpoints
         // (framework and package assets from the build manifest) only see what they own.
-        app.UseStaticFiles();
+        // .ogg files here are the audio-only mood cues (wwwroot/cues/), not video.
+        var contentTypes = new FileExtensionContentTypeProvider();
+        contentTypes.Mappings[".ogg"] = "audio/ogg";
+        app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = contentTypes });
         app.UseLiveSessionCookie();
         app.UseRouting();
         app.UseAntiforgery();

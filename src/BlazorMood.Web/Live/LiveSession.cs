@@ -32,12 +32,13 @@ public static class LiveSession
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Gives every page visitor a session cookie (lax, HTTP only) when it has none.</summary>
+    /// <summary>Gives every page visitor a session cookie (lax, HTTP only) when it has none; APIs and hubs only read it.</summary>
     public static IApplicationBuilder UseLiveSessionCookie(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
             if (!http.Request.Cookies.ContainsKey(CookieName) && HttpMethods.IsGet(http.Request.Method)
-                && !http.Request.Path.StartsWithSegments("/_framework") && !http.Request.Path.StartsWithSegments("/_content"))
+                && !http.Request.Path.StartsWithSegments("/_framework") && !http.Request.Path.StartsWithSegments("/_content")
+                && !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"))
             {
                 var id = NewId();
                 http.Response.Cookies.Append(CookieName, id, new CookieOptions
