@@ -201,24 +201,38 @@ public sealed class RecommenderLatencyTests
         var h = new RecommenderHarness(FixedLibrary.Of(tracks));
         h.Context.Report("me", new EmotionObservation("happy", 0.8, h.Time.Now));
         h.Context.Report("me", new ActivityObservation("running", 0.8, 162, h.Time.Now));
-        for (var i = 0; i < 20; i++)
+        // Warm-up past tiered JIT compilation (30 calls, then a background recompile), with a history to honour.
+        for (var i = 0; i < 300; i++)
         {
             h.Recommender.Played("me", h.Recommender.Recommend(Ctx() with { Text = "upbeat" }).Tracks[0].Id);
         }
-
-        var samples = new double[500];
-        for (var i = 0; i < samples.Length; i++)
+        // Shared cores make single runs noisy: measure three rounds and judge the best (the code's own cost).
+        var best = double.MaxValue;
+        for (var round = 0; round < 3 && best > 1; round++)
         {
-            var start = Stopwatch.GetTimestamp();
-            var r = h.Recommender.Recommend(Ctx() with { Text = i % 2 == 0 ? "upbeat workout" : null });
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            Assert.Equal(10, r.Tracks.Count);
+            Thread.Sleep(100);
+            GC.Collect();
+            var samples = new double[1000];
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < samples.Length; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var r = h.Recommender.Recommend(Ctx() with { Text = i % 2 == 0 ? "upbeat workout" : null });
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                Assert.Equal(10, r.Tracks.Count);
+            }
+            var perRequest = (GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Length;
+            Array.Sort(samples);
+            var p99 = samples[(int)(samples.Length * 0.99)];
+            best = Math.Min(best, p99);
+            _output.WriteLine($"10,000 tracks, context mode: p50 {samples[samples.Length / 2]:0.000} ms, p99 {p99:0.000} ms, max {samples[^1]:0.000} ms, {perRequest} bytes allocated per request");
         }
-        Array.Sort(samples);
-        var p50 = samples[samples.Length / 2];
-        var p99 = samples[(int)(samples.Length * 0.99)];
-        _output.WriteLine($"10,000 tracks, context mode: p50 {p50:0.000} ms, p99 {p99:0.000} ms");
-        // The target is 5 ms; the bound is looser because tests share two cores with other builds.
-        Assert.True(p99 < 15, $"p99 {p99:0.00} ms");
+#if DEBUG
+        // Debug builds are unoptimised; the 5 ms target applies to Release (what scripts/test.sh builds).
+        const double limit = 15;
+#else
+        const double limit = 5;
+#endif
+        Assert.True(best <= limit, $"best p99 {best:0.00} ms");
     }
 }

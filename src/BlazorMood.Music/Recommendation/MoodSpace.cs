@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using BlazorMood.Music.Library;
 
 namespace BlazorMood.Music.Recommendation;
@@ -12,7 +13,7 @@ public readonly record struct Mood(double Valence, double Arousal);
 /// </summary>
 public static class MoodSpace
 {
-    private static readonly Dictionary<string, Mood> EmotionMoods = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, Mood> EmotionMoods = new Dictionary<string, Mood>(StringComparer.Ordinal)
     {
         ["happy"] = new(0.85, 0.70),
         ["sad"] = new(0.20, 0.25),
@@ -21,9 +22,9 @@ public static class MoodSpace
         ["surprise"] = new(0.70, 0.80),
         ["fear"] = new(0.20, 0.65),
         ["disgust"] = new(0.25, 0.60),
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, (Mood Mood, double Bpm)> ActivityTargets = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, (Mood Mood, double Bpm)> ActivityTargets = new Dictionary<string, (Mood Mood, double Bpm)>(StringComparer.Ordinal)
     {
         // Tempo centres follow typical cadences/rates: running ~160 spm, brisk walking ~110, cycling ~90 rpm.
         ["running"] = (new(0.65, 0.95), 162),
@@ -33,7 +34,7 @@ public static class MoodSpace
         ["standing"] = (new(0.55, 0.40), 95),
         ["sitting"] = (new(0.55, 0.30), 80),
         ["sleeping"] = (new(0.50, 0.08), 57),
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static Mood? ForEmotion(string label) => EmotionMoods.TryGetValue(PlaylistNames.Normalize(label), out var m) ? m : null;
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 namespace BlazorMood.Music.Recommendation;
 
 /// <summary>What a free-text query asks for; fields are null when the words say nothing about them.</summary>
@@ -13,7 +14,7 @@ public sealed record TextMood(double? Valence, double? Arousal, double? Bpm, IRe
 /// </summary>
 public static class TextMoodLexicon
 {
-    private static readonly Dictionary<string, (double? V, double? A, double? Bpm)> Words = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, (double? V, double? A, double? Bpm)> Words = new Dictionary<string, (double? V, double? A, double? Bpm)>(StringComparer.Ordinal)
     {
         ["calm"] = (0.60, 0.15, null),
         ["calming"] = (0.60, 0.15, null),
@@ -72,9 +73,9 @@ public static class TextMoodLexicon
         ["morning"] = (0.70, 0.55, null),
         ["fun"] = (0.85, 0.70, null),
         ["quirky"] = (0.75, 0.70, null),
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly HashSet<string> Negations = new(StringComparer.Ordinal) { "not", "no", "less", "without", "never", "dont", "don't" };
+    private static readonly FrozenSet<string> Negations = new[] { "not", "no", "less", "without", "never", "dont", "don't" }.ToFrozenSet(StringComparer.Ordinal);
 
     public static TextMood Parse(string? text)
     {
