@@ -1,12 +1,14 @@
 using BlazorMood.Bench;
+using BlazorMood.Bench.Live;
 using BlazorMood.Bench.Vision;
 
 // bench <verb> [--iterations N] [--warmup N] [--max-seconds S] [--models DIR] [--cache DIR] [--out DIR]
 const string usage = """
-    usage: bench <models|frame|vision> [options]
+    usage: bench <models|frame|vision|live> [options]
       models   per-model ONNX Runtime latency, 1 and 2 threads
       frame    whole per-frame path (JPEG decode → detect → classify), 320×240 and 640×480, 1 and 5 faces
       vision   both of the above
+      live     N SignalR clients streaming faces to the live hub (bench live --help)
     options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
     """;
 
@@ -15,6 +17,10 @@ if (args.Length == 0)
 {
     Console.Error.WriteLine(usage);
     return 2;
+}
+if (args[0] == "live")
+{
+    return await LiveBenchmark.RunAsync(args[1..]);
 }
 var settings = BenchSettings.Parse(args[1..], repoRoot);
 return args[0] switch

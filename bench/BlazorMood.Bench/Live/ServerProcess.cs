@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace BlazorMood.Bench.Live;
+
+/// <summary>The app under test: a child process started from the built BlazorMood.Web.dll, or an attached one. Reads its CPU time and RSS from /proc.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process? _owned;
+    private readonly string? _dataDir;
+
+    private ServerProcess(Uri baseUrl, int? pid, Process? owned, string? dataDir)
+    {
+        BaseUrl = baseUrl;
+        Pid = pid;
+        _owned = owned;
+        _dataDir = dataDir;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int? Pid { get; }
+
+    public static ServerProcess Attach(Uri url, int? pid) => new(url, pid, null, null);
+
+    public static async Task<ServerProcess> StartAsync(LiveBenchOptions options)
+    {
+        var dll = options.ServerDll ?? FindWebDll(options.RepoRoot)
+            ?? throw new InvalidOperationException("BlazorMood.Web is not built: run 'dotnet build src/BlazorMood.Web -c Release' or pass --server-dll");
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        var dataDir = Directory.CreateTempSubdirectory("blazormood-bench-").FullName;
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("--urls");
+        psi.ArgumentList.Add(url.ToString().TrimEnd('/'));
+        psi.Environment["BLAZORMOOD_ROOT"] = options.RepoRoot;
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["Data__DatabasePath"] = Path.Combine(dataDir, "bench.db");
+        psi.Environment["Vision__ExecutionProvider"] = "Cpu";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + dll);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("server: " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with code {process.ExitCode} during start-up");
+            }
+            try
+            {
+                if ((await http.GetAsync("healthz")).IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("the server did not answer /healthz within 60 s");
+            }
+            await Task.Delay(200);
+        }
+        Console.WriteLine($"live: server {Path.GetFileName(dll)} (pid {process.Id}) on {url}, ready in {deadline.Elapsed.TotalSeconds:F1} s");
+        return new ServerProcess(url, process.Id, process, dataDir);
+    }
+
+    private static string? FindWebDll(string root) =>
+        new[] { "Release", "Debug" }
+            .Select(c => Path.Combine(root, "src", "BlazorMood.Web", "bin", c, "net10.0", "BlazorMood.Web.dll"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>User + system CPU seconds of the server so far; null when its pid is unknown or /proc is unavailable.</summary>
+    public double? CpuSeconds()
+    {
+        if (Pid is not { } pid || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return null;
+        }
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command name: field 14 (utime) and 15 (stime) of proc(5) are at index 11 and 12 here.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /// <summary>Resident set size of the server in MiB; null when unknown.</summary>
+    public double? RssMb()
+    {
+        if (Pid is not { } pid || !File.Exists($"/proc/{pid}/status"))
+        {
+            return null;
+        }
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+        return null;
+    }
+
+    public RssSampler SampleRss(TimeSpan every) => new(this, every);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is { HasExited: false })
+        {
+            _owned.Kill(entireProcessTree: true);
+            await _owned.WaitForExitAsync();
+        }
+        _owned?.Dispose();
+        if (_dataDir is not null)
+        {
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Peak RSS over a window, sampled on a timer.</summary>
+    internal sealed class RssSampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private readonly Lock _lock = new();
+        private double? _peak;
+
+        public RssSampler(ServerProcess server, TimeSpan every)
+        {
+            _timer = new Timer(_ =>
+            {
+                var rss = server.RssMb();
+                lock (_lock)
+                {
+                    if (rss is { } r && (_peak is null || r > _peak))
+                    {
+                        _peak = r;
+                    }
+                }
+            }, null, TimeSpan.Zero, every);
+        }
+
+        public double? PeakMb
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _peak;
+                }
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
+}
