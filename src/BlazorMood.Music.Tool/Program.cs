@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 // blazormood-music generate-starter [--out playlists] [--tracks 5] [--seconds 30] [--bitrate 48] [--seed 1]
 // blazormood-music analyze <file>...
 // blazormood-music check [--library playlists]
+// blazormood-music analyze-library [--library playlists] [--overwrite]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
@@ -16,6 +17,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           blazormood-music generate-starter [--out playlists] [--tracks 5] [--seconds 30] [--bitrate 48] [--seed 1] [--only a,b]
           blazormood-music analyze <audio file>...
           blazormood-music check [--library playlists]
+          blazormood-music analyze-library [--library playlists] [--overwrite]   (writes "analysis" into metadata.json)
         """);
     return args.Length == 0 ? 2 : 0;
 }
@@ -94,6 +96,13 @@ switch (args[0])
             Console.WriteLine($"problem\t{problem.Kind}\t{problem.Message}");
         }
         return snapshot.Problems.Count == 0 ? 0 : 1;
+    }
+    case "analyze-library":
+    {
+        var snapshot = provider.GetRequiredService<IMusicLibrary>().Current;
+        var written = await provider.GetRequiredService<MetadataAnalysisWriter>().AnalyzeMissingAsync(snapshot, args.Contains("--overwrite"), cts.Token);
+        Console.WriteLine($"analysed and wrote {written} tracks");
+        return 0;
     }
     default:
         Console.Error.WriteLine($"unknown command '{args[0]}' (try --help)");

@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IFeedbackStore, InMemoryFeedbackStore>();
         services.TryAddSingleton<Recommender>();
         services.TryAddSingleton<AudioAnalyzer>();
+        services.TryAddSingleton<MetadataAnalysisWriter>();
         return services;
     }
 }

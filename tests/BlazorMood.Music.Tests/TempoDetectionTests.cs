@@ -177,3 +177,33 @@ public sealed class AudioAnalyzerTests : IDisposable
         }
     }
 }
+
+public sealed class MetadataAnalysisWriterTests : IDisposable
+{
+    private readonly TempLibrary _lib = new();
+
+    public void Dispose() => _lib.Dispose();
+
+    [Fact]
+    public async Task Adds_analysis_to_hand_made_entries_and_keeps_the_rest()
+    {
+        var dir = _lib.AddPlaylist("emotion_happy", """
+            [ {"title": "mine", "artist": "me", "filepath": "mine.wav", "extra": 42},
+              {"title": "gone", "artist": "me", "duration": 1, "filepath": "gone.wav"} ]
+            """);
+        WavWriter.Write(Path.Combine(dir, "mine.wav"), Drums.DrumLoop(132, 12, seed: 1), MoodSynth.SampleRate);
+        var loader = new BlazorMood.Music.Library.PlaylistLoader(NullLogger<BlazorMood.Music.Library.PlaylistLoader>.Instance, TimeProvider.System);
+        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+        var writer = new MetadataAnalysisWriter(analyzer, NullLogger<MetadataAnalysisWriter>.Instance);
+
+        Assert.Equal(1, await writer.AnalyzeMissingAsync(loader.Load(_lib.Root, 1 << 20), overwrite: false));
+        Assert.Equal(0, await writer.AnalyzeMissingAsync(loader.Load(_lib.Root, 1 << 20), overwrite: false));
+
+        var track = Assert.Single(loader.Load(_lib.Root, 1 << 20).Tracks);
+        Assert.InRange(track.Features.Bpm!.Value, 132 * 0.98, 132 * 1.02);
+        Assert.InRange(track.DurationSeconds, 11.9, 12.1);
+        var json = await File.ReadAllTextAsync(Path.Combine(dir, "metadata.json"));
+        Assert.Contains("\"extra\": 42", json, StringComparison.Ordinal);
+        Assert.Contains("gone.wav", json, StringComparison.Ordinal);
+    }
+}

@@ -120,6 +120,15 @@ public sealed class AudioAnalyzer : IDisposable
         catch (OperationCanceledException)
         {
             Kill(process);
+            try
+            {
+                // The killed process closes stderr; wait for the drain so no task outlives the process object.
+                await stderrTask.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException)
+            {
+                _logger.LogDebug(ex, "ffmpeg stderr drain ended with an error after kill");
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
