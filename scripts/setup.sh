@@ -32,5 +32,14 @@ if [ "$want_tests" -eq 1 ] && [ -f tools/parity/package-lock.json ] && [ ! -d to
   (cd tools/parity && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Browser client of the Live Emotion tab (SignalR + MessagePack from npm, bundled by esbuild). The web project's
+# build runs the same 'npm ci' when node_modules is missing or older than the lock file; doing it here keeps the
+# first build quiet and fails early when the npm registry cannot be reached.
+if [ ! -f src/BlazorMood.Web/ClientApp/node_modules/.package-lock.json ] \
+   || [ src/BlazorMood.Web/ClientApp/package-lock.json -nt src/BlazorMood.Web/ClientApp/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (src/BlazorMood.Web/ClientApp)"
+  (cd src/BlazorMood.Web/ClientApp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "setup: dotnet restore"
 dotnet restore BlazorMood.sln --verbosity quiet
