@@ -1,5 +1,6 @@
 using BlazorMood.Bench;
 using BlazorMood.Bench.Live;
+using BlazorMood.Bench.Music;
 using BlazorMood.Bench.Vision;
 
 // bench <verb> [--iterations N] [--warmup N] [--max-seconds S] [--models DIR] [--cache DIR] [--out DIR]
@@ -8,6 +9,7 @@ const string usage = """
       models   per-model ONNX Runtime latency, 1 and 2 threads
       frame    whole per-frame path (JPEG decode → detect → classify), 320×240 and 640×480, 1 and 5 faces
       vision   both of the above
+      recommender  one recommendation on a generated 10,000-track library, baseline and context mode
       live     N SignalR clients streaming faces to the live hub (bench live --help)
     options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
     """;
@@ -28,6 +30,7 @@ return args[0] switch
     "models" => await ModelLatencyBenchmark.RunAsync(settings),
     "frame" => await FramePathBenchmark.RunAsync(settings),
     "vision" => await ModelLatencyBenchmark.RunAsync(settings) | await FramePathBenchmark.RunAsync(settings),
+    "recommender" => await RecommenderBenchmark.RunAsync(settings),
     _ => Usage(),
 };
 

@@ -1,3 +1,4 @@
+using BlazorMood.Music.Library;
 using BlazorMood.Music.Context;
 using BlazorMood.Music.Recommendation;
 
@@ -5,7 +6,7 @@ namespace BlazorMood.Music.Tests;
 
 public sealed class BaselineRecommenderTests
 {
-    private static FixedLibrary Library() => FixedLibrary.Of(
+    private static StaticMusicLibrary Library() => FixedLibrary.Of(
         ("emotion_happy", "h1", 120), ("emotion_happy", "h2", 125), ("emotion_happy", "h3", 128),
         ("emotion_neutral", "n1", 100), ("emotion_neutral", "n2", 96),
         ("activity_running", "r1", 160));

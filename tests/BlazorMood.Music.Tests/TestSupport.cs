@@ -57,32 +57,9 @@ internal sealed class TempLibrary : IDisposable
 }
 
 /// <summary>A fixed in-memory library for recommender tests.</summary>
-internal sealed class FixedLibrary : IMusicLibrary
+internal static class FixedLibrary
 {
-    public FixedLibrary(LibrarySnapshot snapshot) => Current = snapshot;
-
-    public LibrarySnapshot Current { get; }
-
-    public event EventHandler<LibrarySnapshot>? Reloaded
-    {
-        add { }
-        remove { }
-    }
-
-    public Task<LibrarySnapshot> ReloadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current);
-
-    public static FixedLibrary Of(params (string Playlist, string Title, double? Bpm)[] tracks)
-    {
-        var playlists = tracks
-            .GroupBy(t => t.Playlist)
-            .Select(g => new Playlist(g.Key, g.Select(t =>
-            {
-                var rel = $"{t.Playlist}/{t.Title}.opus";
-                return new Track(PlaylistLoader.MakeId(rel), t.Playlist, t.Title, "Test", 30, rel, "/dev/null/" + rel, new TrackFeatures(t.Bpm, null, null));
-            }).ToList()))
-            .ToList();
-        return new FixedLibrary(new LibrarySnapshot("/lib", playlists, [], DateTimeOffset.UnixEpoch));
-    }
+    public static StaticMusicLibrary Of(params (string Playlist, string Title, double? Bpm)[] tracks) => StaticMusicLibrary.Of(tracks);
 }
 
 internal sealed class RecommenderHarness
