@@ -16,6 +16,9 @@ public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _bySession = new(StringComparer.Ordinal);
 
+    // Observers of every session (e.g. the recommendation context bridge), which cannot know session ids in advance.
+    private readonly ConcurrentDictionary<Subscription, byte> _all = new();
+
     /// <summary>Calls <paramref name="handler"/> for every update of <paramref name="sessionId"/> until the result is disposed.</summary>
     public IDisposable Subscribe(string sessionId, Func<LiveUpdate, Task> handler)
     {
@@ -26,11 +29,24 @@ public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
         return subscription;
     }
 
+    /// <summary>Calls <paramref name="handler"/> for every update of every session until the result is disposed.</summary>
+    public IDisposable SubscribeAll(Func<LiveUpdate, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var subscription = new Subscription(this, null, handler);
+        _all.TryAdd(subscription, 0);
+        return subscription;
+    }
+
     public int SubscriberCount(string sessionId) => _bySession.TryGetValue(sessionId, out var subs) ? subs.Count : 0;
 
     public void Publish(LiveUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
+        foreach (var subscription in _all.Keys)
+        {
+            _ = InvokeAsync(subscription, update);
+        }
         if (!_bySession.TryGetValue(update.SessionId, out var subs))
         {
             return;
@@ -55,6 +71,11 @@ public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
 
     private void Remove(Subscription subscription)
     {
+        if (subscription.SessionId is null)
+        {
+            _all.TryRemove(subscription, out _);
+            return;
+        }
         if (_bySession.TryGetValue(subscription.SessionId, out var subs))
         {
             subs.TryRemove(subscription, out _);
@@ -68,9 +89,10 @@ public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
     [LoggerMessage(Level = LogLevel.Warning, Message = "A live update handler of session {SessionId} failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string sessionId);
 
-    private sealed class Subscription(LiveMoodNotifier owner, string sessionId, Func<LiveUpdate, Task> handler) : IDisposable
+    private sealed class Subscription(LiveMoodNotifier owner, string? sessionId, Func<LiveUpdate, Task> handler) : IDisposable
     {
-        public string SessionId { get; } = sessionId;
+        /// <summary>Null for a subscription to every session.</summary>
+        public string? SessionId { get; } = sessionId;
 
         public Func<LiveUpdate, Task> Handler { get; } = handler;
 
