@@ -18,12 +18,25 @@ public sealed class HostTests(BlazorMoodWebFactory factory) : IClassFixture<Blaz
     [InlineData("/_framework/blazor.web.js")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
     [InlineData("/css/app.css")]
+    [InlineData("/js/live-emotion.js")]
     public async Task Serves_framework_package_and_top_level_wwwroot_assets(string path)
     {
         var response = await _client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 0);
+    }
+
+    [Fact]
+    public async Task The_live_client_bundle_carries_signalr_and_messagepack_and_loads_nothing_from_a_cdn()
+    {
+        var js = await _client.GetStringAsync("/js/live-emotion.js");
+
+        Assert.Contains("negotiate", js, StringComparison.Ordinal); // the SignalR client
+        Assert.Contains("\"messagepack\"", js, StringComparison.Ordinal); // its MessagePack protocol
+        Assert.Contains("AnalyzeFrame", js, StringComparison.Ordinal); // our hub method
+        Assert.DoesNotContain("cdn.", js, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("unpkg", js, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -13,6 +13,19 @@ public sealed class LiveEmotionBrowserTests(LiveServerFixture server, ITestOutpu
     private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly string[] Labels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
 
+    private static async Task<int> ResultCountAsync(IPage page) =>
+        int.Parse(await page.Locator(".live-root").GetAttributeAsync("data-results") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Saves a screenshot when BLAZORMOOD_E2E_SCREENSHOTS names a folder (for reviewing the layout; never committed).</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("BLAZORMOOD_E2E_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        }
+    }
+
     [Fact]
     public async Task The_page_boxes_and_labels_the_webcam_face_within_five_seconds()
     {
@@ -60,6 +73,19 @@ public sealed class LiveEmotionBrowserTests(LiveServerFixture server, ITestOutpu
             Assert.Contains(label, Labels);
             output.WriteLine($"label: {label}, box: {string.Join(',', box)}");
             Assert.Contains("never stored", await page.Locator("[data-testid=privacy-note]").InnerTextAsync(), StringComparison.Ordinal);
+            await ScreenshotAsync(page, "live-1280x900");
+
+            // Switching tabs must not stop the camera: results keep arriving while another tab is shown.
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Upload Video" }).ClickAsync();
+            var before = await ResultCountAsync(page);
+            await page.WaitForTimeoutAsync(1500);
+            var after = await ResultCountAsync(page);
+            output.WriteLine($"results while on another tab: {before} -> {after}");
+            Assert.True(after > before, $"no results while the Upload Video tab was shown ({before} -> {after})");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Live Emotion" }).ClickAsync();
+            await page.SetViewportSizeAsync(1920, 1080);
+            await page.Locator("[data-testid=live-face]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 5000 });
+            await ScreenshotAsync(page, "live-1920x1080");
         }
         finally
         {

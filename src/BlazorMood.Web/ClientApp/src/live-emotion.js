@@ -28,6 +28,7 @@ class LiveClient {
     this.cues = !!options.cues;
     this.sequence = 0;
     this.resultTimes = [];
+    this.results = 0;
     this.audio = null;
     this.connection = null;
   }
@@ -96,6 +97,7 @@ class LiveClient {
       this.capture.width = w; this.capture.height = h;
       this.overlay.width = w; this.overlay.height = h;
       this.root.style.setProperty('--live-aspect', `${vw} / ${vh}`);
+      this.root.style.setProperty('--live-aspect-num', String(vw / vh));
     }
   }
 
@@ -129,6 +131,8 @@ class LiveClient {
 
   onResult(result, rtt) {
     const status = statusName(result.Status);
+    this.results++;
+    this.root.dataset.results = String(this.results);
     const now = performance.now();
     this.resultTimes.push(now);
     while (this.resultTimes.length && this.resultTimes[0] < now - 2000) this.resultTimes.shift();
