@@ -1,0 +1,103 @@
+using BlazorMood.Vision;
+
+namespace BlazorMood.Video;
+
+/// <summary>What a person is doing. <see cref="Lying"/> covers sleeping (lying and still).</summary>
+public enum ActivityKind
+{
+    Unknown,
+    Standing,
+    Sitting,
+    Lying,
+    Walking,
+    Running,
+    Cycling,
+    Exercising,
+}
+
+/// <summary>The kind of exercise behind <see cref="ActivityKind.Exercising"/>.</summary>
+public enum ExerciseKind
+{
+    None,
+    Squats,
+    Jumping,
+    PushUps,
+}
+
+public static class ActivityNames
+{
+    /// <summary>The label used in files, JSON and evaluation folders ("running").</summary>
+    public static string Label(this ActivityKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>Every label a clip can be classified as (not <see cref="ActivityKind.Unknown"/>).</summary>
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<ActivityKind>().Where(k => k != ActivityKind.Unknown).Select(Label).ToArray();
+
+    /// <summary>Parses a label or a common synonym (folder names of datasets: "sleeping", "jogging", "squats"…).</summary>
+    public static ActivityKind? Parse(string label)
+    {
+        var l = label.Trim().ToLowerInvariant().Replace('_', '-');
+        return l switch
+        {
+            "standing" or "stand" or "idle" => ActivityKind.Standing,
+            "sitting" or "sit" or "seated" => ActivityKind.Sitting,
+            "lying" or "lying-down" or "sleeping" or "sleep" or "laying" => ActivityKind.Lying,
+            "walking" or "walk" => ActivityKind.Walking,
+            "running" or "run" or "jogging" or "treadmill" => ActivityKind.Running,
+            "cycling" or "biking" or "bicycle" or "bike" => ActivityKind.Cycling,
+            "exercising" or "exercise" or "squats" or "squat" or "jumping" or "jump" or "push-ups" or "pushups" or "workout" => ActivityKind.Exercising,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>One analysed instant: the main person's pose (null when nobody was found) and the bicycles in view.</summary>
+public sealed record PoseObservation(double TimeSeconds, BodyPose? Pose, ImageBox? PersonBox, IReadOnlyList<ImageBox> Bicycles);
+
+/// <summary>Features of one window, all normalised by body size (torso length) so distance and resolution do not matter.</summary>
+public sealed record WindowFeatures(
+    double TorsoAngleDegrees,
+    double ThighAlongTorso,
+    double KneeAngleDegrees,
+    double HipAngleDegrees,
+    double LegSwing,
+    double LegPeriodicity,
+    double StridePeriodSeconds,
+    double HipVerticalStd,
+    double AnkleVerticalStd,
+    double AnklePhaseCorrelation,
+    double HipAnkleRange,
+    double ShoulderPerpendicularStd,
+    double ShoulderPeriodicity,
+    double TranslationSpeed,
+    double MotionEnergy,
+    double KneeAngleStd,
+    double BicycleFraction,
+    double Coverage);
+
+/// <summary>The decision for one window.</summary>
+public sealed record ActivityWindow(double Start, double End, ActivityKind Activity, ExerciseKind Exercise, double Confidence, double? CadenceSpm, IReadOnlyDictionary<ActivityKind, double> Probabilities, WindowFeatures? Features);
+
+/// <summary>A stretch of the timeline with one activity.</summary>
+public sealed record ActivitySegment(double Start, double End, ActivityKind Activity, double Confidence, ExerciseKind Exercise = ExerciseKind.None, double? CadenceSpm = null)
+{
+    public string Label => Activity.Label();
+
+    public double Duration => End - Start;
+}
+
+/// <summary>The activity timeline of a clip.</summary>
+public sealed record ActivityResult(double DurationSeconds, IReadOnlyList<ActivitySegment> Segments, IReadOnlyList<ActivityWindow> Windows, double? CadenceSpm)
+{
+    /// <summary>Activities seen, longest total first (Unknown excluded).</summary>
+    public IReadOnlyList<ActivityKind> Activities => Segments.Where(s => s.Activity != ActivityKind.Unknown)
+        .GroupBy(s => s.Activity).OrderByDescending(g => g.Sum(s => s.Duration)).Select(g => g.Key).ToArray();
+
+    /// <summary>The activity covering most of the clip (Unknown only when nothing else was seen).</summary>
+    public ActivityKind Dominant => Activities.Count > 0 ? Activities[0] : ActivityKind.Unknown;
+
+    /// <summary>The equivalent of the original system's <c>detected_activities.txt</c>: one activity per line.</summary>
+    public string ToDetectedActivitiesText() => string.Concat(Activities.Select(a => a.Label() + "\n"));
+
+    public Task WriteDetectedActivitiesAsync(string path, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(path, ToDetectedActivitiesText(), cancellationToken);
+}

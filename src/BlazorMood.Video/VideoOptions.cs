@@ -1,0 +1,67 @@
+namespace BlazorMood.Video;
+
+/// <summary>Options of the video pipeline, bound from the configuration section <c>Video</c>.</summary>
+public sealed class VideoOptions
+{
+    public const string SectionName = "Video";
+
+    /// <summary>Frames a second taken from the clip for analysis and for the annotated output.</summary>
+    public double SampleFps { get; set; } = 10;
+
+    /// <summary>Width the sampled frames are scaled to (height keeps the aspect ratio); smaller clips are not enlarged.</summary>
+    public int ScaleWidth { get; set; } = 640;
+
+    /// <summary>Longest clip accepted.</summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest file accepted, in bytes (50 MB).</summary>
+    public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Largest frame side accepted (4K UHD is 3840); anything larger is treated as absurd.</summary>
+    public int MaxResolution { get; set; } = 4096;
+
+    /// <summary>Smallest frame side accepted: below this no person can be told apart.</summary>
+    public int MinResolution { get; set; } = 32;
+
+    /// <summary>Time one ffprobe run may take before it is killed.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Time a whole decode or encode run may take before its ffmpeg is killed.</summary>
+    public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>ffmpeg/ffprobe processes at once over the whole process (each decode or encode holds one slot).</summary>
+    public int MaxConcurrentProcesses { get; set; } = 4;
+
+    /// <summary>Optional folder holding the ffmpeg and ffprobe binaries; empty uses the PATH.</summary>
+    public string? BinaryFolder { get; set; }
+
+    /// <summary>Seconds of pose that one posture decision looks at.</summary>
+    public double WindowSeconds { get; set; } = 2;
+
+    /// <summary>Seconds between window starts.</summary>
+    public double HopSeconds { get; set; } = 0.5;
+
+    /// <summary>Seconds of pose used for periodicity and cadence (centred on the window; a stride needs more than 2 s to repeat).</summary>
+    public double PeriodicityWindowSeconds { get; set; } = 4;
+
+    /// <summary>Run the person detector on every k-th sampled frame; in between the person is followed by its pose.</summary>
+    public int DetectEveryFrames { get; set; } = 3;
+
+    /// <summary>Keypoints scoring below this are treated as missing.</summary>
+    public float MinKeypointScore { get; set; } = 0.3f;
+
+    /// <summary>Mean pose score below which a frame counts as "no person".</summary>
+    public float MinPoseScore { get; set; } = 0.2f;
+
+    /// <summary>Frames each pipeline channel holds before the stage before it waits (memory bound, not speed).</summary>
+    public int ChannelCapacity { get; set; } = 8;
+
+    /// <summary>H.264 preset of the annotated output (libx264).</summary>
+    public string EncoderPreset { get; set; } = "veryfast";
+
+    /// <summary>H.264 constant rate factor of the annotated output.</summary>
+    public int EncoderCrf { get; set; } = 26;
+
+    /// <summary>Most progress reports a second.</summary>
+    public double MaxProgressPerSecond { get; set; } = 4;
+}
