@@ -1,3 +1,4 @@
+using BlazorMood.Music;
 using BlazorMood.Vision;
 using BlazorMood.Web.Api;
 using BlazorMood.Web.Live;
@@ -24,6 +25,8 @@ public static class ApplicationExtensions
             o.ModelsPath = Path.GetFullPath(o.ModelsPath, builder.Environment.ContentRootPath));
         builder.Services.AddEmotionApi(builder.Configuration);
         builder.Services.AddLiveEmotion(builder.Configuration);
+        builder.Services.AddMusic(builder.Configuration).AddRecommendationApi(builder.Configuration);
+        builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         return builder;
     }
 
@@ -54,6 +57,7 @@ public static class ApplicationExtensions
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health");
         app.MapEmotionApi();
         app.MapLiveEmotion();
+        app.MapRecommendationApi();
         return app;
     }
 }

@@ -1,6 +1,10 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Music;
+using BlazorMood.Music.Library;
 using BlazorMood.Web.Live;
+using BlazorMood.Web.Recommendations;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
@@ -21,7 +25,23 @@ public abstract class MudComponentTest : IAsyncLifetime
         Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(LiveOptions));
         Context.Services.AddSingleton<LiveMoodNotifier>();
         Context.Services.AddLogging();
+        // What the Recommendations tab needs: the music services over a small in-memory library, and its player.
+        Context.Services.AddSingleton<IMusicLibrary>(MusicLibrary);
+        Context.Services.AddMusic(o => o.Recommender.RandomSeed = 1);
+        Context.Services.AddOptions<PlayerOptions>();
+        Context.Services.AddScoped<PlayerState>();
+        Context.Services.AddHttpContextAccessor();
+        PersistentState = Context.AddBunitPersistentComponentState();
     }
+
+    /// <summary>Two tracks per emotion playlist (happy at 120/128 BPM, the others at 90/100); no audio files behind them.</summary>
+    protected StaticMusicLibrary MusicLibrary { get; } = StaticMusicLibrary.Of(PlaylistNames.Emotions.SelectMany(e => new (string, string, double?)[]
+    {
+        (PlaylistNames.ForEmotion(e), $"{e} one", e == "happy" ? 120 : 90),
+        (PlaylistNames.ForEmotion(e), $"{e} two", e == "happy" ? 128 : 100),
+    }));
+
+    protected BunitPersistentComponentState PersistentState { get; }
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
