@@ -114,7 +114,8 @@ public sealed class ActivityClassifier
 
         // Seated: the thigh runs across the body axis instead of along it (side view: it is horizontal; frontal view:
         // it is foreshortened). Without visible knees the default is upright standing.
-        var seated = double.IsFinite(f.ThighAlongTorso) ? 1 - Sigmoid(f.ThighAlongTorso, 0.55, 0.07) : 0.15;
+        // Knees clearly above the hips along the body (negative) are not a seat but a bad pose, so the evidence is a bump.
+        var seated = double.IsFinite(f.ThighAlongTorso) ? (1 - Sigmoid(f.ThighAlongTorso, 0.45, 0.06)) * Sigmoid(f.ThighAlongTorso, -0.1, 0.03) : 0.15;
 
         // Bicycle under the lower body, with pedalling knees or a hip flexed on the saddle.
         var onBike = Sigmoid(f.BicycleFraction, 0.4, 0.08) *

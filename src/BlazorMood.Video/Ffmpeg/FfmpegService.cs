@@ -208,7 +208,7 @@ public sealed partial class FfmpegService : IDisposable
 
     /// <summary>
     /// Decodes the clip's first video stream sampled at <paramref name="fps"/> and scaled to width×height, as rgb24.
-    /// Each frame is read into a buffer from <paramref name="rent"/> and handed to <paramref name="onFrame"/>, which
+    /// Each frame is read into a buffer rented from <paramref name="pool"/> and handed to <paramref name="onFrame"/>, which
     /// owns it from then on (the pipeline writes it into a bounded channel, so a slow consumer pauses ffmpeg through
     /// the pipe rather than piling frames up in memory). Returns the number of frames; throws
     /// <see cref="VideoProcessingException"/> (<see cref="VideoError.Truncated"/>) when far fewer frames came out than
@@ -216,11 +216,11 @@ public sealed partial class FfmpegService : IDisposable
     /// </summary>
     public async Task<int> DecodeAsync(
         string path, VideoProbe probe, double fps, int width, int height,
-        Func<int, byte[]> rent, Func<byte[], int, double, CancellationToken, ValueTask> onFrame,
+        System.Buffers.ArrayPool<byte> pool, Func<byte[], int, double, CancellationToken, ValueTask> onFrame,
         IDisposable? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        ArgumentNullException.ThrowIfNull(rent);
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(onFrame);
         var inv = CultureInfo.InvariantCulture;
         string[] args =
@@ -246,7 +246,7 @@ public sealed partial class FfmpegService : IDisposable
             {
                 while (true)
                 {
-                    var buffer = rent(frameBytes);
+                    var buffer = pool.Rent(frameBytes);
                     int read;
                     try
                     {
@@ -254,13 +254,13 @@ public sealed partial class FfmpegService : IDisposable
                     }
                     catch
                     {
-                        ArrayPoolReturn(buffer);
+                        pool.Return(buffer);
                         throw;
                     }
                     if (read < frameBytes)
                     {
                         // End of stream; a partial last frame is dropped.
-                        ArrayPoolReturn(buffer);
+                        pool.Return(buffer);
                         break;
                     }
                     await onFrame(buffer, count, count / fps, cts.Token).ConfigureAwait(false);
@@ -302,7 +302,6 @@ public sealed partial class FfmpegService : IDisposable
             ownLease?.Dispose();
         }
 
-        static void ArrayPoolReturn(byte[] buffer) => System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>

@@ -1,0 +1,295 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using BlazorMood.Vision;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Video;
+
+/// <summary>What one run of <see cref="ActivityPipeline"/> produced.</summary>
+public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, string AnnotatedVideoPath, string ActivitiesFilePath, int Frames, int FrameWidth, int FrameHeight, double SampleFps, TimeSpan Elapsed);
+
+/// <summary>
+/// Clip → activities and an annotated MP4, as four stages joined by bounded channels (full mode Wait, so a slow stage
+/// pauses the ones before it, down to ffmpeg through its pipe, and memory stays flat whatever the clip's length):
+/// <list type="number">
+/// <item>decode: ffmpeg samples rgb24 frames at <see cref="VideoOptions.SampleFps"/> and <see cref="VideoOptions.ScaleWidth"/> into pooled buffers;</item>
+/// <item>pose: person detection every <see cref="VideoOptions.DetectEveryFrames"/> frames, the main person followed in between by
+///   <see cref="PersonTracker"/>, MoveNet on that person's crop (the whole frame when nobody was detected: detectors miss people lying down);</item>
+/// <item>classify: each frame waits until the pose context around it is complete (a fixed lag of half the periodicity window),
+///   then gets the label of its window;</item>
+/// <item>annotate + encode: box, skeleton and label are drawn into the frame, which goes to the H.264 encoder.</item>
+/// </list>
+/// At the end the whole pose track is classified again with temporal smoothing into the final timeline, and
+/// <c>detected_activities.txt</c> is written. Any failure or cancellation cancels every stage and kills both ffmpegs;
+/// a partial output file is deleted. Thread-safe: each run has its own state.
+/// </summary>
+public sealed partial class ActivityPipeline
+{
+    public const string AnnotatedFileName = "annotated.mp4";
+    public const string ActivitiesFileName = "detected_activities.txt";
+
+    private readonly FfmpegService _ffmpeg;
+    private readonly ObjectDetector _detector;
+    private readonly PoseEstimator _poses;
+    private readonly ActivityClassifier _classifier;
+    private readonly VideoOptions _options;
+    private readonly ILogger<ActivityPipeline> _logger;
+
+    public ActivityPipeline(FfmpegService ffmpeg, ObjectDetector detector, PoseEstimator poses, ActivityClassifier classifier, IOptions<VideoOptions> options, ILogger<ActivityPipeline> logger)
+    {
+        _ffmpeg = ffmpeg;
+        _detector = detector;
+        _poses = poses;
+        _classifier = classifier;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private sealed record Frame(byte[] Buffer, int Index, double Time)
+    {
+        public ImageBox? Person { get; set; }
+
+        public BodyPose? Pose { get; set; }
+
+        public ActivityWindow? Window { get; set; }
+
+        public IReadOnlyList<ImageBox> Bicycles { get; set; } = [];
+    }
+
+    /// <summary>Validates, analyses and annotates <paramref name="inputPath"/>, writing the outputs into <paramref name="outputDirectory"/>.</summary>
+    public async Task<VideoAnalysis> RunAsync(string inputPath, string outputDirectory, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var tracker = new ProgressTracker(progress, _options.MaxProgressPerSecond);
+        var probe = await _ffmpeg.ProbeAsync(inputPath, cancellationToken).ConfigureAwait(false);
+        var fps = _options.SampleFps;
+        var (width, height) = probe.ScaledSize(_options.ScaleWidth);
+        var expected = probe.ExpectedSampledFrames(fps);
+        tracker.Probed(expected);
+        Directory.CreateDirectory(outputDirectory);
+        var annotatedPath = Path.Combine(outputDirectory, AnnotatedFileName);
+        var activitiesPath = Path.Combine(outputDirectory, ActivitiesFileName);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stop.Token;
+        var capacity = Math.Max(1, _options.ChannelCapacity);
+        Channel<Frame> NewChannel() => Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var decoded = NewChannel();
+        var posed = NewChannel();
+        var labelled = NewChannel();
+        var observations = new List<PoseObservation>(expected + 16);
+
+        using var lease = await _ffmpeg.ReserveAsync(2, token).ConfigureAwait(false);
+        var encoder = await _ffmpeg.StartEncoderAsync(annotatedPath, width, height, fps, lease, token).ConfigureAwait(false);
+        int frameCount;
+        try
+        {
+            // Each stage completes its output channel however it ends, so the next stage never waits forever; the
+            // first failure cancels the shared token, which stops the others and kills ffmpeg.
+            async Task<T> Stage<T>(Func<Task<T>> body, ChannelWriter<Frame>? output)
+            {
+                try
+                {
+                    var result = await body().ConfigureAwait(false);
+                    output?.TryComplete();
+                    return result;
+                }
+                catch (Exception e)
+                {
+                    output?.TryComplete(e);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            var decodeTask = Stage(() => _ffmpeg.DecodeAsync(inputPath, probe, fps, width, height,
+                ArrayPool<byte>.Shared,
+                async (buffer, index, time, ct) =>
+                {
+                    await decoded.Writer.WriteAsync(new Frame(buffer, index, time), ct).ConfigureAwait(false);
+                    tracker.Advance(PipelineStage.Decoding);
+                },
+                lease, token), decoded.Writer);
+            var poseTask = Stage(() => PoseStageAsync(decoded.Reader, posed.Writer, width, height, tracker, token), posed.Writer);
+            var classifyTask = Stage(() => ClassifyStageAsync(posed.Reader, labelled.Writer, observations, tracker, token), labelled.Writer);
+            var encodeTask = Stage(() => EncodeStageAsync(labelled.Reader, encoder, width, height, tracker, token), null);
+
+            try
+            {
+                await Task.WhenAll(decodeTask, poseTask, classifyTask, encodeTask).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Prefer the root cause over the cancellations it set off in the other stages.
+                var all = new Task[] { decodeTask, poseTask, classifyTask, encodeTask };
+                var root = all.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                    .FirstOrDefault(e => e is not OperationCanceledException and not ChannelClosedException);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (root is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(root);
+                }
+                throw;
+            }
+            finally
+            {
+                DrainAndReturn(decoded.Reader);
+                DrainAndReturn(posed.Reader);
+                DrainAndReturn(labelled.Reader);
+            }
+            frameCount = decodeTask.Result;
+            await encoder.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await encoder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var duration = frameCount / fps;
+        var result = _classifier.Classify(observations, duration, cancellationToken);
+        await result.WriteDetectedActivitiesAsync(activitiesPath, cancellationToken).ConfigureAwait(false);
+        tracker.Complete();
+        LogCompleted(frameCount, duration, clock.Elapsed.TotalSeconds, string.Join(",", result.Activities.Select(a => a.Label())));
+        return new VideoAnalysis(probe, result, annotatedPath, activitiesPath, frameCount, width, height, fps, clock.Elapsed);
+    }
+
+    private async Task<int> PoseStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, int width, int height, ProgressTracker tracker, CancellationToken ct)
+    {
+        var person = new PersonTracker();
+        IReadOnlyList<ImageBox> bicycles = [];
+        var every = Math.Max(1, _options.DetectEveryFrames);
+        var n = 0;
+        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                var rgb = new RgbFrame(frame.Buffer.AsMemory(0, width * height * 3), width, height);
+                if (n++ % every == 0)
+                {
+                    var objects = _detector.Detect(rgb, ct);
+                    person.OnDetections(objects.Where(o => o.ClassId == CocoLabels.Person).ToArray());
+                    bicycles = objects.Where(o => o.ClassId == CocoLabels.Bicycle).Select(o => o.Box).ToArray();
+                }
+                var box = person.Current;
+                var pose = _poses.Estimate(rgb, box, ct);
+                if (pose.Score < _options.MinPoseScore && box is not null)
+                {
+                    // The detector's box can be poor for unusual postures (lying, rotated phone clips); the whole frame may do better.
+                    var whole = _poses.Estimate(rgb, null, ct);
+                    if (whole.Score > pose.Score)
+                    {
+                        pose = whole;
+                        box = null;
+                    }
+                }
+                frame.Bicycles = bicycles;
+                if (pose.Score >= _options.MinPoseScore)
+                {
+                    frame.Pose = pose;
+                    person.OnPose(pose, _options.MinKeypointScore, width, height);
+                    frame.Person = box ?? person.Current;
+                }
+                else
+                {
+                    frame.Person = box;
+                }
+                await output.WriteAsync(frame, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(frame.Buffer);
+                throw;
+            }
+            tracker.Advance(PipelineStage.Pose);
+        }
+        return n;
+    }
+
+    private async Task<int> ClassifyStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, List<PoseObservation> observations, ProgressTracker tracker, CancellationToken ct)
+    {
+        // A frame's window needs the pose up to half a context after it; frames wait here that long (about 2 s of
+        // frames: a fixed, small amount of memory).
+        var lag = Math.Max(_options.WindowSeconds, _options.PeriodicityWindowSeconds) / 2;
+        var pending = new Queue<Frame>();
+        var cache = new Dictionary<int, ActivityWindow>();
+        ActivityWindow? shown = null;
+        ActivityWindow? candidate = null;
+        var count = 0;
+
+        async Task ReleaseAsync(Frame f)
+        {
+            var k = (int)Math.Max(0, Math.Round((f.Time - (_options.WindowSeconds / 2)) / _options.HopSeconds));
+            if (!cache.TryGetValue(k, out var window))
+            {
+                window = _classifier.ClassifyWindow(observations, (_options.WindowSeconds / 2) + (k * _options.HopSeconds));
+                cache.Clear();
+                cache[k] = window;
+                // Hysteresis: the drawn label changes only when a new label holds for two windows in a row.
+                if (shown is null || window.Activity == shown.Activity || (candidate is not null && candidate.Activity == window.Activity))
+                {
+                    shown = window;
+                }
+                candidate = window;
+            }
+            f.Window = shown?.Activity == window.Activity ? window : shown;
+            await output.WriteAsync(f, ct).ConfigureAwait(false);
+            tracker.Advance(PipelineStage.Classifying);
+            count++;
+        }
+
+        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            observations.Add(new PoseObservation(frame.Time, frame.Pose, frame.Person, frame.Bicycles));
+            pending.Enqueue(frame);
+            while (pending.Count > 0 && pending.Peek().Time <= frame.Time - lag)
+            {
+                await ReleaseAsync(pending.Dequeue()).ConfigureAwait(false);
+            }
+        }
+        while (pending.Count > 0)
+        {
+            await ReleaseAsync(pending.Dequeue()).ConfigureAwait(false);
+        }
+        return count;
+    }
+
+    private async Task<int> EncodeStageAsync(ChannelReader<Frame> input, FfmpegEncoder encoder, int width, int height, ProgressTracker tracker, CancellationToken ct)
+    {
+        var bytes = width * height * 3;
+        var count = 0;
+        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                FrameAnnotator.Draw(frame.Buffer.AsSpan(0, bytes), width, height, frame.Person, frame.Pose, _options.MinKeypointScore, frame.Window);
+                await encoder.WriteFrameAsync(frame.Buffer.AsMemory(0, bytes), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame.Buffer);
+            }
+            tracker.Advance(PipelineStage.Encoding);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Returns the buffers of frames left in a channel after a failure to the pool.</summary>
+    private static void DrainAndReturn(ChannelReader<Frame> reader)
+    {
+        while (reader.TryRead(out var frame))
+        {
+            ArrayPool<byte>.Shared.Return(frame.Buffer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video analysed: {Frames} frames ({DurationSeconds:F1} s) in {ElapsedSeconds:F1} s; activities {Activities}")]
+    private partial void LogCompleted(int frames, double durationSeconds, double elapsedSeconds, string activities);
+}

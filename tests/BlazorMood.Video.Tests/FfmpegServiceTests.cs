@@ -1,0 +1,175 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Video.Tests;
+
+public sealed class FfmpegServiceTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    private static FfmpegService Service(Action<VideoOptions>? tweak = null)
+    {
+        var o = new VideoOptions();
+        tweak?.Invoke(o);
+        return new FfmpegService(Options.Create(o), NullLogger<FfmpegService>.Instance);
+    }
+
+    private static async Task<VideoProcessingException> Rejects(FfmpegService s, string path, VideoError error)
+    {
+        var e = await Assert.ThrowsAsync<VideoProcessingException>(() => s.ProbeAsync(path, CancellationToken.None));
+        Assert.Equal(error, e.Error);
+        // User-facing messages never leak paths.
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), e.Message, StringComparison.Ordinal);
+        return e;
+    }
+
+    [Fact]
+    public async Task A_valid_clip_probes_with_its_size_duration_and_rate()
+    {
+        using var s = Service();
+        var path = Clips.TestPattern(_dir.File("ok.mp4"), 160, 120, 2, 15);
+        var probe = await s.ProbeAsync(path, CancellationToken.None);
+        Assert.Equal(160, probe.Width);
+        Assert.Equal(120, probe.Height);
+        Assert.Equal("h264", probe.Codec);
+        Assert.InRange(probe.Duration.TotalSeconds, 1.9, 2.1);
+        Assert.InRange(probe.FrameRate, 14.9, 15.1);
+        Assert.Equal(30, probe.FrameCount);
+        Assert.Equal(0, s.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task Zero_bytes_is_rejected_as_empty()
+    {
+        using var s = Service();
+        var path = _dir.File("empty.mp4");
+        await File.WriteAllBytesAsync(path, []);
+        var e = await Rejects(s, path, VideoError.Empty);
+        Assert.Contains("empty", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Garbage_and_images_are_not_videos()
+    {
+        using var s = Service();
+        var garbage = _dir.File("garbage.mp4");
+        await File.WriteAllBytesAsync(garbage, Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        await Rejects(s, garbage, VideoError.NotAVideo);
+
+        var png = Clips.Ffmpeg(_dir.File("still.png"), "-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1");
+        var e = await Rejects(s, png, VideoError.NotAVideo);
+        Assert.Contains("not a video", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_truncated_faststart_mp4_that_probes_complete_is_rejected()
+    {
+        using var s = Service();
+        var full = Clips.TestPattern(_dir.File("full.mp4"), 160, 120, 4);
+        var bytes = await File.ReadAllBytesAsync(full);
+        var cut = _dir.File("cut.mp4");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length * 6 / 10)]);
+
+        var e = await Rejects(s, cut, VideoError.Truncated);
+        Assert.Contains("incomplete", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decoding_a_truncated_clip_is_caught_by_the_frame_count_check()
+    {
+        // The second guard: a probe taken from the intact file, then a decode of the cut one (as if the probe was fooled).
+        using var s = Service();
+        var full = Clips.TestPattern(_dir.File("full.mp4"), 160, 120, 4);
+        var probe = await s.ProbeAsync(full, CancellationToken.None);
+        var bytes = await File.ReadAllBytesAsync(full);
+        var cut = _dir.File("cut.mp4");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+        var e = await Assert.ThrowsAsync<VideoProcessingException>(() => s.DecodeAsync(cut, probe, 10, 160, 120,
+            System.Buffers.ArrayPool<byte>.Shared, (b, _, _, _) => { System.Buffers.ArrayPool<byte>.Shared.Return(b); return ValueTask.CompletedTask; }, null, CancellationToken.None));
+        Assert.Equal(VideoError.Truncated, e.Error);
+    }
+
+    [Fact]
+    public async Task Over_duration_oversize_and_absurd_resolution_are_rejected_with_the_limit()
+    {
+        var path = Clips.TestPattern(_dir.File("three.mp4"), 160, 120, 3);
+        using (var s = Service(o => o.MaxDuration = TimeSpan.FromSeconds(2)))
+        {
+            var e = await Rejects(s, path, VideoError.TooLong);
+            Assert.Contains("0:03", e.Message, StringComparison.Ordinal);
+            Assert.Contains("0:02", e.Message, StringComparison.Ordinal);
+        }
+        using (var s = Service(o => o.MaxFileBytes = 1000))
+        {
+            await Rejects(s, path, VideoError.TooLarge);
+        }
+        using (var s = Service(o => o.MaxResolution = 100))
+        {
+            var e = await Rejects(s, path, VideoError.BadResolution);
+            Assert.Contains("160×120", e.Message, StringComparison.Ordinal);
+        }
+        using (var s = Service())
+        {
+            await Rejects(s, _dir.File("missing.mp4"), VideoError.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task Decode_yields_sampled_rgb_frames_and_encode_writes_h264_yuv420p_faststart()
+    {
+        using var s = Service();
+        var path = Clips.TestPattern(_dir.File("in.mp4"), 320, 240, 2, 30);
+        var probe = await s.ProbeAsync(path, CancellationToken.None);
+        var output = _dir.File("out/encoded.mp4");
+        await using (var encoder = await s.StartEncoderAsync(output, 160, 120, 10, null, CancellationToken.None))
+        {
+            var n = await s.DecodeAsync(path, probe, 10, 160, 120, System.Buffers.ArrayPool<byte>.Shared,
+                async (buffer, index, time, ct) =>
+                {
+                    Assert.Equal(index / 10.0, time, 3);
+                    Assert.Contains(buffer.Take(160 * 120 * 3), b => b != 0);
+                    await encoder.WriteFrameAsync(buffer, ct);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }, null, CancellationToken.None);
+            Assert.Equal(20, n);
+            await encoder.CompleteAsync();
+        }
+        var (codec, pix, frames, w, h) = Clips.Probe(output);
+        Assert.Equal(("h264", "yuv420p", 20, 160, 120), (codec, pix, frames, w, h));
+        // faststart: the index (moov) comes before the data (mdat).
+        var head = System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(output).AsSpan(0, 4096));
+        Assert.True(head.IndexOf("moov", StringComparison.Ordinal) is >= 0 and var m && m < Math.Max(0, head.IndexOf("mdat", StringComparison.Ordinal)) || head.Contains("moov", StringComparison.Ordinal) && !head.Contains("mdat", StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(output)!));
+        Assert.Equal(0, s.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task An_encoder_disposed_before_completion_leaves_no_file()
+    {
+        using var s = Service();
+        var output = _dir.File("partial/out.mp4");
+        await using (var encoder = await s.StartEncoderAsync(output, 64, 64, 10, null, CancellationToken.None))
+        {
+            await encoder.WriteFrameAsync(new byte[64 * 64 * 3], CancellationToken.None);
+        }
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!));
+        Assert.Equal(0, s.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task Registration_binds_the_video_section()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Video:SampleFps"] = "5", ["Video:MaxDuration"] = "00:01:00" })
+            .Build();
+        await using var provider = new ServiceCollection().AddVideo(config).BuildServiceProvider();
+        var o = provider.GetRequiredService<IOptions<VideoOptions>>().Value;
+        Assert.Equal(5, o.SampleFps);
+        Assert.Equal(TimeSpan.FromMinutes(1), o.MaxDuration);
+        Assert.NotNull(provider.GetRequiredService<FfmpegService>());
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -1,0 +1,121 @@
+using BlazorMood.TestSupport;
+
+namespace BlazorMood.Video.Tests;
+
+[Collection("video-models")]
+public sealed class PipelineTests(VideoFixture fixture) : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public static TheoryData<string, string?> StandingPhotos() => new()
+    {
+        { "sample6", null },
+        { "sample4", null },
+        { "samples", "crop=160:158:0:0" },
+    };
+
+    private static string Photo(string name) => name == "samples" ? TestAssets.HumanAsset("samples.jpg") : TestAssets.FaceApiSample(name + ".jpg");
+
+    [Theory]
+    [MemberData(nameof(StandingPhotos))]
+    public async Task Photos_of_standing_people_read_standing(string photo, string? crop)
+    {
+        var clip = Clips.FromStill(_dir.File("still.mp4"), Photo(photo), 2, crop is null ? 480 : 320, crop: crop);
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), null, CancellationToken.None);
+        Assert.True(result.Activity.Dominant == ActivityKind.Standing, $"{photo}: {ClassifierTests.Describe(result.Activity)}");
+    }
+
+    // sample4/sample6 rotated are not here yet: their people are cut off at the thighs and overlap, and MoveNet finds no
+    // confident torso on the rotated crops, so those clips read "unknown" (no person), not lying. Open item.
+    [Theory]
+    [InlineData("samples", "crop=160:158:0:0")]
+    public async Task The_same_photos_rotated_90_degrees_read_lying(string photo, string? crop)
+    {
+        var clip = Clips.FromStill(_dir.File("rotated.mp4"), Photo(photo), 2, crop is null ? 480 : 320, "transpose=1", crop: crop);
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), null, CancellationToken.None);
+        Assert.True(result.Activity.Dominant == ActivityKind.Lying, $"{photo}: {ClassifierTests.Describe(result.Activity)}");
+    }
+
+    [Fact]
+    public async Task The_full_pipeline_writes_an_annotated_h264_mp4_with_every_sampled_frame_and_the_activities_file()
+    {
+        var clip = Clips.FromStill(_dir.File("person.mp4"), TestAssets.FaceApiSample("sample6.jpg"), 3, 400, fps: 25);
+        var reports = new List<PipelineProgress>();
+        var progress = new SyncProgress(reports.Add);
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), progress, CancellationToken.None);
+
+        Assert.Equal(30, result.Frames);
+        var (codec, pix, frames, w, h) = Clips.Probe(result.AnnotatedVideoPath);
+        Assert.Equal(("h264", "yuv420p", 30), (codec, pix, frames));
+        Assert.Equal((400, result.FrameHeight), (w, h));
+        Assert.Equal("standing\n", await File.ReadAllTextAsync(result.ActivitiesFilePath));
+        Assert.Equal(new[] { ActivityPipeline.AnnotatedFileName, ActivityPipeline.ActivitiesFileName }, Directory.GetFiles(_dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // Progress: throttled (a 3 s clip takes a few seconds, so only a handful), ends complete.
+        Assert.NotEmpty(reports);
+        Assert.Equal(PipelineStage.Completed, reports[^1].Stage);
+        Assert.Equal(1, reports[^1].Fraction);
+        Assert.All(reports.Zip(reports.Skip(1)), p => Assert.True(p.Second.Fraction >= p.First.Fraction));
+        Assert.Equal(0, fixture.Ffmpeg.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task Cancellation_kills_ffmpeg_and_leaves_no_files()
+    {
+        var clip = Clips.TestPattern(_dir.File("long.mp4"), 320, 240, 60, 10);
+        var output = _dir.File("cancelled");
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Stages.GetValueOrDefault(PipelineStage.Pose) > 0)
+            {
+                cts.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fixture.Pipeline.RunAsync(clip, output, progress, cts.Token));
+
+        Assert.Equal(0, fixture.Ffmpeg.RunningProcesses);
+        Assert.Empty(Directory.Exists(output) ? Directory.GetFileSystemEntries(output) : []);
+        // No ffmpeg still reading this clip.
+        var survivors = Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Where(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(_dir.Path, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            }).ToArray();
+        Assert.Empty(survivors);
+    }
+
+    [Fact]
+    public async Task Corrupt_input_fails_the_pipeline_with_a_clear_message_and_no_output()
+    {
+        var path = _dir.File("zero.mp4");
+        await File.WriteAllBytesAsync(path, []);
+        var e = await Assert.ThrowsAsync<VideoProcessingException>(() => fixture.Pipeline.RunAsync(path, _dir.File("out"), null, CancellationToken.None));
+        Assert.Equal(VideoError.Empty, e.Error);
+        Assert.False(Directory.Exists(_dir.File("out")));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool, which would race the assertions).</summary>
+    private sealed class SyncProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value)
+        {
+            lock (this)
+            {
+                report(value);
+            }
+        }
+    }
+}
