@@ -10,6 +10,7 @@ const string usage = """
       frame    whole per-frame path (JPEG decode → detect → classify), 320×240 and 640×480, 1 and 5 faces
       vision   both of the above
       recommender  one recommendation on a generated 10,000-track library, baseline and context mode
+      recommend-http  GET /api/recommend of the real app (child process) on a generated 10,000-track library
       live     N SignalR clients streaming faces to the live hub (bench live --help)
     options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
     """;
@@ -31,6 +32,7 @@ return args[0] switch
     "frame" => await FramePathBenchmark.RunAsync(settings),
     "vision" => await ModelLatencyBenchmark.RunAsync(settings) | await FramePathBenchmark.RunAsync(settings),
     "recommender" => await RecommenderBenchmark.RunAsync(settings),
+    "recommend-http" => await RecommendHttpBenchmark.RunAsync(settings, repoRoot),
     _ => Usage(),
 };
 
