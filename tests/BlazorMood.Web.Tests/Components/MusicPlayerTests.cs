@@ -174,6 +174,8 @@ public sealed class MusicPlayerTests : MudComponentTest
         Assert.Equal("text", Attr(cut, "data-source"));
         Assert.Equal(RecommendationMode.Context, State.Mode);
         Assert.Contains("you asked for", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", cut.Find("[data-testid=mode-context]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", cut.Find("[data-testid=mode-baseline]").GetAttribute("aria-pressed"));
 
         cut.Find("[data-testid=mode-baseline]").Click();
 

@@ -52,6 +52,12 @@ public sealed class RecommendationsBrowserTests(LiveServerFixture server, ITestO
         Assert.EndsWith("/api/tracks/" + second.TrackId, second.Src, StringComparison.Ordinal);
         Assert.Equal("emotion_happy", await player.GetAttributeAsync("data-playlist"));
         Assert.Equal("playing", await player.GetAttributeAsync("data-state"));
+        if (Environment.GetEnvironmentVariable("BLAZORMOOD_E2E_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            // For reviewing the layout by eye; never committed.
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "recommendations-1280x900.png"), FullPage = true });
+        }
 
         // Another tab: the panel stays alive and the music goes on.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Live Emotion" }).ClickAsync();

@@ -22,6 +22,9 @@ public sealed partial class MusicPlayer
     // Like most players: "previous" after the first seconds of a track restarts it instead.
     private const double RestartThresholdSeconds = 3;
 
+    private static readonly (RecommendationMode Mode, string Label)[] Modes =
+        [(RecommendationMode.Baseline, "Baseline"), (RecommendationMode.Context, "Context")];
+
     private ElementReference _audio;
     private IJSObjectReference? _module;
     private IJSObjectReference? _player;
