@@ -237,4 +237,13 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task The_player_module_is_served_as_a_plain_script()
+    {
+        var response = await Client().GetAsync("/js/music-player.js");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("export function create", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
