@@ -32,6 +32,7 @@ return args[0] switch
     "frame" => await FramePathBenchmark.RunAsync(settings),
     "vision" => await ModelLatencyBenchmark.RunAsync(settings) | await FramePathBenchmark.RunAsync(settings),
     "recommender" => await RecommenderBenchmark.RunAsync(settings),
+    "video" => await BlazorMood.Bench.Video.VideoPipelineBenchmark.RunAsync(settings),
     "recommend-http" => await RecommendHttpBenchmark.RunAsync(settings, repoRoot),
     _ => Usage(),
 };

@@ -44,8 +44,11 @@ public sealed class VideoOptions
     /// <summary>Seconds of pose used for periodicity and cadence (centred on the window; a stride needs more than 2 s to repeat).</summary>
     public double PeriodicityWindowSeconds { get; set; } = 4;
 
-    /// <summary>Run the person detector on every k-th sampled frame; in between the person is followed by its pose.</summary>
-    public int DetectEveryFrames { get; set; } = 3;
+    /// <summary>
+    /// Run the person (and bicycle) detector on every k-th sampled frame (default: once a second at 10 fps); in between
+    /// the person is followed by its own pose. While nobody is followed the detector runs every third frame.
+    /// </summary>
+    public int DetectEveryFrames { get; set; } = 10;
 
     /// <summary>Keypoints scoring below this are treated as missing.</summary>
     public float MinKeypointScore { get; set; } = 0.3f;

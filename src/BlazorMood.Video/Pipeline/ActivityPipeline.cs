@@ -8,7 +8,15 @@ using Microsoft.Extensions.Options;
 namespace BlazorMood.Video;
 
 /// <summary>What one run of <see cref="ActivityPipeline"/> produced.</summary>
-public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, string AnnotatedVideoPath, string ActivitiesFilePath, int Frames, int FrameWidth, int FrameHeight, double SampleFps, TimeSpan Elapsed);
+public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, string AnnotatedVideoPath, string ActivitiesFilePath, int Frames, int FrameWidth, int FrameHeight, double SampleFps, TimeSpan Elapsed)
+{
+    /// <summary>Time spent in person detection and in pose estimation (the pose stage's two models).</summary>
+    public TimeSpan DetectTime { get; init; }
+
+    public TimeSpan PoseTime { get; init; }
+
+    public int Detections { get; init; }
+}
 
 /// <summary>
 /// Clip → activities and an annotated MP4, as four stages joined by bounded channels (full mode Wait, so a slow stage
@@ -29,6 +37,7 @@ public sealed partial class ActivityPipeline
 {
     public const string AnnotatedFileName = "annotated.mp4";
     public const string ActivitiesFileName = "detected_activities.txt";
+    private const int LostRedetectFrames = 3;
 
     private readonly FfmpegService _ffmpeg;
     private readonly ObjectDetector _detector;
@@ -45,6 +54,16 @@ public sealed partial class ActivityPipeline
         _classifier = classifier;
         _options = options.Value;
         _logger = logger;
+    }
+
+    /// <summary>Written only by the pose stage, read after it finished.</summary>
+    private sealed class StageTimings
+    {
+        public TimeSpan Detect { get; set; }
+
+        public TimeSpan Pose { get; set; }
+
+        public int Detections { get; set; }
     }
 
     private sealed record Frame(byte[] Buffer, int Index, double Time)
@@ -85,6 +104,7 @@ public sealed partial class ActivityPipeline
         var posed = NewChannel();
         var labelled = NewChannel();
         var observations = new List<PoseObservation>(expected + 16);
+        var timings = new StageTimings();
 
         using var lease = await _ffmpeg.ReserveAsync(2, token).ConfigureAwait(false);
         var encoder = await _ffmpeg.StartEncoderAsync(annotatedPath, width, height, fps, lease, token).ConfigureAwait(false);
@@ -117,7 +137,7 @@ public sealed partial class ActivityPipeline
                     tracker.Advance(PipelineStage.Decoding);
                 },
                 lease, token), decoded.Writer);
-            var poseTask = Stage(() => PoseStageAsync(decoded.Reader, posed.Writer, width, height, tracker, token), posed.Writer);
+            var poseTask = Stage(() => PoseStageAsync(decoded.Reader, posed.Writer, width, height, tracker, timings, token), posed.Writer);
             var classifyTask = Stage(() => ClassifyStageAsync(posed.Reader, labelled.Writer, observations, tracker, token), labelled.Writer);
             var encodeTask = Stage(() => EncodeStageAsync(labelled.Reader, encoder, width, height, tracker, token), null);
 
@@ -157,27 +177,43 @@ public sealed partial class ActivityPipeline
         await result.WriteDetectedActivitiesAsync(activitiesPath, cancellationToken).ConfigureAwait(false);
         tracker.Complete();
         LogCompleted(frameCount, duration, clock.Elapsed.TotalSeconds, string.Join(",", result.Activities.Select(a => a.Label())));
-        return new VideoAnalysis(probe, result, annotatedPath, activitiesPath, frameCount, width, height, fps, clock.Elapsed);
+        return new VideoAnalysis(probe, result, annotatedPath, activitiesPath, frameCount, width, height, fps, clock.Elapsed)
+        {
+            DetectTime = timings.Detect,
+            PoseTime = timings.Pose,
+            Detections = timings.Detections,
+        };
     }
 
-    private async Task<int> PoseStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, int width, int height, ProgressTracker tracker, CancellationToken ct)
+    private async Task<int> PoseStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, int width, int height, ProgressTracker tracker, StageTimings timings, CancellationToken ct)
     {
         var person = new PersonTracker();
         IReadOnlyList<ImageBox> bicycles = [];
         var every = Math.Max(1, _options.DetectEveryFrames);
         var n = 0;
+        var sinceDetect = int.MaxValue;
+        var lost = true;
         await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try
             {
                 var rgb = new RgbFrame(frame.Buffer.AsMemory(0, width * height * 3), width, height);
-                if (n++ % every == 0)
+                n++;
+                // Detection is the expensive model (CenterNet 512², ~5× MoveNet): run it on a schedule while the pose
+                // keeps the track, and sooner (every third frame) while nobody is being followed.
+                if (sinceDetect >= every || (lost && sinceDetect >= LostRedetectFrames))
                 {
+                    sinceDetect = 0;
+                    var started = Stopwatch.GetTimestamp();
                     var objects = _detector.Detect(rgb, ct);
+                    timings.Detect += Stopwatch.GetElapsedTime(started);
+                    timings.Detections++;
                     person.OnDetections(objects.Where(o => o.ClassId == CocoLabels.Person).ToArray());
                     bicycles = objects.Where(o => o.ClassId == CocoLabels.Bicycle).Select(o => o.Box).ToArray();
                 }
+                sinceDetect++;
                 var box = person.Current;
+                var poseStarted = Stopwatch.GetTimestamp();
                 var pose = _poses.Estimate(rgb, box, ct);
                 if (pose.Score < _options.MinPoseScore && box is not null)
                 {
@@ -189,16 +225,19 @@ public sealed partial class ActivityPipeline
                         box = null;
                     }
                 }
+                timings.Pose += Stopwatch.GetElapsedTime(poseStarted);
                 frame.Bicycles = bicycles;
                 if (pose.Score >= _options.MinPoseScore)
                 {
                     frame.Pose = pose;
+                    lost = false;
                     person.OnPose(pose, _options.MinKeypointScore, width, height);
                     frame.Person = box ?? person.Current;
                 }
                 else
                 {
                     frame.Person = box;
+                    lost = true;
                 }
                 await output.WriteAsync(frame, ct).ConfigureAwait(false);
             }
