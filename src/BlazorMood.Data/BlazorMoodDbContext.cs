@@ -1,4 +1,5 @@
 using BlazorMood.Data.Emotions;
+using BlazorMood.Data.Music;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorMood.Data;
@@ -7,6 +8,16 @@ namespace BlazorMood.Data;
 public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> options) : DbContext(options)
 {
     public DbSet<EmotionEvent> EmotionEvents => Set<EmotionEvent>();
+
+    public DbSet<PlaylistRecord> Playlists => Set<PlaylistRecord>();
+
+    public DbSet<TrackRecord> Tracks => Set<TrackRecord>();
+
+    public DbSet<LibraryProblemRecord> LibraryProblems => Set<LibraryProblemRecord>();
+
+    public DbSet<FeedbackRecord> TrackFeedback => Set<FeedbackRecord>();
+
+    public DbSet<PlayRecord> TrackPlays => Set<PlayRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

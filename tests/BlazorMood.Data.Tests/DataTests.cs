@@ -52,7 +52,10 @@ public sealed class DataTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_root, "db", "test.db")));
         await using var db = await _services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContextAsync();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Contains("InitialEmotionEvents", (await db.Database.GetAppliedMigrationsAsync()).Single(), StringComparison.Ordinal);
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        Assert.Equal(db.Database.GetMigrations(), applied);
+        Assert.Contains(applied, m => m.EndsWith("_InitialEmotionEvents", StringComparison.Ordinal));
+        Assert.Contains(applied, m => m.EndsWith("_MusicLibrary", StringComparison.Ordinal));
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";

@@ -59,15 +59,20 @@ public sealed class InMemoryFeedbackStore : IFeedbackStore
         }
     }
 
-    public void RecordFeedback(string userId, string trackId, FeedbackKind kind)
+    public void RecordFeedback(string userId, string trackId, FeedbackKind kind) =>
+        RecordFeedback(userId, ContextOf(userId, trackId), trackId, kind);
+
+    /// <summary>
+    /// The context <paramref name="trackId"/> was last served to <paramref name="userId"/> in (or <c>default</c>):
+    /// the context feedback on it is credited to. Public so a persisting store can record the same key.
+    /// </summary>
+    public string ContextOf(string userId, string trackId)
     {
         var user = GetUser(userId);
-        string contextKey;
         lock (user.Gate)
         {
-            contextKey = user.Served.GetValueOrDefault(trackId) ?? "default";
+            return user.Served.GetValueOrDefault(trackId) ?? "default";
         }
-        RecordFeedback(userId, contextKey, trackId, kind);
     }
 
     public void RecordFeedback(string userId, string contextKey, string trackId, FeedbackKind kind)

@@ -1,3 +1,4 @@
+using BlazorMood.Data.Music;
 using BlazorMood.Music;
 using BlazorMood.Vision;
 using BlazorMood.Web.Api;
@@ -26,6 +27,8 @@ public static class ApplicationExtensions
         builder.Services.AddEmotionApi(builder.Configuration);
         builder.Services.AddLiveEmotion(builder.Configuration);
         builder.Services.AddMusic(builder.Configuration).AddRecommendationApi(builder.Configuration);
+        // Library imported into SQLite, stored track features, feedback kept across restarts (after AddLiveEmotion's AddData).
+        builder.Services.AddMusicPersistence(builder.Configuration);
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         return builder;
     }

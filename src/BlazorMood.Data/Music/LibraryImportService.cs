@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using BlazorMood.Music.Library;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BlazorMood.Data.Music;
+
+/// <summary>
+/// Imports the music library when the host starts and after every reload of the files, then wakes the analysis
+/// worker. Reloads queue in a one-slot channel that keeps only the newest snapshot: an import of an older one would
+/// be overwritten by the next anyway.
+/// </summary>
+public sealed partial class LibraryImportService : BackgroundService
+{
+    private readonly MusicLibrary _library;
+    private readonly LibraryImporter _importer;
+    private readonly TrackAnalysisSignal _analysis;
+    private readonly ILogger<LibraryImportService> _logger;
+    private readonly Channel<LibrarySnapshot> _reloads = Channel.CreateBounded<LibrarySnapshot>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public LibraryImportService(MusicLibrary library, LibraryImporter importer, TrackAnalysisSignal analysis, ILogger<LibraryImportService> logger)
+    {
+        _library = library;
+        _importer = importer;
+        _analysis = analysis;
+        _logger = logger;
+        // Subscribed before the first load, so no reload can slip between the initial import and the loop.
+        _library.Reloaded += OnReloaded;
+    }
+
+    private void OnReloaded(object? sender, LibrarySnapshot snapshot) => _reloads.Writer.TryWrite(snapshot);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The first load is synchronous file I/O (and starts the watcher); keep it off the host's start-up thread.
+        var initial = await Task.Run(() => _library.Current, stoppingToken);
+        await ImportAsync(initial, stoppingToken);
+        await foreach (var snapshot in _reloads.Reader.ReadAllAsync(stoppingToken))
+        {
+            await ImportAsync(snapshot, stoppingToken);
+        }
+    }
+
+    private async Task ImportAsync(LibrarySnapshot snapshot, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _importer.ImportAsync(snapshot, stoppingToken);
+            _analysis.Wake();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // A failed import (locked or full disk) must not stop the host or later imports; the files still serve.
+            LogImportFailed(_logger, ex, snapshot.RootPath);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _library.Reloaded -= OnReloaded;
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Importing the music library at {Root} into the database failed; will retry on the next change")]
+    private static partial void LogImportFailed(ILogger logger, Exception exception, string root);
+}
+
+/// <summary>Wakes <see cref="TrackAnalysisService"/>: one pending wake is enough, since each pass reads everything still to do.</summary>
+public sealed class TrackAnalysisSignal
+{
+    private readonly Channel<bool> _wakes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Wake() => _wakes.Writer.TryWrite(true);
+
+    internal ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _wakes.Reader.ReadAsync(cancellationToken);
+}

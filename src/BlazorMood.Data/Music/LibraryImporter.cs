@@ -1,0 +1,263 @@
+using BlazorMood.Music.Analysis;
+using BlazorMood.Music.Library;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BlazorMood.Data.Music;
+
+/// <summary>What one import changed.</summary>
+public sealed record LibraryImportResult(int Added, int Updated, int Removed, int Restored, int Problems, int NeedingAnalysis);
+
+/// <summary>
+/// Upserts a <see cref="LibrarySnapshot"/> into the database: playlists and tracks by their stable ids, tracks no
+/// longer in the files marked removed (never deleted), problems replaced by the snapshot's. Imports and analysis
+/// results are serialised by one gate, so an import never writes over a measurement stored in between.
+/// </summary>
+public sealed partial class LibraryImporter : IDisposable
+{
+    // A playlist whose metadata.json cannot be read right now (mid-edit, too large) keeps its tracks as they were:
+    // the snapshot says nothing about them, which is not the same as saying they are gone.
+    private static readonly HashSet<LibraryProblemKind> Unreadable = [LibraryProblemKind.BrokenJson, LibraryProblemKind.MetadataTooLarge];
+
+    private readonly IDbContextFactory<BlazorMoodDbContext> _contexts;
+    private readonly StoredTrackFeatures _features;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LibraryImporter> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public LibraryImporter(IDbContextFactory<BlazorMoodDbContext> contexts, StoredTrackFeatures features, TimeProvider time, ILogger<LibraryImporter> logger)
+    {
+        _contexts = contexts;
+        _features = features;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<LibraryImportResult> ImportAsync(LibrarySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ImportLockedAsync(snapshot, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<LibraryImportResult> ImportLockedAsync(LibrarySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        foreach (var p in snapshot.Problems)
+        {
+            LogProblem(_logger, p.Playlist, p.Entry, p.Kind, p.Message);
+        }
+        var keep = snapshot.Problems
+            .Where(p => p.Playlist is not null && p.Entry is null && Unreadable.Contains(p.Kind))
+            .Select(p => p.Playlist!)
+            .ToHashSet(StringComparer.Ordinal);
+
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var playlists = await db.Playlists.ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken);
+        var tracks = await db.Tracks.ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, cancellationToken);
+        int added = 0, updated = 0, removed = 0, restored = 0;
+
+        foreach (var playlist in snapshot.Playlists)
+        {
+            if (!playlists.TryGetValue(playlist.Name, out var row))
+            {
+                row = new PlaylistRecord { Name = playlist.Name, FirstSeenUtc = now };
+                db.Playlists.Add(row);
+                playlists[playlist.Name] = row;
+            }
+            row.Removed = false;
+            row.LastSeenUtc = now;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var track in snapshot.Tracks)
+        {
+            seen.Add(track.Id);
+            var (size, modified) = Stamp(track.FullPath);
+            if (!tracks.TryGetValue(track.Id, out var row))
+            {
+                row = new TrackRecord
+                {
+                    Id = track.Id, PlaylistName = track.Playlist, Title = track.Title, Artist = track.Artist, RelativePath = track.RelativePath,
+                    FirstSeenUtc = now,
+                };
+                db.Tracks.Add(row);
+                added++;
+            }
+            else
+            {
+                if (row.Removed)
+                {
+                    row.Removed = false;
+                    row.RemovedAtUtc = null;
+                    // It may have failed only because the file was going away; give the returned file a fresh try.
+                    row.AnalysisError = null;
+                    restored++;
+                }
+                if (row.FileSize != size || row.FileModifiedUtc != modified)
+                {
+                    // New audio under the same path: what was measured belongs to the old file.
+                    row.MeasuredBpm = row.MeasuredEnergyDb = row.MeasuredBrightnessHz = row.TempoConfidence = null;
+                    row.AnalyzedAtUtc = null;
+                    row.AnalysisError = null;
+                }
+                row.PlaylistName = track.Playlist;
+                row.Title = track.Title;
+                row.Artist = track.Artist;
+                row.RelativePath = track.RelativePath;
+            }
+            row.DurationSeconds = track.DurationSeconds;
+            row.FileSize = size;
+            row.FileModifiedUtc = modified;
+            row.LastSeenUtc = now;
+            ApplyEffective(row, track.Features);
+            if (size == 0 && row.NeedsAnalysis)
+            {
+                // Nothing to decode; recorded here in the import's batch rather than one ffmpeg start and write each
+                // (a generated library of placeholder files has thousands).
+                row.AnalysisError = "The audio file is empty.";
+            }
+            if (db.Entry(row).State == EntityState.Modified)
+            {
+                updated++;
+            }
+        }
+
+        foreach (var row in tracks.Values)
+        {
+            if (!row.Removed && !seen.Contains(row.Id) && !keep.Contains(row.PlaylistName))
+            {
+                row.Removed = true;
+                row.RemovedAtUtc = now;
+                removed++;
+            }
+        }
+        foreach (var row in playlists.Values)
+        {
+            if (!row.Removed && snapshot.FindPlaylist(row.Name) is null && !keep.Contains(row.Name))
+            {
+                row.Removed = true;
+            }
+        }
+
+        await db.LibraryProblems.ExecuteDeleteAsync(cancellationToken);
+        db.LibraryProblems.AddRange(snapshot.Problems.Select(p => new LibraryProblemRecord
+        {
+            Playlist = Truncate(p.Playlist, PlaylistRecord.MaxNameLength),
+            Entry = p.Entry,
+            Kind = p.Kind.ToString(),
+            Message = Truncate(p.Message, LibraryProblemRecord.MaxMessageLength)!,
+            DetectedAtUtc = now,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+
+        var all = await db.Tracks.AsNoTracking().Where(t => !t.Removed).ToListAsync(cancellationToken);
+        _features.ReplaceAll(all.Select(t => (t.Id, Features: StoredTrackFeatures.Of(t)))
+            .Where(x => x.Features is not null)
+            .Select(x => KeyValuePair.Create(x.Id, x.Features!)));
+        var result = new LibraryImportResult(added, updated, removed, restored, snapshot.Problems.Count, all.Count(t => t.NeedsAnalysis));
+        LogImported(_logger, snapshot.Playlists.Count, snapshot.Tracks.Count, result.Added, result.Updated, result.Removed, result.Restored,
+            result.Problems, result.NeedingAnalysis);
+        return result;
+    }
+
+    /// <summary>Stores one analysis of <paramref name="trackId"/> (features, or the error when it failed).</summary>
+    public async Task<TrackFeatures?> StoreAnalysisAsync(string trackId, AudioFeatures? features, string? error, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            if (await db.Tracks.FindAsync([trackId], cancellationToken) is not { } row)
+            {
+                return null;
+            }
+            if (features is not null)
+            {
+                row.MeasuredBpm = features.Bpm;
+                row.MeasuredEnergyDb = features.EnergyDb;
+                row.MeasuredBrightnessHz = features.BrightnessHz;
+                row.TempoConfidence = features.TempoConfidence;
+                row.AnalyzedAtUtc = _time.GetUtcNow().UtcDateTime;
+                row.AnalysisError = null;
+                if (row.DurationSeconds <= 0)
+                {
+                    row.DurationSeconds = features.DurationSeconds;
+                }
+                // Declared values are already in the effective columns; measurements fill the gaps.
+                row.Bpm ??= row.MeasuredBpm;
+                row.EnergyDb ??= row.MeasuredEnergyDb;
+                row.BrightnessHz ??= row.MeasuredBrightnessHz;
+            }
+            else
+            {
+                row.AnalysisError = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            var stored = StoredTrackFeatures.Of(row);
+            // Only a measurement changes what the recommender sees; a failure leaves the cache (and its version) alone.
+            if (features is not null && stored is not null && !row.Removed)
+            {
+                _features.Set(row.Id, stored);
+            }
+            return stored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static void ApplyEffective(TrackRecord row, TrackFeatures declared)
+    {
+        var bpm = declared.Bpm ?? row.MeasuredBpm;
+        var energy = declared.EnergyDb ?? row.MeasuredEnergyDb;
+        var brightness = declared.BrightnessHz ?? row.MeasuredBrightnessHz;
+        // Assign only on change so unchanged rows stay Unchanged and the update count means something.
+        if (row.Bpm != bpm)
+        {
+            row.Bpm = bpm;
+        }
+        if (row.EnergyDb != energy)
+        {
+            row.EnergyDb = energy;
+        }
+        if (row.BrightnessHz != brightness)
+        {
+            row.BrightnessHz = brightness;
+        }
+    }
+
+    private static (long? Size, DateTime? Modified) Stamp(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (null, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Music library problem in {Playlist} entry {Entry}: {Kind} {Problem}")]
+    private static partial void LogProblem(ILogger logger, string? playlist, int? entry, LibraryProblemKind kind, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Imported music library: {Playlists} playlists, {Tracks} tracks ({Added} added, {Updated} updated, {Removed} removed, {Restored} restored), {Problems} problems, {NeedingAnalysis} awaiting analysis")]
+    private static partial void LogImported(ILogger logger, int playlists, int tracks, int added, int updated, int removed, int restored, int problems, int needingAnalysis);
+}

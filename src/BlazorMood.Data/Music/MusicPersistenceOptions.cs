@@ -1,0 +1,16 @@
+namespace BlazorMood.Data.Music;
+
+/// <summary>How the music library and feedback are persisted, bound from <c>Data:Music</c>.</summary>
+public sealed class MusicPersistenceOptions
+{
+    public const string SectionName = "Data:Music";
+
+    /// <summary>Measure tracks without stored features in the background (one ffmpeg at a time).</summary>
+    public bool AnalyzeInBackground { get; set; } = true;
+
+    /// <summary>Feedback and play rows waiting for the database; beyond it new rows are dropped (and logged), never the request blocked.</summary>
+    public int WriteQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most recent plays replayed into memory at start-up (they feed only the short no-repeat window).</summary>
+    public int MaxPlaysLoaded { get; set; } = 20_000;
+}

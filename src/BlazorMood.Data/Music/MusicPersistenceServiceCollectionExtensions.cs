@@ -1,0 +1,45 @@
+using BlazorMood.Music.Library;
+using BlazorMood.Music.Recommendation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BlazorMood.Data.Music;
+
+public static class MusicPersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Persists the music feature: imports the library into the database at start-up and on every reload, analyses
+    /// tracks without stored features in the background, serves the recommender the stored features (replacing
+    /// <see cref="IMusicLibrary"/> with <see cref="StoredFeaturesLibrary"/>) and keeps feedback and plays across
+    /// restarts (replacing <see cref="IFeedbackStore"/> with <see cref="PersistentFeedbackStore"/>). Call after
+    /// <c>AddData</c> (whose migrations must run first) and <c>AddMusic</c>.
+    /// </summary>
+    public static IServiceCollection AddMusicPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!services.Any(d => d.ServiceType == typeof(IDbContextFactory<BlazorMoodDbContext>)) || !services.Any(d => d.ServiceType == typeof(MusicLibrary)))
+        {
+            throw new InvalidOperationException("AddMusicPersistence needs AddData and AddMusic registered first (the database must be migrated before the import starts).");
+        }
+        services.AddOptions<MusicPersistenceOptions>()
+            .Bind(configuration.GetSection(MusicPersistenceOptions.SectionName))
+            .Validate(o => o.WriteQueueCapacity >= 1 && o.MaxPlaysLoaded >= 0, "Data:Music: WriteQueueCapacity >= 1, MaxPlaysLoaded >= 0.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<StoredTrackFeatures>();
+        services.TryAddSingleton<LibraryImporter>();
+        services.TryAddSingleton<TrackAnalysisSignal>();
+        services.Replace(ServiceDescriptor.Singleton<IMusicLibrary>(sp =>
+            new StoredFeaturesLibrary(sp.GetRequiredService<MusicLibrary>(), sp.GetRequiredService<StoredTrackFeatures>())));
+        services.AddHostedService<LibraryImportService>();
+        services.AddHostedService<TrackAnalysisService>();
+
+        services.TryAddSingleton<InMemoryFeedbackStore>();
+        services.TryAddSingleton<PersistentFeedbackStore>();
+        services.Replace(ServiceDescriptor.Singleton<IFeedbackStore>(sp => sp.GetRequiredService<PersistentFeedbackStore>()));
+        services.AddHostedService<FeedbackWriter>();
+        return services;
+    }
+}
