@@ -25,9 +25,10 @@ public sealed class PipelineTests(VideoFixture fixture) : IDisposable
         Assert.True(result.Activity.Dominant == ActivityKind.Standing, $"{photo}: {ClassifierTests.Describe(result.Activity)}");
     }
 
-    // sample4/sample6 rotated are not here yet: their people are cut off at the thighs and overlap, and MoveNet finds no
-    // confident torso on the rotated crops, so those clips read "unknown" (no person), not lying. Open item.
+    // sample4 rotated is left out: four overlapping people cut off at the thighs, on their side; MoveNet's hips stay
+    // under 0.3 in most frames whichever way the crop is turned, so the clip reads "unknown" (no torso), not lying.
     [Theory]
+    [InlineData("sample6", null)]
     [InlineData("samples", "crop=160:158:0:0")]
     public async Task The_same_photos_rotated_90_degrees_read_lying(string photo, string? crop)
     {

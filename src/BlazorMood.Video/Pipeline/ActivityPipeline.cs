@@ -193,6 +193,7 @@ public sealed partial class ActivityPipeline
         var n = 0;
         var sinceDetect = int.MaxValue;
         var lost = true;
+        var sideways = false;
         await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
         {
             try
@@ -214,11 +215,11 @@ public sealed partial class ActivityPipeline
                 sinceDetect++;
                 var box = person.Current;
                 var poseStarted = Stopwatch.GetTimestamp();
-                var pose = _poses.Estimate(rgb, box, ct);
+                var pose = SidewaysPose.Estimate(_poses, rgb, box, _options.MinKeypointScore, sideways, ct);
                 if (pose.Score < _options.MinPoseScore && box is not null)
                 {
                     // The detector's box can be poor for unusual postures (lying, rotated phone clips); the whole frame may do better.
-                    var whole = _poses.Estimate(rgb, null, ct);
+                    var whole = SidewaysPose.Estimate(_poses, rgb, null, _options.MinKeypointScore, sideways, ct);
                     if (whole.Score > pose.Score)
                     {
                         pose = whole;
@@ -231,6 +232,7 @@ public sealed partial class ActivityPipeline
                 {
                     frame.Pose = pose;
                     lost = false;
+                    sideways = pose.RotationDegrees is 90 or 270;
                     person.OnPose(pose, _options.MinKeypointScore, width, height);
                     frame.Person = box ?? person.Current;
                 }
