@@ -126,8 +126,14 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(Library, "activity_running"));
         WavWriter.Write(Path.Combine(Library, "activity_running", "click.wav"), Drums.ClickTrack(120, 12), MoodSynth.SampleRate);
         await File.WriteAllTextAsync(Path.Combine(Library, "activity_running", "metadata.json"),
-            JsonSerializer.Serialize(new[] { new { title = "Click 120 [generated]", artist = "Test", duration = 12.0, filepath = "click.wav" } }));
+            JsonSerializer.Serialize(new[]
+            {
+                new { title = "Click 120 [generated]", artist = "Test", duration = 12.0, filepath = "click.wav" },
+                new { title = "Placeholder", artist = "Test", duration = 12.0, filepath = "empty.wav" },
+            }));
+        await File.WriteAllBytesAsync(Path.Combine(Library, "activity_running", "empty.wav"), []);
         var id = PlaylistLoader.MakeId("activity_running/click.wav");
+        var empty = PlaylistLoader.MakeId("activity_running/empty.wav");
         Assert.Null(new PlaylistLoader(Microsoft.Extensions.Logging.Abstractions.NullLogger<PlaylistLoader>.Instance, TimeProvider.System)
             .Load(Library, 1 << 20).FindTrack(id)!.Features.Bpm);
 
@@ -142,12 +148,33 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
         Assert.NotNull(row.EnergyDb);
         Assert.NotNull(row.BrightnessHz);
         Assert.False(row.NeedsAnalysis);
+        // An empty file is marked at import, never handed to ffmpeg, and not retried.
+        var placeholder = (await db.Tracks.FindAsync(empty))!;
+        Assert.Equal("The audio file is empty.", placeholder.AnalysisError);
+        Assert.Null(placeholder.AnalyzedAtUtc);
+        Assert.False(placeholder.NeedsAnalysis);
 
         var seen = host.Services.GetRequiredService<IMusicLibrary>().Current.FindTrack(id)!.Features;
         Assert.Equal(row.Bpm, seen.Bpm);
         Assert.Equal(row.BrightnessHz, seen.BrightnessHz);
         var rec = host.Services.GetRequiredService<Recommender>().Recommend(new RecommendationRequest { UserId = "u", Activity = "running" });
         Assert.Equal(Math.Round(row.Bpm.Value, 1), rec.Tracks.Single(t => t.Id == id).Bpm);
+    }
+
+    [Fact]
+    public async Task A_restart_on_unchanged_files_updates_nothing_and_keeps_stored_analysis()
+    {
+        WritePlaylist("emotion_happy", ("a", 120), ("b", 124));
+        var first = await StartAsync(Library, watch: false, analyze: false);
+        await EventuallyAsync(first, async db => await db.Tracks.CountAsync() == 2);
+        await first.DisposeAsync();
+
+        var importer = (await StartAsync(Library, watch: false, analyze: false)).Services.GetRequiredService<LibraryImporter>();
+        await using var files = new ServiceCollection().AddLogging().AddMusic(o => { o.LibraryPath = Library; o.WatchForChanges = false; }).BuildServiceProvider();
+        var snapshot = await files.GetRequiredService<MusicLibrary>().ReloadAsync();
+        var result = await importer.ImportAsync(snapshot, CancellationToken.None);
+
+        Assert.Equal(new LibraryImportResult(0, 0, 0, 0, snapshot.Problems.Count, 0), result);
     }
 
     [Fact]

@@ -117,7 +117,6 @@ public sealed partial class LibraryImporter : IDisposable
             row.DurationSeconds = track.DurationSeconds;
             row.FileSize = size;
             row.FileModifiedUtc = modified;
-            row.LastSeenUtc = now;
             ApplyEffective(row, track.Features);
             if (size == 0 && row.NeedsAnalysis)
             {
@@ -125,10 +124,12 @@ public sealed partial class LibraryImporter : IDisposable
                 // (a generated library of placeholder files has thousands).
                 row.AnalysisError = "The audio file is empty.";
             }
+            // Counted before LastSeenUtc, which every import moves.
             if (db.Entry(row).State == EntityState.Modified)
             {
                 updated++;
             }
+            row.LastSeenUtc = now;
         }
 
         foreach (var row in tracks.Values)
