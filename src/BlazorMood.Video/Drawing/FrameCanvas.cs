@@ -45,6 +45,10 @@ public readonly ref struct FrameCanvas
         var y0 = Math.Max(0, y);
         var x1 = Math.Min(Width, x + w);
         var y1 = Math.Min(Height, y + h);
+        if (x1 <= x0 || y1 <= y0)
+        {
+            return;
+        }
         var a = (int)(Math.Clamp(alpha, 0, 1) * 256);
         for (var yy = y0; yy < y1; yy++)
         {
