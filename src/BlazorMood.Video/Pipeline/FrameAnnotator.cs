@@ -67,7 +67,8 @@ public static class FrameAnnotator
             }
         }
 
-        var scale = Math.Max(1, width / 320);
+        // Font pixels: 1 up to 479 px wide, 2 at 480–719 (the default 640), 3 beyond.
+        var scale = Math.Max(1, width / 240);
         var lines = new List<string> { LabelText(window) };
         if (window?.CadenceSpm is { } spm)
         {
