@@ -26,6 +26,11 @@ public sealed class StoredTrackFeatures
         var frozen = features.ToFrozenDictionary(StringComparer.Ordinal);
         lock (_gate)
         {
+            // A reload that changed no features keeps the version, so readers keep their derived indexes.
+            if (frozen.Count == _features.Count && frozen.All(kv => _features.TryGetValue(kv.Key, out var f) && f == kv.Value))
+            {
+                return;
+            }
             Volatile.Write(ref _features, frozen);
             Interlocked.Increment(ref _version);
         }
