@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace BlazorMood.Data.Music;
 
 /// <summary>
-/// Imports the music library when the host starts and after every reload of the files, then wakes the analysis
+/// Imports the music library while the host starts and after every reload of the files, then wakes the analysis
 /// worker. Reloads queue in a one-slot channel that keeps only the newest snapshot: an import of an older one would
 /// be overwritten by the next anyway.
 /// </summary>
@@ -31,11 +31,18 @@ public sealed partial class LibraryImportService : BackgroundService
 
     private void OnReloaded(object? sender, LibrarySnapshot snapshot) => _reloads.Writer.TryWrite(snapshot);
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The first import runs before the host reports started: the database agrees with the files before the first
+        // request, and its one-off cost (EF Core's first queries, thousands of inserts for a new large library) is not
+        // paid on two shared cores while requests are being served. A failure is logged and start-up goes on.
+        var initial = await Task.Run(() => _library.Current, cancellationToken);
+        await ImportAsync(initial, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The first load is synchronous file I/O (and starts the watcher); keep it off the host's start-up thread.
-        var initial = await Task.Run(() => _library.Current, stoppingToken);
-        await ImportAsync(initial, stoppingToken);
         await foreach (var snapshot in _reloads.Reader.ReadAllAsync(stoppingToken))
         {
             await ImportAsync(snapshot, stoppingToken);
