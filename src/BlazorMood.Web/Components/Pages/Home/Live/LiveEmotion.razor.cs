@@ -206,22 +206,7 @@ public sealed partial class LiveEmotion
         _disposed = true;
         _subscription?.Dispose();
         _throttle?.Dispose();
-        try
-        {
-            if (_client is not null)
-            {
-                await _client.InvokeVoidAsync("dispose");
-                await _client.DisposeAsync();
-            }
-            if (_module is not null)
-            {
-                await _module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The browser is gone; its camera stopped with it.
-        }
+        await JsClientDisposal.DisposeAsync(_client, _module);
         _self?.Dispose();
     }
 

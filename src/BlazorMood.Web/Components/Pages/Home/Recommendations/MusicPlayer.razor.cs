@@ -311,22 +311,7 @@ public sealed partial class MusicPlayer
         _disposed = true;
         State.Changed -= OnStateChanged;
         _persisting.Dispose();
-        try
-        {
-            if (_player is not null)
-            {
-                await _player.InvokeVoidAsync("dispose");
-                await _player.DisposeAsync();
-            }
-            if (_module is not null)
-            {
-                await _module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The page is gone and its audio with it.
-        }
+        await JsClientDisposal.DisposeAsync(_player, _module);
         _self?.Dispose();
     }
 
