@@ -1,5 +1,6 @@
 using BlazorMood.Data.Emotions;
 using BlazorMood.Data.Music;
+using BlazorMood.Data.Videos;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorMood.Data;
@@ -18,6 +19,8 @@ public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> op
     public DbSet<FeedbackRecord> TrackFeedback => Set<FeedbackRecord>();
 
     public DbSet<PlayRecord> TrackPlays => Set<PlayRecord>();
+
+    public DbSet<VideoJobRecord> VideoJobs => Set<VideoJobRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
