@@ -1,12 +1,19 @@
+using BlazorMood.Data.Accounts;
 using BlazorMood.Data.Emotions;
 using BlazorMood.Data.Music;
 using BlazorMood.Data.Videos;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorMood.Data;
 
-/// <summary>The application's database. One entity configuration per feature, applied from this assembly.</summary>
-public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> options) : DbContext(options)
+/// <summary>
+/// The application's database: ASP.NET Core Identity's users and roles, and one entity configuration per feature,
+/// applied from this assembly. One context, one SQLite file.
+/// </summary>
+public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> options)
+    : IdentityDbContext<IdentityUser, IdentityRole, string>(options)
 {
     public DbSet<EmotionEvent> EmotionEvents => Set<EmotionEvent>();
 
@@ -22,9 +29,19 @@ public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> op
 
     public DbSet<VideoJobRecord> VideoJobs => Set<VideoJobRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
+    /// <summary>
+    /// Identity's table layout, fixed here rather than taken from the host's IdentityOptions: the migrations are
+    /// generated without a host, and the model they describe must be the one the running app builds.
+    /// </summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BlazorMoodDbContext).Assembly);
+        ArgumentNullException.ThrowIfNull(builder);
+        // Identity's tables (AspNetUsers, AspNetRoles …) first, then the features'.
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(BlazorMoodDbContext).Assembly);
     }
 }
