@@ -1,5 +1,6 @@
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Context;
+using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IMusicLibrary>(sp => sp.GetRequiredService<MusicLibrary>());
         services.TryAddSingleton<IContextStore, InMemoryContextStore>();
         services.TryAddSingleton<IFeedbackStore, InMemoryFeedbackStore>();
+        // No curation unless the admin feature (AddLibraryCuration) replaces it.
+        services.TryAddSingleton<ICurationState>(new FixedCurationState(CurationSnapshot.Empty));
         services.TryAddSingleton<Recommender>();
         services.TryAddSingleton<AudioAnalyzer>();
         services.TryAddSingleton<MetadataAnalysisWriter>();

@@ -1,3 +1,5 @@
+using BlazorMood.Data.Curation;
+using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +36,10 @@ public static class MusicPersistenceServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IMusicLibrary>(sp =>
             new StoredFeaturesLibrary(sp.GetRequiredService<MusicLibrary>(), sp.GetRequiredService<StoredTrackFeatures>())));
         services.AddHostedService<LibraryImportService>();
+        // The analysis worker reports its progress to the notifier the Admin page watches; the stored outcomes
+        // (failures survive restarts) come from the database.
+        services.TryAddSingleton<TrackAnalysisNotifier>();
+        services.Replace(ServiceDescriptor.Singleton<ITrackAnalysisStatus, StoredAnalysisStatus>());
         services.AddHostedService<TrackAnalysisService>();
 
         services.TryAddSingleton<InMemoryFeedbackStore>();

@@ -1,4 +1,6 @@
+using BlazorMood.Music;
 using BlazorMood.Music.Analysis;
+using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +12,8 @@ namespace BlazorMood.Data.Music;
 /// <summary>
 /// Measures tracks the database has no features for (tempo, loudness, brightness), one at a time so a library import
 /// never takes more than one core away from live inference, and stores each result as soon as it is known. A failure
-/// is stored too, so a broken file is not decoded again until it changes.
+/// is stored too, so a broken file is not decoded again until it changes. Every step (queued, progress, done, failed)
+/// is reported to <see cref="TrackAnalysisNotifier"/>, which the Admin page shows live.
 /// </summary>
 public sealed partial class TrackAnalysisService : BackgroundService
 {
@@ -20,11 +23,18 @@ public sealed partial class TrackAnalysisService : BackgroundService
     private readonly LibraryImporter _importer;
     private readonly TrackAnalysisSignal _signal;
     private readonly MusicPersistenceOptions _options;
+    private readonly TrackAnalysisNotifier _progress;
+    private readonly TimeSpan _maxAnalysed;
+    private readonly TimeProvider _time;
     private readonly ILogger<TrackAnalysisService> _logger;
 
     public TrackAnalysisService(IDbContextFactory<BlazorMoodDbContext> contexts, MusicLibrary library, AudioAnalyzer analyzer, LibraryImporter importer,
-        TrackAnalysisSignal signal, IOptions<MusicPersistenceOptions> options, ILogger<TrackAnalysisService> logger)
+        TrackAnalysisSignal signal, IOptions<MusicPersistenceOptions> options, TrackAnalysisNotifier progress, IOptions<MusicOptions> music,
+        TimeProvider time, ILogger<TrackAnalysisService> logger)
     {
+        _progress = progress;
+        _maxAnalysed = music.Value.Analysis.MaxDuration;
+        _time = time;
         _contexts = contexts;
         _library = library;
         _analyzer = analyzer;
@@ -76,6 +86,13 @@ public sealed partial class TrackAnalysisService : BackgroundService
         }
         foreach (var id in pending)
         {
+            if (_progress.Find(id) is not { Phase: TrackAnalysisPhase.Queued or TrackAnalysisPhase.Analysing })
+            {
+                _progress.Report(new TrackAnalysisUpdate(id, TrackAnalysisPhase.Queued, 0, null, null, _time.GetUtcNow()));
+            }
+        }
+        foreach (var id in pending)
+        {
             stoppingToken.ThrowIfCancellationRequested();
             // The file path comes from the current snapshot: a track gone since the query is simply skipped.
             if (_library.Current.FindTrack(id) is not { } track)
@@ -100,7 +117,20 @@ public sealed partial class TrackAnalysisService : BackgroundService
             }
             else
             {
-                features = await _analyzer.AnalyzeAsync(track.FullPath, stoppingToken);
+                // Progress is the share of what will be decoded (analysis stops at MaxDuration), reported in 5 % steps.
+                var expected = Math.Min(track.DurationSeconds > 0 ? track.DurationSeconds : _maxAnalysed.TotalSeconds, _maxAnalysed.TotalSeconds);
+                var reported = -1.0;
+                _progress.Report(new TrackAnalysisUpdate(track.Id, TrackAnalysisPhase.Analysing, 0, null, null, _time.GetUtcNow()));
+                var progress = new InlineProgress(seconds =>
+                {
+                    var share = Math.Clamp(seconds / Math.Max(expected, 0.1), 0, 1);
+                    if (share - reported >= 0.05)
+                    {
+                        reported = share;
+                        _progress.Report(new TrackAnalysisUpdate(track.Id, TrackAnalysisPhase.Analysing, share, null, null, _time.GetUtcNow()));
+                    }
+                });
+                features = await _analyzer.AnalyzeAsync(track.FullPath, progress, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is AudioAnalysisException or IOException or UnauthorizedAccessException)
@@ -115,7 +145,17 @@ public sealed partial class TrackAnalysisService : BackgroundService
         {
             LogAnalyzed(_logger, track.Id, track.RelativePath, features!.Bpm, features.EnergyDb, features.BrightnessHz);
         }
-        await _importer.StoreAnalysisAsync(track.Id, features, error, stoppingToken);
+        var stored = await _importer.StoreAnalysisAsync(track.Id, features, error, stoppingToken);
+        // Reported after the store, so whoever reacts to it already sees the features in the library.
+        _progress.Report(error is null
+            ? new TrackAnalysisUpdate(track.Id, TrackAnalysisPhase.Done, 1, stored?.Bpm ?? features?.Bpm, null, _time.GetUtcNow())
+            : new TrackAnalysisUpdate(track.Id, TrackAnalysisPhase.Failed, 1, null, error, _time.GetUtcNow()));
+    }
+
+    /// <summary>Calls the handler on the reporting thread (<see cref="Progress{T}"/> would post to the thread pool and reorder reports).</summary>
+    private sealed class InlineProgress(Action<double> handler) : IProgress<double>
+    {
+        public void Report(double value) => handler(value);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analysing {Count} tracks without stored features")]

@@ -28,7 +28,10 @@ public sealed class AudioAnalyzer : IDisposable
         _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrency));
     }
 
-    public async Task<AudioFeatures> AnalyzeAsync(string path, CancellationToken cancellationToken = default)
+    public Task<AudioFeatures> AnalyzeAsync(string path, CancellationToken cancellationToken = default) => AnalyzeAsync(path, null, cancellationToken);
+
+    /// <summary>Analyses <paramref name="path"/>, reporting the seconds of audio decoded so far (for progress displays).</summary>
+    public async Task<AudioFeatures> AnalyzeAsync(string path, IProgress<double>? decodedSeconds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -38,7 +41,7 @@ public sealed class AudioAnalyzer : IDisposable
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            return await RunAsync(path, cancellationToken);
+            return await RunAsync(path, decodedSeconds, cancellationToken);
         }
         finally
         {
@@ -46,7 +49,7 @@ public sealed class AudioAnalyzer : IDisposable
         }
     }
 
-    private async Task<AudioFeatures> RunAsync(string path, CancellationToken cancellationToken)
+    private async Task<AudioFeatures> RunAsync(string path, IProgress<double>? decodedSeconds, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var psi = new ProcessStartInfo(_options.FfmpegPath)
@@ -107,6 +110,7 @@ public sealed class AudioAnalyzer : IDisposable
                 var total = carry + n;
                 var whole = total / sizeof(float) * sizeof(float);
                 acc.Push(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, whole)));
+                decodedSeconds?.Report((double)acc.Samples / SampleRate);
                 // A read can end mid-sample; keep the partial bytes for the next read.
                 carry = total - whole;
                 if (carry > 0)

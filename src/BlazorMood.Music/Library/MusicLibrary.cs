@@ -114,9 +114,18 @@ public sealed class MusicLibrary : IMusicLibrary, IDisposable
 
     private void OnChanged(object sender, FileSystemEventArgs e)
     {
+        // Hidden entries are never part of the library (the loader skips them): temp files of atomic writes, the
+        // curation state folder and uploads being streamed, whose writes would otherwise keep postponing the reload.
+        if (IsHidden(e.FullPath) && (e is not RenamedEventArgs renamed || IsHidden(renamed.OldFullPath)))
+        {
+            return;
+        }
         _logger.LogDebug("Music library change {ChangeType} {Path}", e.ChangeType, e.FullPath);
         Schedule();
     }
+
+    private bool IsHidden(string path) =>
+        Path.GetRelativePath(RootPath, path).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') && part is not ("." or ".."));
 
     private void Schedule()
     {

@@ -13,7 +13,8 @@ namespace BlazorMood.Music.Library;
 /// <remarks>
 /// metadata.json is the original system's format: a JSON array of <c>{title, artist, duration, filepath}</c>, with
 /// <c>filepath</c> relative to the playlist folder. An object with a <c>tracks</c> array is accepted too. Optional
-/// extras per entry: <c>bpm</c>, and <c>analysis: {bpm, energyDb, brightnessHz}</c> (measured values win).
+/// extras per entry: <c>bpm</c>, and <c>analysis: {bpm, energyDb, brightnessHz}</c> (measured values win), and from
+/// curation <c>bpmOverride</c> (an admin's correction, wins over both) and <c>tags</c> (an array of strings).
 /// </remarks>
 public sealed class PlaylistLoader
 {
@@ -203,6 +204,8 @@ public sealed class PlaylistLoader
             energy = GetNumber(analysis, "energyDb");
             brightness = GetNumber(analysis, "brightnessHz");
         }
+        // An admin's override corrects a measurement (the octave errors of slow music), so it wins over both.
+        bpm = GetNumber(entry, "bpmOverride") ?? bpm;
         return new Track(
             MakeId(relative),
             playlist,
@@ -211,7 +214,28 @@ public sealed class PlaylistLoader
             duration ?? 0,
             relative,
             real,
-            new TrackFeatures(bpm is > 0 and < 400 ? bpm : null, energy, brightness is > 0 ? brightness : null));
+            new TrackFeatures(bpm is > 0 and < 400 ? bpm : null, energy, brightness is > 0 ? brightness : null))
+        {
+            Tags = GetTags(entry),
+        };
+    }
+
+    /// <summary>The entry's <c>tags</c>: trimmed, non-empty strings, at most 32 (anything else in the array is ignored).</summary>
+    private static IReadOnlyList<string> GetTags(JsonElement entry)
+    {
+        if (!entry.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+        var list = new List<string>();
+        foreach (var tag in tags.EnumerateArray())
+        {
+            if (tag.ValueKind == JsonValueKind.String && tag.GetString()?.Trim() is { Length: > 0 } text && list.Count < 32 && !list.Contains(text))
+            {
+                list.Add(text);
+            }
+        }
+        return list;
     }
 
     /// <summary>A short hash of the library-relative path: stable across reloads and safe in a URL.</summary>

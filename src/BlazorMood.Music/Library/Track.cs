@@ -15,7 +15,11 @@ public sealed record Track(
     double DurationSeconds,
     string RelativePath,
     string FullPath,
-    TrackFeatures Features);
+    TrackFeatures Features)
+{
+    /// <summary>Free-form labels from metadata.json's <c>tags</c> (curation); a mood query naming one favours the track.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>Measured or declared audio features; every field may be unknown.</summary>
 public sealed record TrackFeatures(double? Bpm, double? EnergyDb, double? BrightnessHz)

@@ -8,6 +8,9 @@ public enum RecommendationSource
     Text,
     Time,
     Default,
+
+    /// <summary>An admin pinned a playlist: everything comes from it until it is unpinned.</summary>
+    Pinned,
 }
 
 public enum RecommendationMode

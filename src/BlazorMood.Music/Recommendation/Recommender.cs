@@ -1,5 +1,6 @@
 using System.Globalization;
 using BlazorMood.Music.Context;
+using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,8 @@ namespace BlazorMood.Music.Recommendation;
 /// Chooses tracks for a user: the original rule (<see cref="RecommendationMode.Baseline"/>) or a scored context mode
 /// (<see cref="RecommendationMode.Context"/>) that blends emotion, activity, cadence, daypart and a text query, then
 /// lets per-user like/skip feedback reorder the best candidates by Thompson sampling. Pure logic: no web, no database.
+/// The admin's curation (<see cref="ICurationState"/>: bans, a pinned playlist, playlist mappings and daypart
+/// schedules) is read on every request, so a change applies to the next recommendation.
 /// </summary>
 public sealed class Recommender
 {
@@ -26,22 +29,41 @@ public sealed class Recommender
     // promotes a track that does not fit the context.
     private const double RelevanceMargin = 0.2;
 
+    // Context mode: bonus of a playlist mapped to the listener's emotion, activity or a custom query keyword.
+    private const double PlaylistWeight = 0.5;
+
+    // Context mode: bonus of a playlist scheduled for the current daypart (and malus of one scheduled for another).
+    private const double ScheduleWeight = 0.3;
+
+    // Context mode: bonus of a track whose tags share a word with the mood query.
+    private const double TagWeight = 0.3;
+
     private static readonly double Ln2 = Math.Log(2);
 
     private readonly IMusicLibrary _library;
     private readonly IContextStore _context;
     private readonly IFeedbackStore _feedback;
+    private readonly ICurationState _curation;
     private readonly MusicOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<Recommender> _logger;
     private TrackIndex? _index;
+    private CurationView? _view;
     private long _requests;
 
+    /// <summary>A recommender without curation (tools, benchmarks, tests).</summary>
     public Recommender(IMusicLibrary library, IContextStore context, IFeedbackStore feedback, IOptions<MusicOptions> options, TimeProvider time, ILogger<Recommender> logger)
+        : this(library, context, feedback, new FixedCurationState(CurationSnapshot.Empty), options, time, logger)
+    {
+    }
+
+    public Recommender(IMusicLibrary library, IContextStore context, IFeedbackStore feedback, ICurationState curation, IOptions<MusicOptions> options,
+        TimeProvider time, ILogger<Recommender> logger)
     {
         _library = library;
         _context = context;
         _feedback = feedback;
+        _curation = curation;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -57,12 +79,12 @@ public sealed class Recommender
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = request.At ?? _time.GetUtcNow();
-        var index = GetIndex();
+        var view = GetView();
         var context = ApplyOverrides(_context.Get(request.UserId), request, now);
         var recent = _feedback.RecentPlays(request.UserId, _options.Recommender.NoRepeatWithin);
         var result = request.Mode == RecommendationMode.Baseline
-            ? Baseline(index, context, request, now, recent)
-            : Contextual(index, context, request, now, recent);
+            ? Baseline(view, context, request, now, recent)
+            : Contextual(view, context, request, now, recent);
         _feedback.RecordServed(request.UserId, result.Context.ContextKey, result.Tracks.Select(t => t.Id).ToArray());
         _logger.LogDebug("Recommendation for {User}: {Mode} {Source} {ContextKey} {Count} tracks",
             request.UserId, result.Mode, result.Source, result.Context.ContextKey, result.Tracks.Count);
@@ -82,6 +104,20 @@ public sealed class Recommender
         return index;
     }
 
+    private CurationView GetView()
+    {
+        var index = GetIndex();
+        var curation = _curation.Current;
+        var view = Volatile.Read(ref _view);
+        if (view is null || !ReferenceEquals(view.Index, index) || !ReferenceEquals(view.Curation, curation))
+        {
+            // Rebuilt only after a reload or a curation change; racing builders produce equal views.
+            view = new CurationView(index, curation);
+            Volatile.Write(ref _view, view);
+        }
+        return view;
+    }
+
     private static ListeningContext ApplyOverrides(ListeningContext context, RecommendationRequest request, DateTimeOffset now)
     {
         if (!string.IsNullOrWhiteSpace(request.Emotion))
@@ -99,21 +135,53 @@ public sealed class Recommender
         return context;
     }
 
-    private Recommendation Baseline(TrackIndex index, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
+    private Recommendation Baseline(CurationView view, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
     {
-        var snapshot = index.Snapshot;
-        var decision = BaselineRule.Decide(context, now, _options.Recommender.EmotionWindow, name => snapshot.FindPlaylist(name) is { Tracks.Count: > 0 });
-        var playlist = snapshot.FindPlaylist(decision.Playlist);
-        var tracks = new List<RecommendedTrack>();
-        if (playlist is not null)
+        var daypart = MoodSpace.Daypart(LocalHour(now)).Name;
+        if (view.PinnedId >= 0)
         {
-            // Playlist order, but tracks played recently go to the back of the queue (variety without dropping any).
-            var fresh = playlist.Tracks.Where(t => !recent.Contains(t.Id));
-            var stale = playlist.Tracks.Where(t => recent.Contains(t.Id));
-            foreach (var t in fresh.Concat(stale).Take(_options.Recommender.QueueLength))
+            var pinned = view.Names[view.PinnedId];
+            var pinnedParts = new List<ReasonPart> { new("mode", "baseline"), new("rule", "pinned"), new("playlist", pinned) };
+            return new Recommendation(RecommendationSource.Pinned, RecommendationMode.Baseline,
+                Describe(context, now, request, daypart, pinned, $"pinned:{pinned}"),
+                new RecommendationReason(pinnedParts, $"An admin pinned the {pinned} playlist, so everything comes from it until it is unpinned."),
+                Queue(view, [view.PinnedId], recent, t => $"From {t.Playlist}, pinned by an admin."));
+        }
+
+        var decision = BaselineRule.Decide(context, now, _options.Recommender.EmotionWindow, name => Serving(view, name, daypart).Count > 0);
+        var playlists = Serving(view, decision.Playlist, daypart);
+        var source = decision.Source;
+        var parts = decision.Reason.Parts.ToList();
+        var summary = decision.Reason.Summary;
+        if (decision.Source == RecommendationSource.Default && view.TimeOfDayPlaylists(daypart) is { Count: > 0 } timed)
+        {
+            // Nothing about the listener is known: the playlist scheduled for this part of the day plays.
+            playlists = timed;
+            source = RecommendationSource.Time;
+            var names = string.Join(", ", timed.Select(p => view.Names[p]));
+            parts.RemoveAll(p => p.Key is "rule" or "playlist");
+            parts.Add(new("rule", "daypart-schedule"));
+            parts.Add(new("daypart", daypart));
+            parts.Add(new("playlist", view.Names[timed[0]]));
+            var tail = $"this is the default {PlaylistNames.Neutral} playlist.";
+            summary = summary.EndsWith(tail, StringComparison.Ordinal)
+                ? summary[..^tail.Length] + $"this is the {daypart} schedule: {names}."
+                : $"It is {daypart}, so this is the {daypart} schedule: {names}.";
+            summary = char.ToUpperInvariant(summary[0]) + summary[1..];
+        }
+        else if (playlists.Count != 1 || view.Names[playlists[0]] != decision.Playlist)
+        {
+            // The admin mapped other playlists to this context (or remapped the conventional one): say which play.
+            var names = string.Join(", ", playlists.Select(p => view.Names[p]));
+            parts.Add(new("playlists", names));
+            if (playlists.Count > 0)
             {
-                tracks.Add(ToResult(t, 1, $"From {t.Playlist}, chosen by the baseline rule."));
+                summary += $" Playlists curated for it: {names}.";
             }
+        }
+        if (view.BannedCount > 0)
+        {
+            parts.Add(new("bannedTracks", view.BannedCount.ToString(CultureInfo.InvariantCulture)));
         }
         var label = decision.Source switch
         {
@@ -121,21 +189,66 @@ public sealed class Recommender
             RecommendationSource.Activity => PlaylistNames.Normalize(context.LastActivity!.Activity),
             _ => "neutral",
         };
-        var daypart = MoodSpace.Daypart(LocalHour(now)).Name;
-        return new Recommendation(decision.Source, RecommendationMode.Baseline,
-            Describe(context, now, request, daypart, decision.Playlist, $"{Wire(decision.Source)}:{label}"),
-            decision.Reason, tracks);
+        var contextKey = source == RecommendationSource.Time ? $"time:{daypart}" : $"{Wire(decision.Source)}:{label}";
+        var shown = playlists.Count > 0 ? view.Names[playlists[0]] : decision.Playlist;
+        return new Recommendation(source, RecommendationMode.Baseline,
+            Describe(context, now, request, daypart, shown, contextKey),
+            new RecommendationReason(parts, summary),
+            Queue(view, playlists, recent, t => $"From {t.Playlist}, chosen by the baseline rule."));
     }
 
-    private Recommendation Contextual(TrackIndex index, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
+    /// <summary>
+    /// The playlists that serve a conventional playlist name of the baseline rule (<c>emotion_happy</c>): every playlist
+    /// mapped to that emotion, by the admin or by its folder name, best first for this daypart.
+    /// </summary>
+    private static IReadOnlyList<int> Serving(CurationView view, string conventional, string daypart)
     {
+        if (CurationView.ParseConventional(conventional) is { } c)
+        {
+            return view.PlaylistsFor(c.Kind, c.Label, daypart);
+        }
+        return view.Index.PlaylistIds.TryGetValue(conventional, out var id) && view.LiveTracks[id] > 0 ? [id] : [];
+    }
+
+    /// <summary>
+    /// The baseline queue: tracks of the playlists taken in turn (so each curated playlist is heard), in playlist order,
+    /// banned tracks left out, tracks played recently at the back (variety without dropping any).
+    /// </summary>
+    private List<RecommendedTrack> Queue(CurationView view, IReadOnlyList<int> playlists, IReadOnlyList<string> recent, Func<Track, string> why)
+    {
+        var lists = playlists
+            .Select(p => view.Index.Snapshot.FindPlaylist(view.Names[p])?.Tracks.Where(t => !view.Curation.IsBanned(t.Id)).ToList() ?? [])
+            .ToList();
+        var merged = new List<Track>();
+        for (var round = 0; lists.Any(l => round < l.Count); round++)
+        {
+            foreach (var list in lists)
+            {
+                if (round < list.Count)
+                {
+                    merged.Add(list[round]);
+                }
+            }
+        }
+        var fresh = merged.Where(t => !recent.Contains(t.Id));
+        var stale = merged.Where(t => recent.Contains(t.Id));
+        return fresh.Concat(stale).Take(_options.Recommender.QueueLength).Select(t => ToResult(t, 1, why(t))).ToList();
+    }
+
+    private Recommendation Contextual(CurationView view, ListeningContext context, RecommendationRequest request, DateTimeOffset now, IReadOnlyList<string> recent)
+    {
+        var index = view.Index;
         var opts = _options.Recommender;
+        // Per-playlist bonus (mapping, schedule) and the weights that normalise the score to 0..1.
+        var playlistBonus = new double[view.Names.Length];
+        var (daypart, dayMood) = MoodSpace.Daypart(LocalHour(now));
+        var bonusTotal = 0.0;
+        string? emotionPlaylistName = null;
         var parts = new List<ReasonPart> { new("mode", "context") };
         var because = new List<string>();
         double vSum = 0, aSum = 0, wSum = 0;
         double? targetBpm = null;
         var bpmWeight = 0.0;
-        int emotionPlaylist = -1, activityPlaylist = -1;
         RecommendationSource? source = null;
         string? sourceLabel = null;
 
@@ -153,9 +266,58 @@ public sealed class Recommender
             parts.Add(new("text", string.Join(' ', text.Terms)));
             because.Add($"you asked for \"{string.Join(' ', text.Terms)}\"");
         }
-        else if (!string.IsNullOrWhiteSpace(request.Text))
+
+        // Custom contexts: playlists whose keywords the query names, and tracks whose tags it names.
+        var words = PlaylistContext.SplitWords(request.Text);
+        float[]? trackBonus = null;
+        if (words.Count > 0)
         {
-            parts.Add(new("textIgnored", "no-known-words"));
+            var matched = new List<string>();
+            string? keyword = null;
+            for (var p = 0; p < view.Names.Length; p++)
+            {
+                if (view.Contexts[p].Kind == ContextKind.Custom && view.Contexts[p].Keywords.FirstOrDefault(words.Contains) is { } hit)
+                {
+                    playlistBonus[p] += PlaylistWeight;
+                    matched.Add(view.Names[p]);
+                    keyword ??= hit;
+                }
+            }
+            if (matched.Count > 0)
+            {
+                bonusTotal += PlaylistWeight;
+                parts.Add(new("customContext", string.Join(",", matched)));
+                if (source is null)
+                {
+                    source = RecommendationSource.Text;
+                    sourceLabel = keyword;
+                    because.Add($"you asked for \"{keyword}\" ({string.Join(", ", matched)})");
+                }
+            }
+            var tagged = words.Where(view.TracksByTagWord.ContainsKey).ToList();
+            if (tagged.Count > 0)
+            {
+                trackBonus = new float[index.Tracks.Length];
+                foreach (var word in tagged)
+                {
+                    foreach (var i in view.TracksByTagWord[word])
+                    {
+                        trackBonus[i] = (float)TagWeight;
+                    }
+                }
+                bonusTotal += TagWeight;
+                parts.Add(new("tags", string.Join(",", tagged)));
+                if (source is null)
+                {
+                    source = RecommendationSource.Text;
+                    sourceLabel = tagged[0];
+                    because.Add($"you asked for \"{tagged[0]}\" (tagged tracks)");
+                }
+            }
+            if (text.IsEmpty && matched.Count == 0 && tagged.Count == 0)
+            {
+                parts.Add(new("textIgnored", "no-known-words"));
+            }
         }
 
         if (context.LastEmotion is { } emotion)
@@ -169,7 +331,16 @@ public sealed class Recommender
                 vSum += w * mood.Valence;
                 aSum += w * mood.Arousal;
                 wSum += w;
-                emotionPlaylist = index.PlaylistIds.GetValueOrDefault(PlaylistNames.ForEmotion(label), -1);
+                var serving = view.PlaylistsFor(ContextKind.Emotion, label, daypart);
+                foreach (var p in serving)
+                {
+                    playlistBonus[p] += PlaylistWeight;
+                }
+                if (serving.Count > 0)
+                {
+                    bonusTotal += PlaylistWeight;
+                    emotionPlaylistName = view.Names[serving[0]];
+                }
                 source ??= RecommendationSource.Emotion;
                 sourceLabel ??= label;
                 parts.Add(new("emotion", label));
@@ -187,7 +358,15 @@ public sealed class Recommender
         {
             var name = PlaylistNames.Normalize(activity.Activity);
             parts.Add(new("activity", name));
-            activityPlaylist = index.PlaylistIds.GetValueOrDefault(PlaylistNames.ForActivity(name), -1);
+            var serving = view.PlaylistsFor(ContextKind.Activity, name, daypart);
+            foreach (var p in serving)
+            {
+                playlistBonus[p] += PlaylistWeight;
+            }
+            if (serving.Count > 0)
+            {
+                bonusTotal += PlaylistWeight;
+            }
             if (MoodSpace.ForActivity(name) is { } target)
             {
                 vSum += target.Mood.Valence;
@@ -212,13 +391,34 @@ public sealed class Recommender
             because.Add($"you move at {cadence.Value:0} steps per minute");
         }
 
-        var (daypart, dayMood) = MoodSpace.Daypart(LocalHour(now));
         const double dayWeight = 0.3;
         vSum += dayWeight * dayMood.Valence;
         aSum += dayWeight * dayMood.Arousal;
         wSum += dayWeight;
         parts.Add(new("daypart", daypart));
         because.Add($"it is {daypart}");
+        if (view.HasSchedules)
+        {
+            var scheduled = new List<string>();
+            for (var p = 0; p < view.Names.Length; p++)
+            {
+                if (view.IsScheduledNow(p, daypart))
+                {
+                    playlistBonus[p] += ScheduleWeight;
+                    scheduled.Add(view.Names[p]);
+                }
+                else if (view.IsScheduledElsewhere(p, daypart))
+                {
+                    playlistBonus[p] -= ScheduleWeight;
+                }
+            }
+            bonusTotal += ScheduleWeight;
+            if (scheduled.Count > 0)
+            {
+                parts.Add(new("scheduled", string.Join(",", scheduled)));
+                because.Add($"{string.Join(", ", scheduled)} {(scheduled.Count == 1 ? "is" : "are")} scheduled for the {daypart}");
+            }
+        }
         source ??= RecommendationSource.Time;
         sourceLabel ??= daypart;
 
@@ -233,12 +433,30 @@ public sealed class Recommender
 
         var contextKey = $"{Wire(source.Value)}:{sourceLabel}";
         parts.Add(new("contextKey", contextKey));
+        bool[]? excluded = view.BannedCount > 0 ? view.Banned : null;
+        if (view.PinnedId >= 0)
+        {
+            // The pin overrides every signal's choice of playlist; the signals still order its tracks.
+            var pinned = view.Names[view.PinnedId];
+            excluded = new bool[index.Tracks.Length];
+            for (var i = 0; i < excluded.Length; i++)
+            {
+                excluded[i] = view.Banned[i] || index.PlaylistId[i] != view.PinnedId;
+            }
+            source = RecommendationSource.Pinned;
+            parts.Add(new("pinned", pinned));
+            because.Insert(0, $"an admin pinned {pinned} (everything comes from it until it is unpinned)");
+        }
+        if (view.BannedCount > 0)
+        {
+            parts.Add(new("bannedTracks", view.BannedCount.ToString(CultureInfo.InvariantCulture)));
+        }
 
         // Content scores for every track, keeping the best K in a small heap.
         var k = Math.Min(index.Tracks.Length, Math.Max(opts.CandidatePool, opts.QueueLength));
         var heapScore = new double[k];
         var heapIdx = new int[k];
-        var count = SelectTop(index, targetV, targetA, targetBpm, bpmWeight, emotionPlaylist, activityPlaylist, RecentIndices(index, recent), heapScore, heapIdx);
+        var count = SelectTop(index, targetV, targetA, targetBpm, bpmWeight, playlistBonus, bonusTotal, trackBonus, excluded, RecentIndices(index, recent), heapScore, heapIdx);
 
         // Best first.
         Array.Sort(heapScore, heapIdx, 0, count);
@@ -282,23 +500,28 @@ public sealed class Recommender
             $"(valence {targetV:0.00}, arousal {targetA:0.00})" +
             (targetBpm is { } tb2 ? $" near {tb2:0} BPM (half or double time also fits)" : "") +
             (fw > 0 ? ", ordered by what you liked and skipped here before." : ".");
-        var playlistName = emotionPlaylist >= 0 ? PlaylistNames.ForEmotion(sourceLabel ?? "") : null;
+        var shownPlaylist = source switch
+        {
+            RecommendationSource.Pinned => view.Names[view.PinnedId],
+            RecommendationSource.Emotion => emotionPlaylistName,
+            _ => null,
+        };
         return new Recommendation(source.Value, RecommendationMode.Context,
-            Describe(context, now, request, daypart, source == RecommendationSource.Emotion ? playlistName : null, contextKey),
+            Describe(context, now, request, daypart, shownPlaylist, contextKey),
             new RecommendationReason(parts, summary), tracks);
     }
 
     /// <summary>The hot loop: no allocation, no LINQ; returns how many heap slots are filled.</summary>
     private static int SelectTop(TrackIndex index, double targetV, double targetA, double? targetBpm, double bpmWeight,
-        int emotionPlaylist, int activityPlaylist, int[] recentIdx, double[] heapScore, int[] heapIdx)
+        double[] playlistBonus, double bonusTotal, float[]? trackBonus, bool[]? excluded, int[] recentIdx, double[] heapScore, int[] heapIdx)
     {
         var n = index.Tracks.Length;
         var k = heapScore.Length;
         var count = 0;
         var hasBpm = targetBpm is > 0;
         var logTarget = hasBpm ? Math.Log(targetBpm!.Value) : 0;
-        const double moodWeight = 1.0, playlistWeight = 0.5;
-        var total = moodWeight + (hasBpm ? bpmWeight : 0) + (emotionPlaylist >= 0 ? playlistWeight : 0) + (activityPlaylist >= 0 ? playlistWeight : 0);
+        const double moodWeight = 1.0;
+        var total = moodWeight + (hasBpm ? bpmWeight : 0) + bonusTotal;
         var valence = index.Valence;
         var arousal = index.Arousal;
         var logBpm = index.LogBpm;
@@ -306,20 +529,20 @@ public sealed class Recommender
         var playlist = index.PlaylistId;
         for (var i = 0; i < n; i++)
         {
+            if (excluded is not null && excluded[i])
+            {
+                continue;
+            }
             double dv = valence[i] - targetV, da = arousal[i] - targetA;
             var s = moodWeight * (1 - Math.Sqrt(dv * dv + da * da) / Math.Sqrt(2));
             if (hasBpm)
             {
                 s += bpmWeight * (bpm[i] > 0 ? TempoFit(logBpm[i] - logTarget) : UnknownTempoFit);
             }
-            var p = playlist[i];
-            if (p == emotionPlaylist)
+            s += playlistBonus[playlist[i]];
+            if (trackBonus is not null)
             {
-                s += playlistWeight;
-            }
-            if (p == activityPlaylist)
-            {
-                s += playlistWeight;
+                s += trackBonus[i];
             }
             s /= total;
             for (var r = 0; r < recentIdx.Length; r++)
@@ -454,6 +677,7 @@ public sealed class Recommender
         RecommendationSource.Activity => "activity",
         RecommendationSource.Text => "text",
         RecommendationSource.Time => "time",
+        RecommendationSource.Pinned => "pinned",
         _ => "default",
     };
 }

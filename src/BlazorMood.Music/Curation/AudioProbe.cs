@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Music.Curation;
+
+/// <summary>What ffprobe found in an accepted upload.</summary>
+/// <param name="Extension">The file extension the library will use, chosen from the container and codec, never from the client.</param>
+public sealed record ProbedAudio(string Format, string Codec, double DurationSeconds, string Extension);
+
+/// <summary>
+/// Decides by content whether a file is a track the library accepts: ffprobe must find a real audio stream in one of
+/// the accepted containers (MP3, Ogg Vorbis/Opus/FLAC, Opus, WAV, FLAC, M4A with AAC or ALAC), no video other than
+/// cover art, and a duration within <see cref="CurationOptions.MaxTrackDuration"/>. A timed-out or cancelled ffprobe
+/// is killed.
+/// </summary>
+public sealed partial class AudioProbe
+{
+    private const int MaxOutputChars = 256 * 1024;
+
+    private readonly CurationOptions _options;
+    private readonly ILogger<AudioProbe> _logger;
+
+    public AudioProbe(IOptions<CurationOptions> options, ILogger<AudioProbe> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The accepted formats, for messages and the upload picker.</summary>
+    public static IReadOnlyList<string> AcceptedExtensions { get; } = [".mp3", ".ogg", ".opus", ".wav", ".flac", ".m4a"];
+
+    public async Task<ProbedAudio> ProbeAsync(string path, CancellationToken cancellationToken)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(path, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw Unsupported($"ffprobe cannot read it as audio ({FirstLine(stderr)}).");
+        }
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(stdout).RootElement;
+        }
+        catch (JsonException)
+        {
+            throw Unsupported("ffprobe's answer could not be read.");
+        }
+        var format = root.TryGetProperty("format", out var f) && f.TryGetProperty("format_name", out var fn) ? fn.GetString() ?? "" : "";
+        var audio = new List<JsonElement>();
+        var video = false;
+        if (root.TryGetProperty("streams", out var streams) && streams.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var s in streams.EnumerateArray())
+            {
+                var type = s.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
+                var coverArt = s.TryGetProperty("disposition", out var d) && d.TryGetProperty("attached_pic", out var ap) && ap.ValueKind == JsonValueKind.Number && ap.GetInt32() == 1;
+                if (type == "audio")
+                {
+                    audio.Add(s);
+                }
+                else if (type == "video" && !coverArt)
+                {
+                    video = true;
+                }
+            }
+        }
+        if (audio.Count == 0)
+        {
+            throw Unsupported("it has no audio stream.");
+        }
+        if (video)
+        {
+            throw Unsupported("it is a video; upload audio only.");
+        }
+        var codec = audio[0].TryGetProperty("codec_name", out var c) ? c.GetString() ?? "" : "";
+        var extension = ExtensionFor(format, codec)
+            ?? throw Unsupported($"{format}/{codec} is not an accepted format (MP3, Ogg Vorbis or Opus, WAV, FLAC, M4A with AAC or ALAC).");
+        var duration = Seconds(f, "duration") ?? Seconds(audio[0], "duration");
+        if (duration is not > 0)
+        {
+            throw Unsupported("its duration cannot be determined or is zero.");
+        }
+        if (duration > _options.MaxTrackDuration.TotalSeconds)
+        {
+            throw new CurationException(CurationError.TooLarge,
+                $"The track is {TimeSpan.FromSeconds(duration.Value):h\\:mm\\:ss} long; the limit is {_options.MaxTrackDuration:h\\:mm\\:ss}.");
+        }
+        LogProbed(_logger, format, codec, duration.Value);
+        return new ProbedAudio(format, codec, Math.Round(duration.Value, 2), extension);
+    }
+
+    /// <summary>The library extension for an ffprobe container and codec; null when the pair is not accepted.</summary>
+    internal static string? ExtensionFor(string format, string codec)
+    {
+        var formats = format.Split(',');
+        if (formats.Contains("mp3") && codec == "mp3")
+        {
+            return ".mp3";
+        }
+        if (formats.Contains("ogg"))
+        {
+            return codec switch
+            {
+                "opus" => ".opus",
+                "vorbis" or "flac" => ".ogg",
+                _ => null,
+            };
+        }
+        if (formats.Contains("wav") && codec.StartsWith("pcm_", StringComparison.Ordinal))
+        {
+            return ".wav";
+        }
+        if (formats.Contains("flac") && codec == "flac")
+        {
+            return ".flac";
+        }
+        if (formats.Contains("m4a") && codec is "aac" or "alac")
+        {
+            return ".m4a";
+        }
+        return null;
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string path, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(_options.FfprobePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (var arg in new[]
+        {
+            "-v", "error", "-hide_banner", "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
+            "-of", "json", "-i", path,
+        })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ProbeTimeout);
+        using var process = new Process { StartInfo = psi };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new CurationException(CurationError.Invalid, $"Cannot start ffprobe ('{_options.FfprobePath}'): {ex.Message}", inner: ex);
+        }
+        var stdout = ReadBoundedAsync(process.StandardOutput);
+        var stderr = ReadBoundedAsync(process.StandardError);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited between the timeout and the kill.
+            }
+            await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Unsupported($"ffprobe took longer than {_options.ProbeTimeout.TotalSeconds:0} s.");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task<string> ReadBoundedAsync(StreamReader reader)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
+        {
+            if (text.Length < MaxOutputChars)
+            {
+                text.Append(buffer, 0, Math.Min(read, MaxOutputChars - text.Length));
+            }
+        }
+        return text.ToString();
+    }
+
+    private static double? Seconds(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+        && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no detail";
+        // ffprobe names the temp file; the admin knows the file by the name they picked.
+        var colon = line.LastIndexOf(": ", StringComparison.Ordinal);
+        return colon >= 0 ? line[(colon + 2)..] : line;
+    }
+
+    private static CurationException Unsupported(string why) => new(CurationError.UnsupportedMedia, "Not an accepted audio file: " + why);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Probed upload: {Format}/{Codec}, {Duration} s")]
+    private static partial void LogProbed(ILogger logger, string format, string codec, double duration);
+}

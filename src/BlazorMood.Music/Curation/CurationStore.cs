@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BlazorMood.Music.Library;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorMood.Music.Curation;
+
+/// <summary>The editable form of a <see cref="CurationSnapshot"/>, handed to <see cref="CurationStore.UpdateAsync"/>.</summary>
+public sealed class CurationDraft
+{
+    internal CurationDraft(CurationSnapshot from)
+    {
+        Playlists = from.Playlists.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        BannedPaths = new HashSet<string>(from.BannedPaths, StringComparer.Ordinal);
+        PinnedPlaylist = from.PinnedPlaylist;
+    }
+
+    public Dictionary<string, PlaylistCuration> Playlists { get; }
+
+    public HashSet<string> BannedPaths { get; }
+
+    public string? PinnedPlaylist { get; set; }
+
+    /// <summary>Moves every setting that names <paramref name="from"/> (a playlist renamed, or a folder prefix of paths) to <paramref name="to"/>.</summary>
+    public void RenamePlaylist(string from, string to)
+    {
+        if (Playlists.Remove(from, out var settings))
+        {
+            Playlists[to] = settings with { Name = to };
+        }
+        if (PinnedPlaylist == from)
+        {
+            PinnedPlaylist = to;
+        }
+        foreach (var path in BannedPaths.Where(p => p.StartsWith(from + "/", StringComparison.Ordinal)).ToList())
+        {
+            BannedPaths.Remove(path);
+            BannedPaths.Add(to + path[from.Length..]);
+        }
+    }
+
+    public void RemovePlaylist(string name)
+    {
+        Playlists.Remove(name);
+        if (PinnedPlaylist == name)
+        {
+            PinnedPlaylist = null;
+        }
+        BannedPaths.RemoveWhere(p => p.StartsWith(name + "/", StringComparison.Ordinal));
+    }
+
+    internal CurationSnapshot ToSnapshot(long version) => new(version, Playlists.Values, BannedPaths, PinnedPlaylist);
+}
+
+/// <summary>
+/// The curation side file <c>&lt;library&gt;/.blazormood/curation.json</c>: loaded on first use, replaced atomically on
+/// every change, and served to the recommender as an immutable <see cref="CurationSnapshot"/> swapped in one write.
+/// The library's metadata.json files stay the source of truth for tracks; this file holds only what the original
+/// format cannot say (mappings, schedules, bans, the pin). A file that cannot be read is kept aside, never overwritten.
+/// </summary>
+public sealed partial class CurationStore : ICurationState, IDisposable
+{
+    private const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly LibraryPaths _paths;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CurationStore> _logger;
+    private readonly Lock _loadGate = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private CurationSnapshot? _current;
+    private long _version;
+    private bool _unreadable;
+
+    public CurationStore(IOptions<MusicOptions> options, TimeProvider time, ILogger<CurationStore> logger)
+    {
+        _paths = new LibraryPaths(options.Value.LibraryPath);
+        _time = time;
+        _logger = logger;
+    }
+
+    public event EventHandler<CurationSnapshot>? Changed;
+
+    public CurationSnapshot Current
+    {
+        get
+        {
+            if (Volatile.Read(ref _current) is { } current)
+            {
+                return current;
+            }
+            lock (_loadGate)
+            {
+                _current ??= Load();
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Why the side file could not be read at the last load (it was kept aside), or null.</summary>
+    public string? LoadProblem { get; private set; }
+
+    /// <summary>Applies <paramref name="change"/> to a draft of the current state and, when it returns true, saves and publishes it.</summary>
+    public async Task<CurationSnapshot> UpdateAsync(Func<CurationDraft, bool> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _writeGate.WaitAsync(cancellationToken);
+        CurationSnapshot next;
+        try
+        {
+            var draft = new CurationDraft(Current);
+            if (!change(draft))
+            {
+                return Current;
+            }
+            next = draft.ToSnapshot(Interlocked.Increment(ref _version));
+            await SaveAsync(next, cancellationToken);
+            Volatile.Write(ref _current, next);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        Changed?.Invoke(this, next);
+        return next;
+    }
+
+    /// <summary>Reads the side file again (after a hand edit).</summary>
+    public async Task<CurationSnapshot> ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        CurationSnapshot next;
+        try
+        {
+            next = Load();
+            Volatile.Write(ref _current, next);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        Changed?.Invoke(this, next);
+        return next;
+    }
+
+    private CurationSnapshot Load()
+    {
+        LoadProblem = null;
+        _unreadable = false;
+        string path;
+        try
+        {
+            path = _paths.CurationFile;
+        }
+        catch (CurationException ex)
+        {
+            LogNoLibrary(_logger, ex.Message);
+            return CurationSnapshot.Empty;
+        }
+        if (!File.Exists(path))
+        {
+            return new CurationSnapshot(Interlocked.Increment(ref _version), [], [], null);
+        }
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var doc = JsonSerializer.Deserialize<CurationDocument>(stream, Json) ?? new CurationDocument();
+            var playlists = new List<PlaylistCuration>();
+            foreach (var (name, settings) in doc.Playlists ?? [])
+            {
+                if (LibraryPaths.PlaylistNameError(name) is { } error)
+                {
+                    LogBadEntry(_logger, name, error);
+                    continue;
+                }
+                var context = settings.Context is { } c && Validate(c.Kind, c.Value) is null ? new PlaylistContext(c.Kind, Normalize(c.Kind, c.Value)) : null;
+                var dayparts = (settings.Dayparts ?? []).Where(Dayparts.IsKnown).Distinct(StringComparer.Ordinal).ToArray();
+                playlists.Add(new PlaylistCuration(name, context, dayparts));
+            }
+            var banned = (doc.BannedTracks ?? []).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Replace('\\', '/'));
+            var pinned = doc.PinnedPlaylist is { } pin && LibraryPaths.PlaylistNameError(pin) is null ? pin : null;
+            var snapshot = new CurationSnapshot(Interlocked.Increment(ref _version), playlists, banned, pinned);
+            LogLoaded(_logger, path, playlists.Count, snapshot.BannedPaths.Count, pinned);
+            return snapshot;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            // Running without overrides is better than not running; the file is moved aside before the next save.
+            _unreadable = true;
+            LoadProblem = $"{path} could not be read ({ex.Message}); curation starts empty and the file is kept as curation.json.unreadable-*.";
+            LogUnreadable(_logger, ex, path);
+            return new CurationSnapshot(Interlocked.Increment(ref _version), [], [], null);
+        }
+    }
+
+    private async Task SaveAsync(CurationSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var path = _paths.CurationFile;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _paths.EnsureWritable(Path.GetDirectoryName(path)!);
+        if (_unreadable && File.Exists(path))
+        {
+            var aside = $"{path}.unreadable-{_time.GetUtcNow().UtcDateTime.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture)}";
+            File.Move(path, aside, overwrite: false);
+            _unreadable = false;
+        }
+        var doc = new CurationDocument
+        {
+            Version = FormatVersion,
+            PinnedPlaylist = snapshot.PinnedPlaylist,
+            BannedTracks = snapshot.BannedPaths.Order(StringComparer.Ordinal).ToList(),
+            Playlists = snapshot.Playlists.OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(
+                p => p.Name,
+                p => new PlaylistDocument
+                {
+                    Context = p.Context is { } c ? new ContextDocument { Kind = c.Kind, Value = c.Value } : null,
+                    Dayparts = p.Dayparts.Count > 0 ? p.Dayparts.ToList() : null,
+                },
+                StringComparer.Ordinal),
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(doc, Json);
+        await AtomicFile.WriteAllBytesAsync(path, bytes, cancellationToken);
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+
+    /// <summary>Null when (<paramref name="kind"/>, <paramref name="value"/>) is a valid mapping, else why not.</summary>
+    public static string? Validate(ContextKind kind, string? value)
+    {
+        switch (kind)
+        {
+            case ContextKind.None:
+                return null;
+            case ContextKind.Emotion:
+                return PlaylistNames.IsKnownEmotion(value) ? null : $"An emotion is one of: {string.Join(", ", PlaylistNames.Emotions)}.";
+            case ContextKind.Activity:
+                var activity = value?.Trim() ?? "";
+                return activity.Length is > 0 and <= 32 && activity.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+                    ? null
+                    : "An activity is 1–32 letters, digits, '-' or '_' (e.g. running).";
+            case ContextKind.Custom:
+                return PlaylistContext.SplitWords(value).Count > 0 && value!.Length <= PlaylistContext.MaxValueLength
+                    ? null
+                    : $"A custom context is one or more keywords (at most {PlaylistContext.MaxValueLength} characters), e.g. \"focus, deep work\".";
+            default:
+                return "Unknown context kind.";
+        }
+    }
+
+    /// <summary>The stored form of a valid mapping's value (labels lower-case, keywords trimmed).</summary>
+    public static string Normalize(ContextKind kind, string? value) => kind switch
+    {
+        ContextKind.None => "",
+        ContextKind.Custom => value!.Trim(),
+        _ => PlaylistNames.Normalize(value!),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Curation loaded from {Path}: {Playlists} playlists with settings, {Banned} banned tracks, pinned {Pinned}")]
+    private static partial void LogLoaded(ILogger logger, string path, int playlists, int banned, string? pinned);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Curation entry for playlist '{Name}' ignored: {Error}")]
+    private static partial void LogBadEntry(ILogger logger, string name, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Curation file {Path} cannot be read; starting without overrides and keeping the file aside at the next change")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No curation: {Reason}")]
+    private static partial void LogNoLibrary(ILogger logger, string reason);
+
+    private sealed class CurationDocument
+    {
+        public int Version { get; set; } = FormatVersion;
+
+        public string? PinnedPlaylist { get; set; }
+
+        public List<string>? BannedTracks { get; set; }
+
+        public Dictionary<string, PlaylistDocument>? Playlists { get; set; }
+    }
+
+    private sealed class PlaylistDocument
+    {
+        public ContextDocument? Context { get; set; }
+
+        public List<string>? Dayparts { get; set; }
+    }
+
+    private sealed class ContextDocument
+    {
+        public ContextKind Kind { get; set; }
+
+        public string? Value { get; set; }
+    }
+}
