@@ -1,11 +1,22 @@
 using Bunit;
+using BlazorMood.Video;
 using BlazorMood.Web.Components.Pages.Home;
+using BlazorMood.Web.Videos;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace BlazorMood.Web.Tests.Components;
 
 public sealed class HomeTests : MudComponentTest
 {
+    public HomeTests()
+    {
+        // What the Upload Video tab needs (its own tests drive these; here it only has to render).
+        Context.Services.AddSingleton<IVideoJobs>(new FakeVideoJobs());
+        Context.Services.AddSingleton<IVideoJobNotifier>(new FakeVideoJobNotifier());
+        Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new VideoOptions()));
+    }
+
     [Fact]
     public void Shows_the_three_feature_tabs_in_order()
     {
@@ -22,9 +33,10 @@ public sealed class HomeTests : MudComponentTest
         var cut = Context.Render<Home>();
 
         Assert.True(cut.FindComponent<MudTabs>().Instance.KeepPanelsAlive);
-        // Inactive panels are in the DOM too, not only the active one: the live view and the Upload Video placeholder
-        // (until its issue lands) are rendered together.
+        // Inactive panels are in the DOM too, not only the active one: the live view, the Upload Video tab and the
+        // player are rendered together.
         Assert.Single(cut.FindAll("[data-testid=live-emotion]"));
-        Assert.NotEmpty(cut.FindAll(".tab-placeholder"));
+        Assert.Single(cut.FindAll("[data-testid=video-upload]"));
+        Assert.Single(cut.FindAll("[data-testid=music-player]"));
     }
 }
