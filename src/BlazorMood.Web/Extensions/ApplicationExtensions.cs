@@ -3,6 +3,7 @@ using BlazorMood.Music;
 using BlazorMood.Vision;
 using BlazorMood.Web.Api;
 using BlazorMood.Web.Live;
+using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.StaticFiles;
 using MudBlazor.Services;
 
@@ -30,6 +31,8 @@ public static class ApplicationExtensions
         // Library imported into SQLite, stored track features, feedback kept across restarts (after AddLiveEmotion's AddData).
         builder.Services.AddMusicPersistence(builder.Configuration);
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
+        // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
+        builder.Services.AddVideoJobs(builder.Configuration);
         return builder;
     }
 
@@ -61,6 +64,7 @@ public static class ApplicationExtensions
         app.MapEmotionApi();
         app.MapLiveEmotion();
         app.MapRecommendationApi();
+        app.MapVideoApi();
         return app;
     }
 }

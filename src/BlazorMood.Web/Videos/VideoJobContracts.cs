@@ -51,7 +51,17 @@ public sealed record VideoJobDto(
     int Attempts,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
-    bool HasAnnotatedVideo);
+    bool HasAnnotatedVideo)
+{
+    /// <summary>Machine-readable reason of a failure (<c>truncated</c>, <c>interrupted</c>, <c>internal</c> …); null otherwise.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The annotated video existed and retention has removed it (the results stay).</summary>
+    public bool VideoExpired { get; init; }
+
+    /// <summary>When retention will remove the annotated video; null when there is none or it is already gone.</summary>
+    public DateTimeOffset? VideoExpiresAt { get; init; }
+}
 
 /// <summary>Uploaded clips and their analysis jobs, always scoped to one owner (another owner's job does not exist).</summary>
 public interface IVideoJobs

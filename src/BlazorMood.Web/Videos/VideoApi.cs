@@ -1,0 +1,170 @@
+using BlazorMood.Video;
+using BlazorMood.Web.Recommendations;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BlazorMood.Web.Videos;
+
+/// <summary>
+/// <c>/api/videos</c>: upload (multipart, streamed to disk), my jobs, one job, its annotated video, cancel, delete.
+/// The owner is always <see cref="RecommendationUser.ForRequest"/>; another owner's job answers 404 like a missing one.
+/// Errors are problem+json with a human <c>detail</c> and a stable <c>errorCode</c>.
+/// </summary>
+public static class VideoApi
+{
+    public const string BasePath = "/api/videos";
+
+    // Multipart framing (boundaries, part headers, small form fields) on top of the file itself.
+    private const long MultipartOverheadBytes = 64 * 1024;
+
+    private const int DefaultListLength = 50;
+
+    public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder endpoints)
+    {
+        var videos = endpoints.MapGroup(BasePath).WithTags("Videos");
+        videos.MapPost("/", UploadAsync).WithName("UploadVideo")
+            .DisableAntiforgery() // an API for the Upload tab and scripts; authorization comes with the accounts issue
+            .Produces<VideoJobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        videos.MapGet("/", ListAsync).WithName("ListVideos").Produces<IReadOnlyList<VideoJobDto>>();
+        videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").Produces<VideoJobDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapGet("/{id:guid}/annotated", AnnotatedAsync).WithName("GetAnnotatedVideo")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        videos.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelVideo")
+            .DisableAntiforgery()
+            .Produces<VideoJobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteVideo")
+            .DisableAntiforgery()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return endpoints;
+    }
+
+    internal static async Task<IResult> UploadAsync(HttpContext http, IVideoJobs jobs, IOptions<VideoOptions> video, CancellationToken ct)
+    {
+        var limit = video.Value.MaxFileBytes;
+        var request = http.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "multipart_expected",
+                "Send the video as multipart/form-data with one file part (e.g. curl -F file=@clip.mp4).");
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body has no valid boundary.");
+        }
+        if (request.ContentLength is { } declared && declared > limit + MultipartOverheadBytes)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "too_large", VideoJobService.TooLarge(limit).Message);
+        }
+        // Kestrel's default (30 MB) would cut a 50 MB clip; the cap is the option plus the framing.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = limit + MultipartOverheadBytes;
+        }
+
+        var owner = RecommendationUser.ForRequest(http);
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+                {
+                    continue; // a plain form field: skipped (the reader drains it)
+                }
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var job = await jobs.SubmitAsync(owner, fileName, section.Body, ct);
+                return Results.Accepted($"{BasePath}/{job.Id}", job);
+            }
+            return Problem(StatusCodes.Status400BadRequest, "no_file", "No file in the form. Send the video as a multipart file part (e.g. field 'file').");
+        }
+        catch (VideoUploadException e)
+        {
+            return Problem(e.StatusCode, e.ErrorCode, e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "too_large", VideoJobService.TooLarge(limit).Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad_request", "The request body could not be read: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body could not be read: " + e.Message);
+        }
+    }
+
+    internal static async Task<IResult> ListAsync(HttpContext http, IVideoJobs jobs, int? max, CancellationToken ct) =>
+        Results.Ok(await jobs.ListAsync(RecommendationUser.ForRequest(http), max ?? DefaultListLength, ct));
+
+    internal static async Task<IResult> GetAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct) =>
+        await jobs.GetAsync(RecommendationUser.ForRequest(http), id, ct) is { } job ? Results.Ok(job) : NotFound();
+
+    internal static async Task<IResult> AnnotatedAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct)
+    {
+        var owner = RecommendationUser.ForRequest(http);
+        if (await jobs.GetAnnotatedVideoPathAsync(owner, id, ct) is { } path)
+        {
+            // Range requests let the browser's <video> seek without downloading the whole file.
+            return Results.File(path, "video/mp4", enableRangeProcessing: true);
+        }
+        return await jobs.GetAsync(owner, id, ct) switch
+        {
+            null => NotFound(),
+            { VideoExpired: true } => Problem(StatusCodes.Status410Gone, "expired", "The annotated video has expired and was deleted; the results are still available."),
+            { Status: VideoJobStatus.Queued or VideoJobStatus.Running } => Problem(StatusCodes.Status409Conflict, "not_ready", "The video is still being analysed."),
+            _ => Problem(StatusCodes.Status404NotFound, "no_video", "This job has no annotated video."),
+        };
+    }
+
+    internal static async Task<IResult> CancelAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct)
+    {
+        var owner = RecommendationUser.ForRequest(http);
+        if (await jobs.CancelAsync(owner, id, ct))
+        {
+            return Results.Accepted($"{BasePath}/{id}", await jobs.GetAsync(owner, id, ct));
+        }
+        return await jobs.GetAsync(owner, id, ct) is { } job
+            ? Problem(StatusCodes.Status409Conflict, "already_finished", $"The job has already finished ({job.Status.ToString().ToLowerInvariant()}).")
+            : NotFound();
+    }
+
+    internal static async Task<IResult> DeleteAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct) =>
+        await jobs.DeleteAsync(RecommendationUser.ForRequest(http), id, ct) ? Results.NoContent() : NotFound();
+
+    private static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "not_found", "There is no such video job.");
+
+    private static IResult Problem(int status, string errorCode, string detail) => Results.Problem(
+        statusCode: status,
+        title: Title(status),
+        detail: detail,
+        extensions: new Dictionary<string, object?> { ["errorCode"] = errorCode });
+
+    private static string Title(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "Invalid upload",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status409Conflict => "Conflict",
+        StatusCodes.Status410Gone => "Expired",
+        StatusCodes.Status413PayloadTooLarge => "Video too large",
+        StatusCodes.Status415UnsupportedMediaType => "Not a video",
+        StatusCodes.Status422UnprocessableEntity => "Video cannot be used",
+        StatusCodes.Status429TooManyRequests => "Too many videos",
+        StatusCodes.Status503ServiceUnavailable => "Busy",
+        _ => "Error",
+    };
+}
