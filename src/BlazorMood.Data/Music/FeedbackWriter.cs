@@ -72,10 +72,27 @@ public sealed partial class FeedbackWriter : BackgroundService
 
     private async Task WriteBatchAsync(CancellationToken cancellationToken)
     {
+        // Under the store's gate, so "delete my data" sees either none or all of a batch.
+        await _store.WriteGate.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteBatchLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _store.WriteGate.Release();
+        }
+    }
+
+    private async Task WriteBatchLockedAsync(CancellationToken cancellationToken)
+    {
         var batch = new List<PendingWrite>(BatchSize);
         while (batch.Count < BatchSize && _store.Pending.TryRead(out var item))
         {
-            batch.Add(item);
+            if (!_store.IsForgotten(item))
+            {
+                batch.Add(item);
+            }
         }
         if (batch.Count == 0)
         {

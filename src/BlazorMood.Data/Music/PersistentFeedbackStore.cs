@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using BlazorMood.Music.Recommendation;
 using Microsoft.EntityFrameworkCore;
@@ -15,13 +16,25 @@ namespace BlazorMood.Data.Music;
 public sealed partial class PersistentFeedbackStore : IFeedbackStore
 {
     private readonly InMemoryFeedbackStore _memory;
+    private readonly IDbContextFactory<BlazorMoodDbContext> _contexts;
     private readonly TimeProvider _time;
     private readonly ILogger<PersistentFeedbackStore> _logger;
     private readonly Channel<PendingWrite> _pending;
 
-    public PersistentFeedbackStore(InMemoryFeedbackStore memory, IOptions<MusicPersistenceOptions> options, TimeProvider time, ILogger<PersistentFeedbackStore> logger)
+    // Users whose data was deleted, and when: rows of theirs queued before that moment are never written afterwards.
+    private readonly ConcurrentDictionary<string, DateTime> _forgotten = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan TombstoneLifetime = TimeSpan.FromHours(1);
+
+    public PersistentFeedbackStore(
+        InMemoryFeedbackStore memory,
+        IDbContextFactory<BlazorMoodDbContext> contexts,
+        IOptions<MusicPersistenceOptions> options,
+        TimeProvider time,
+        ILogger<PersistentFeedbackStore> logger)
     {
         _memory = memory;
+        _contexts = contexts;
         _time = time;
         _logger = logger;
         // Feedback is recorded on request threads: a full queue (the database stalled) drops the new row with a log
@@ -32,6 +45,12 @@ public sealed partial class PersistentFeedbackStore : IFeedbackStore
     }
 
     internal ChannelReader<PendingWrite> Pending => _pending.Reader;
+
+    /// <summary>
+    /// Held by <see cref="FeedbackWriter"/> while it takes a batch off the queue and saves it, and by
+    /// <see cref="ForgetAsync"/> while it deletes: a deletion never overlaps a half-written batch.
+    /// </summary>
+    internal SemaphoreSlim WriteGate { get; } = new(1, 1);
 
     public void RecordServed(string userId, string contextKey, IReadOnlyList<string> trackIds) => _memory.RecordServed(userId, contextKey, trackIds);
 
@@ -60,6 +79,46 @@ public sealed partial class PersistentFeedbackStore : IFeedbackStore
     public FeedbackCounts GetCounts(string userId, string contextKey, string trackId) => _memory.GetCounts(userId, contextKey, trackId);
 
     public IReadOnlyList<string> RecentPlays(string userId, int max) => _memory.RecentPlays(userId, max);
+
+    /// <summary>Forgets <paramref name="userId"/> in memory only; <see cref="ForgetAsync"/> also deletes the stored rows.</summary>
+    public void Forget(string userId) => _memory.Forget(userId);
+
+    /// <summary>
+    /// "Delete my data": drops the user's posteriors and history from memory and deletes their feedback and play rows,
+    /// including rows still waiting in the write queue. Returns how many feedback and play rows were deleted.
+    /// </summary>
+    public async Task<(int Feedback, int Plays)> ForgetAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        await WriteGate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            _forgotten[userId] = now;
+            _memory.Forget(userId);
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            var feedback = await db.TrackFeedback.Where(f => f.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            var plays = await db.TrackPlays.Where(p => p.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            // Tombstones only need to outlive rows that were already queued; a queue never waits this long.
+            foreach (var old in _forgotten.Where(kv => kv.Value < now - TombstoneLifetime).ToList())
+            {
+                _forgotten.TryRemove(old);
+            }
+            LogForgotten(_logger, userId, feedback, plays);
+            return (feedback, plays);
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
+    }
+
+    /// <summary>True for a queued row of a user whose data was deleted after the row was queued.</summary>
+    internal bool IsForgotten(PendingWrite row)
+    {
+        var (user, at) = row.Feedback is { } f ? (f.UserId, f.OccurredAtUtc) : (row.Play!.UserId, row.Play.OccurredAtUtc);
+        return _forgotten.TryGetValue(user, out var forgottenAt) && at <= forgottenAt;
+    }
 
     /// <summary>Replays the stored feedback (aggregated per user, context, track and kind) and the latest plays into memory.</summary>
     internal async Task LoadAsync(BlazorMoodDbContext db, int maxPlays, CancellationToken cancellationToken)
@@ -108,6 +167,9 @@ public sealed partial class PersistentFeedbackStore : IFeedbackStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feedback write queue full; dropped a row of {UserId} for track {TrackId} (it still counts until restart)")]
     private static partial void LogDropped(ILogger logger, string? userId, string? trackId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the listening data of {UserId}: {Feedback} feedback rows, {Plays} plays")]
+    private static partial void LogForgotten(ILogger logger, string userId, int feedback, int plays);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Feedback} feedback rows and {Plays} plays from the database")]
     private static partial void LogLoaded(ILogger logger, int feedback, int plays);

@@ -13,6 +13,9 @@ public interface IContextStore
     /// <summary>The latest observations of <paramref name="userId"/>; <see cref="ListeningContext.Empty"/> when none.</summary>
     ListeningContext Get(string userId);
 
+    /// <summary>Drops the observations of <paramref name="userId"/> ("delete my data"); raises <see cref="Changed"/>.</summary>
+    void Forget(string userId);
+
     /// <summary>Raised after a report (on the reporter's thread), so a player can follow context changes.</summary>
     event EventHandler<string>? Changed;
 }

@@ -35,6 +35,15 @@ public sealed class InMemoryContextStore : IContextStore
 
     public ListeningContext Get(string userId) => _users.TryGetValue(userId, out var e) ? e.Context : ListeningContext.Empty;
 
+    public void Forget(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (_users.TryRemove(userId, out _))
+        {
+            Changed?.Invoke(this, userId);
+        }
+    }
+
     private void Update(string userId, Func<ListeningContext, ListeningContext> change)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

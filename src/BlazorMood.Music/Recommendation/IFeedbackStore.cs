@@ -27,4 +27,7 @@ public interface IFeedbackStore
 
     /// <summary>The ids of the last <paramref name="max"/> plays, newest first.</summary>
     IReadOnlyList<string> RecentPlays(string userId, int max);
+
+    /// <summary>Drops everything kept about <paramref name="userId"/> (history, served map, posteriors): "delete my data".</summary>
+    void Forget(string userId);
 }

@@ -119,6 +119,12 @@ public sealed class InMemoryFeedbackStore : IFeedbackStore
         }
     }
 
+    public void Forget(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        _users.TryRemove(userId, out _);
+    }
+
     private UserState GetUser(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

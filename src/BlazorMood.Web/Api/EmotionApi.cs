@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BlazorMood.Vision;
+using BlazorMood.Web.Accounts;
+using BlazorMood.Web.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace BlazorMood.Web.Api;
@@ -49,11 +51,16 @@ public static class EmotionApi
     public static IEndpointRouteBuilder MapEmotionApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/emotion", AnalyzeAsync)
-            .DisableAntiforgery() // an API for scripts; authentication comes with the accounts issue
+            // For scripts (bearer token) and pages (cookie). No antiforgery token: the cookie is SameSite=Lax, so
+            // another site's form cannot post here with it.
+            .DisableAntiforgery()
+            .RequireAuthorization(Policies.Kiosk)
+            .RequireRateLimiting(RateLimitPolicies.EmotionApi)
             .WithName("AnalyzeEmotion")
             .Produces<EmotionResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return endpoints;
     }
 

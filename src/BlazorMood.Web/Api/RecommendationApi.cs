@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
+using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -28,9 +29,9 @@ public sealed record RecommendResponse(string Source, string Mode, Recommendatio
 public sealed record FeedbackRequest(string? TrackId, string? Kind);
 
 /// <summary>
-/// <c>GET /api/recommend</c>, <c>POST /api/feedback</c> and <c>GET /api/tracks/{id}</c>. The user is the browser
-/// session of the Live Emotion feature (<see cref="RecommendationUser"/>), so the camera of a session steers that
-/// session's music. Audio is found by id in the library, never by a path from the client.
+/// <c>GET /api/recommend</c>, <c>POST /api/feedback</c> and <c>GET /api/tracks/{id}</c>, for any signed-in role. The
+/// listener is the signed-in account (<see cref="RecommendationUser"/>), so the account's camera steers its music.
+/// Audio is found by id in the library, never by a path from the client.
 /// </summary>
 public static class RecommendationApi
 {
@@ -61,16 +62,17 @@ public static class RecommendationApi
 
     public static IEndpointRouteBuilder MapRecommendationApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/recommend", Recommend).WithName("Recommend")
+        var api = endpoints.MapGroup(string.Empty).RequireAuthorization(Policies.Kiosk);
+        api.MapGet("/api/recommend", Recommend).WithName("Recommend")
             .Produces<RecommendResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        endpoints.MapPost("/api/feedback", FeedbackAsync).WithName("Feedback")
-            .DisableAntiforgery() // an API for scripts and the player; authentication comes with the accounts issue
+        api.MapPost("/api/feedback", FeedbackAsync).WithName("Feedback")
+            .DisableAntiforgery() // scripts (bearer) and the player (SameSite=Lax cookie: no cross-site posts)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        endpoints.MapGet("/api/tracks/{id}", Track).WithName("Track")
+        api.MapGet("/api/tracks/{id}", Track).WithName("Track")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
@@ -139,12 +141,7 @@ public static class RecommendationApi
 
     internal static async Task<IResult> FeedbackAsync(HttpContext http, Recommender recommender, IMusicLibrary library, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var session = Live.LiveSession.Resolve(http);
-        if (session is null)
-        {
-            return BadRequest("No session",
-                $"Feedback belongs to a listener: open the dashboard first (it sets the '{Live.LiveSession.CookieName}' cookie) or pass ?{Live.LiveSession.QueryName}=<id>.");
-        }
+        var listener = RecommendationUser.ForRequest(http);
         if (!http.Request.HasJsonContentType())
         {
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON expected",
@@ -183,8 +180,8 @@ public static class RecommendationApi
         {
             return UnknownTrack(body.TrackId);
         }
-        recommender.Feedback(session, body.TrackId, kind);
-        loggers.CreateLogger(typeof(RecommendationApi)).LogInformation("Feedback {Kind} on {TrackId} from session {SessionId}", kind, body.TrackId, session);
+        recommender.Feedback(listener, body.TrackId, kind);
+        loggers.CreateLogger(typeof(RecommendationApi)).LogInformation("Feedback {Kind} on {TrackId} from {UserId}", kind, body.TrackId, listener);
         return Results.NoContent();
     }
 

@@ -1,9 +1,13 @@
 using BlazorMood.Data.Music;
 using BlazorMood.Music;
 using BlazorMood.Vision;
+using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Api;
+using BlazorMood.Web.History;
 using BlazorMood.Web.Live;
+using BlazorMood.Web.RateLimiting;
 using BlazorMood.Web.Videos;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.StaticFiles;
 using MudBlazor.Services;
 
@@ -12,6 +16,9 @@ namespace BlazorMood.Web.Extensions;
 /// <summary>Everything the host registers and maps; Program.cs stays a table of contents.</summary>
 public static class ApplicationExtensions
 {
+    /// <summary>Name of <c>POST /api/videos</c> (the Videos feature names it so).</summary>
+    private const string VideoUploadEndpointName = "UploadVideo";
+
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         // Static assets of packages (MudBlazor, the Blazor framework script) come from the build's manifest,
@@ -33,6 +40,11 @@ public static class ApplicationExtensions
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
         builder.Services.AddVideoJobs(builder.Configuration);
+        // Accounts: Identity on the same database (after AddData), cookies and API tokens, role policies, a fallback
+        // policy that requires a signed-in user everywhere else; rate limits; the History page's data.
+        builder.Services.AddAccounts(builder.Configuration);
+        builder.Services.AddRequestRateLimits(builder.Configuration);
+        builder.Services.AddHistory(builder.Configuration);
         return builder;
     }
 
@@ -51,20 +63,32 @@ public static class ApplicationExtensions
         var contentTypes = new FileExtensionContentTypeProvider();
         contentTypes.Mappings[".ogg"] = "audio/ogg";
         app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = contentTypes });
-        app.UseLiveSessionCookie();
         app.UseRouting();
+        app.UseAccounts();
+        // After authentication: limits count per signed-in user (per IP address for anonymous callers).
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
     {
-        app.MapStaticAssets();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health");
+        // The sign-in page needs the framework script and the styles before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").AllowAnonymous();
         app.MapEmotionApi();
         app.MapLiveEmotion();
         app.MapRecommendationApi();
-        app.MapVideoApi();
+        // Uploads are personal (role User or Admin); only the upload itself is rate limited, not status polls or cancels.
+        var videos = app.MapGroup(string.Empty).RequireAuthorization(Policies.User);
+        ((IEndpointConventionBuilder)videos).Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<IEndpointNameMetadata>().Any(n => n.EndpointName == VideoUploadEndpointName))
+            {
+                endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimitPolicies.VideoUploads));
+            }
+        });
+        videos.MapVideoApi();
         return app;
     }
 }

@@ -35,7 +35,9 @@ public sealed partial class EmotionEventRecorder : BackgroundService
         ArgumentNullException.ThrowIfNull(change);
         _queue.Writer.TryWrite(new EmotionEvent
         {
+            // A live stream's id is its account's id; UserId is what "my events" queries and "delete my data" use.
             SessionId = Truncate(change.SessionId, EmotionEvent.MaxSessionIdLength),
+            UserId = Truncate(change.SessionId, EmotionEvent.MaxSessionIdLength),
             Label = change.Label,
             Confidence = change.Confidence,
             OccurredAtUtc = change.OccurredAt.UtcDateTime,

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using BlazorMood.Data;
+using BlazorMood.Web.Recommendations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,8 @@ public sealed record EmotionEventDto(string Label, float Confidence, DateTimeOff
 
 /// <summary>
 /// <c>GET /api/emotions/stream</c> (Server-Sent Events: the caller's dominant-emotion changes as they happen) and
-/// <c>GET /api/emotions/recent</c> (the caller's recorded events, newest first). The caller is the session cookie,
-/// or a <c>session</c> query parameter for clients without cookies.
+/// <c>GET /api/emotions/recent</c> (the caller's recorded events, newest first). The caller is the signed-in user
+/// (cookie or API token); nobody can name another user's stream.
 /// </summary>
 public static class EmotionEventsApi
 {
@@ -28,15 +29,8 @@ public static class EmotionEventsApi
         return endpoints;
     }
 
-    internal static IResult Stream(HttpContext http, LiveMoodNotifier notifier)
-    {
-        var session = LiveSession.Resolve(http);
-        if (session is null)
-        {
-            return NoSession();
-        }
-        return TypedResults.ServerSentEvents(Events(notifier, session, http.RequestAborted));
-    }
+    internal static IResult Stream(HttpContext http, LiveMoodNotifier notifier) =>
+        TypedResults.ServerSentEvents(Events(notifier, RecommendationUser.ForRequest(http), http.RequestAborted));
 
     private static async IAsyncEnumerable<SseItem<EmotionEventDto>> Events(
         LiveMoodNotifier notifier, string session, [EnumeratorCancellation] CancellationToken ct)
@@ -70,11 +64,7 @@ public static class EmotionEventsApi
         int? limit,
         CancellationToken ct)
     {
-        var session = LiveSession.Resolve(http);
-        if (session is null)
-        {
-            return NoSession();
-        }
+        var owner = RecommendationUser.ForRequest(http);
         var max = options.Value.Events.MaxRecent;
         var take = limit ?? 50;
         if (take < 1 || take > max)
@@ -83,16 +73,11 @@ public static class EmotionEventsApi
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.EmotionEvents.AsNoTracking()
-            .Where(e => e.SessionId == session)
+            .Where(e => e.UserId == owner)
             .OrderByDescending(e => e.OccurredAtUtc).ThenByDescending(e => e.Id)
             .Take(take)
             .Select(e => new { e.Label, e.Confidence, e.OccurredAtUtc, e.Source })
             .ToListAsync(ct);
         return Results.Ok(rows.Select(r => new EmotionEventDto(r.Label, r.Confidence, new DateTimeOffset(DateTime.SpecifyKind(r.OccurredAtUtc, DateTimeKind.Utc)), r.Source)).ToArray());
     }
-
-    private static IResult NoSession() => Results.Problem(
-        statusCode: StatusCodes.Status400BadRequest,
-        title: "No session",
-        detail: $"Open the dashboard first (it sets the '{LiveSession.CookieName}' cookie) or pass ?{LiveSession.QueryName}=<id>.");
 }

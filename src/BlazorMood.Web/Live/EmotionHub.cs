@@ -1,3 +1,4 @@
+using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BlazorMood.Web.Live;
@@ -5,13 +6,15 @@ namespace BlazorMood.Web.Live;
 /// <summary>
 /// The live webcam hub (<c>/hubs/emotion</c>, MessagePack). The browser sends one JPEG at a time with
 /// <see cref="AnalyzeFrame"/> and waits for the reply before sending the next, so a slow server never builds a queue.
+/// Only signed-in callers connect (the endpoint requires a policy); the stream belongs to their account.
 /// </summary>
 public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor processor) : Hub
 {
     public override Task OnConnectedAsync()
     {
-        var session = LiveSession.Resolve(Context.GetHttpContext()) ?? Context.ConnectionId;
-        streams.Open(Context.ConnectionId, session);
+        // The account's id: its live view, its recorded events and its recommendations all follow this stream.
+        var owner = RecommendationUser.Of(Context.User) ?? throw new HubException("Sign in to stream frames.");
+        streams.Open(Context.ConnectionId, owner);
         return base.OnConnectedAsync();
     }
 
@@ -21,7 +24,7 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>The session this connection's results are published to (the page's components subscribe to it).</summary>
+    /// <summary>The id this connection's results are published under: the signed-in user's (the page's components subscribe to it).</summary>
     public string GetSession() => Stream.SessionId;
 
     /// <summary>Analyses one encoded frame (JPEG, PNG or WebP bytes). Every outcome is a reply; none closes the connection.</summary>

@@ -1,4 +1,5 @@
 using BlazorMood.Data;
+using BlazorMood.Web.Accounts;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
@@ -45,8 +46,9 @@ public static class LiveServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapLiveEmotion(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<EmotionHub>(HubPath);
-        endpoints.MapEmotionEventsApi();
+        // Every signed-in role streams its camera (the kiosk too); the stream and its events belong to the account.
+        endpoints.MapHub<EmotionHub>(HubPath).RequireAuthorization(Policies.Kiosk);
+        endpoints.MapGroup(string.Empty).RequireAuthorization(Policies.Kiosk).MapEmotionEventsApi();
         return endpoints;
     }
 }

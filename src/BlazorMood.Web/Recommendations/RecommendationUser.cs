@@ -1,45 +1,33 @@
-using BlazorMood.Web.Live;
-using Microsoft.Net.Http.Headers;
+using System.Security.Claims;
 
 namespace BlazorMood.Web.Recommendations;
 
 /// <summary>
-/// Who the recommender is talking to. Until accounts exist, the listener is the anonymous browser session of the Live
-/// Emotion feature (<see cref="LiveSession"/>): the camera of a session and its music share one id, so a person's face
-/// steers their own recommendations.
+/// Who owns a request's data: the signed-in account (its Identity user id, the <see cref="ClaimTypes.NameIdentifier"/>
+/// claim), whether it signed in with the cookie or an API token. Emotion events, the live stream, recommendations,
+/// feedback, plays and video jobs are all keyed by this id, and resolved here only.
 /// </summary>
 public static class RecommendationUser
 {
-    /// <summary>Callers without a session (scripts without cookies) share this id; they have no camera context anyway.</summary>
+    /// <summary>Fallback owner id of components that found no signed-in user (cannot happen behind the page policies).</summary>
     public const string Anonymous = "anonymous";
 
-    /// <summary>The session of the request; <see cref="Anonymous"/> without one.</summary>
-    public static string ForRequest(HttpContext http) => SessionOf(http) ?? Anonymous;
+    /// <summary>The signed-in user's id; null for anonymous callers.</summary>
+    public static string? Of(ClaimsPrincipal? user) =>
+        user?.Identity?.IsAuthenticated == true && user.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } id ? id : null;
+
+    /// <summary>The signed-in user of <paramref name="http"/> (a page request while prerendering, or the circuit's connection); null without one.</summary>
+    public static string? SessionOf(HttpContext? http) => Of(http?.User);
 
     /// <summary>
-    /// The request's session cookie (or <c>?session=</c>), else the one the session middleware has just issued on this
-    /// response: a first visit's page request carries no cookie yet, but prerendering happens after the middleware.
+    /// The owner of the request's data. Every data endpoint requires a signed-in caller, so an anonymous request here is
+    /// a wiring mistake: it fails instead of sharing one anonymous bucket between strangers.
     /// </summary>
-    public static string? SessionOf(HttpContext? http)
+    public static string ForRequest(HttpContext http)
     {
-        if (http is null)
-        {
-            return null;
-        }
-        if (LiveSession.Resolve(http) is { } session)
-        {
-            return session;
-        }
-        foreach (var header in http.Response.Headers.SetCookie)
-        {
-            if (header is not null && SetCookieHeaderValue.TryParse(header, out var cookie)
-                && cookie.Name.Equals(LiveSession.CookieName, StringComparison.Ordinal)
-                && LiveSession.IsValid(cookie.Value.Value))
-            {
-                return cookie.Value.Value;
-            }
-        }
-        return null;
+        ArgumentNullException.ThrowIfNull(http);
+        return Of(http.User) ?? throw new InvalidOperationException(
+            $"{http.Request.Path} resolved the data owner of an anonymous request; the endpoint must require authorization.");
     }
 
     /// <summary>Track ids are short URL-safe tokens; anything else is rejected before a library look-up.</summary>

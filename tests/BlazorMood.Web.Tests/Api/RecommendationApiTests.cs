@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BlazorMood.Music.Recommendation;
-using BlazorMood.Web.Live;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorMood.Web.Tests.Api;
@@ -13,17 +12,15 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private HttpClient Client(string? session = null)
-    {
-        var client = factory.CreateClient();
-        if (session is not null)
-        {
-            client.DefaultRequestHeaders.Add("Cookie", $"{LiveSession.CookieName}={session}");
-        }
-        return client;
-    }
+    /// <summary>The factory's default account (role User): for requests whose listener does not matter.</summary>
+    private HttpClient Client() => factory.CreateClient();
 
-    private static string NewSession() => "api" + Guid.NewGuid().ToString("n");
+    /// <summary>A listener of its own, so no other test's context or feedback leaks in.</summary>
+    private async Task<(HttpClient Client, TestAccount Account)> ListenerAsync()
+    {
+        var account = await factory.CreateAccountAsync(name: "api");
+        return (factory.CreateClientFor(account), account);
+    }
 
     private static async Task<JsonElement> RecommendAsync(HttpClient client, string query)
     {
@@ -40,7 +37,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     [Fact]
     public async Task An_emotion_override_plays_that_emotions_playlist()
     {
-        var r = await RecommendAsync(Client(NewSession()), "?emotion=happy");
+        var r = await RecommendAsync((await ListenerAsync()).Client, "?emotion=happy");
 
         Assert.Equal("emotion", r.GetProperty("source").GetString());
         Assert.Equal("baseline", r.GetProperty("mode").GetString());
@@ -66,7 +63,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     [Fact]
     public async Task An_activity_with_a_cadence_plays_the_activity_and_context_mode_aims_at_the_cadence()
     {
-        var client = Client(NewSession());
+        var (client, _) = await ListenerAsync();
 
         var baseline = await RecommendAsync(client, "?activity=running&cadence=160");
         var context = await RecommendAsync(client, "?activity=running&cadence=160&mode=context");
@@ -86,10 +83,10 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     [Fact]
     public async Task Without_context_baseline_falls_back_to_neutral_and_context_mode_to_the_time_of_day()
     {
-        using var noCookies = factory.CreateClient(new() { HandleCookies = false });
+        var (fresh, _) = await ListenerAsync();
 
-        var baseline = await RecommendAsync(noCookies, "");
-        var context = await RecommendAsync(noCookies, "?mode=context&at=2026-11-24T07:30:00Z");
+        var baseline = await RecommendAsync(fresh, "");
+        var context = await RecommendAsync(fresh, "?mode=context&at=2026-11-24T07:30:00Z");
 
         Assert.Equal("default", baseline.GetProperty("source").GetString());
         Assert.All(Playlists(baseline), p => Assert.Equal("emotion_neutral", p));
@@ -101,7 +98,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     [Fact]
     public async Task A_mood_query_drives_context_mode()
     {
-        var r = await RecommendAsync(Client(NewSession()), "?mode=context&text=" + Uri.EscapeDataString("calm focus music"));
+        var r = await RecommendAsync((await ListenerAsync()).Client, "?mode=context&text=" + Uri.EscapeDataString("calm focus music"));
 
         Assert.Equal("text", r.GetProperty("source").GetString());
         Assert.Equal("calm focus music", r.GetProperty("context").GetProperty("text").GetString());
@@ -109,14 +106,14 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     }
 
     [Fact]
-    public async Task The_sessions_reported_emotion_drives_its_own_recommendations_only()
+    public async Task The_accounts_reported_emotion_drives_its_own_recommendations_only()
     {
-        var session = NewSession();
+        var (client, account) = await ListenerAsync();
         var reporter = factory.Services.GetRequiredService<Web.Recommendations.RecommendationContextReporter>();
-        reporter.ReportEmotion(session, "sad", 0.8, DateTimeOffset.UtcNow);
+        reporter.ReportEmotion(account.Id, "sad", 0.8, DateTimeOffset.UtcNow);
 
-        var mine = await RecommendAsync(Client(session), "");
-        var someoneElse = await RecommendAsync(Client(NewSession()), "");
+        var mine = await RecommendAsync(client, "");
+        var someoneElse = await RecommendAsync((await ListenerAsync()).Client, "");
 
         Assert.Equal("emotion", mine.GetProperty("source").GetString());
         Assert.Equal("emotion_sad", mine.GetProperty("context").GetProperty("playlist").GetString());
@@ -151,8 +148,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     [Fact]
     public async Task Feedback_is_credited_to_the_context_the_track_was_served_in()
     {
-        var session = NewSession();
-        var client = Client(session);
+        var (client, account) = await ListenerAsync();
         var r = await RecommendAsync(client, "?emotion=happy");
         var id = r.GetProperty("tracks")[0].GetProperty("id").GetString()!;
 
@@ -163,7 +159,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
         Assert.Equal(HttpStatusCode.NoContent, like.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, skip.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, complete.StatusCode);
-        var counts = factory.Services.GetRequiredService<IFeedbackStore>().GetCounts(session, "emotion:happy", id);
+        var counts = factory.Services.GetRequiredService<IFeedbackStore>().GetCounts(account.Id, "emotion:happy", id);
         Assert.Equal(1.5, counts.Likes);
         Assert.Equal(1, counts.Skips);
     }
@@ -183,23 +179,23 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
         var id = await AnyTrackIdAsync();
         using var content = new StringContent(body.Replace("TRACK", id, StringComparison.Ordinal), Encoding.UTF8, "application/json");
 
-        var response = await Client(NewSession()).PostAsync("/api/feedback", content);
+        var response = await Client().PostAsync("/api/feedback", content);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
-    public async Task Feedback_needs_a_session_and_json()
+    public async Task Feedback_needs_a_signed_in_listener_and_json()
     {
         var id = await AnyTrackIdAsync();
-        using var noCookies = factory.CreateClient(new() { HandleCookies = false });
+        using var anonymous = factory.CreateAnonymousClient();
 
-        var noSession = await noCookies.PostAsJsonAsync("/api/feedback", new { trackId = id, kind = "like" });
+        var noListener = await anonymous.PostAsJsonAsync("/api/feedback", new { trackId = id, kind = "like" });
         using var form = new StringContent($"trackId={id}&kind=like", Encoding.UTF8, "application/x-www-form-urlencoded");
-        var notJson = await Client(NewSession()).PostAsync("/api/feedback", form);
+        var notJson = await Client().PostAsync("/api/feedback", form);
 
-        Assert.Equal(HttpStatusCode.BadRequest, noSession.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noListener.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.StatusCode);
     }
 

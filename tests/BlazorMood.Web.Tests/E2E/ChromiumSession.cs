@@ -58,6 +58,24 @@ public sealed class ChromiumSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Signs <paramref name="account"/> in through the real sign-in page, then waits for the dashboard.</summary>
+    public Task SignInAsync(Uri baseAddress, TestAccount account) => SignInAsync(Page, baseAddress, account);
+
+    /// <summary>
+    /// Signs <paramref name="account"/> in on <paramref name="page"/> with the real sign-in form (email, password,
+    /// antiforgery token), then waits until the browser is back on the dashboard with the auth cookie.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, Uri baseAddress, TestAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(account);
+        await page.GotoAsync(new Uri(baseAddress, "account/login").ToString(), new() { WaitUntil = WaitUntilState.Load });
+        await page.Locator("[data-testid=login-email]").FillAsync(account.Email);
+        await page.Locator("[data-testid=login-password]").FillAsync(account.Password);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = 15_000 });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

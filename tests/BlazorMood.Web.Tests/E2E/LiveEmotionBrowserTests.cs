@@ -51,6 +51,7 @@ public sealed class LiveEmotionBrowserTests(LiveServerFixture server, ITestOutpu
             page.Console += (_, m) => output.WriteLine($"console.{m.Type}: {m.Text}");
             page.PageError += (_, e) => output.WriteLine($"page error: {e}");
 
+            await ChromiumSession.SignInAsync(page, server.BaseAddress, server.User);
             await page.GotoAsync(server.BaseAddress.ToString(), new() { WaitUntil = WaitUntilState.Load });
             var loaded = Stopwatch.StartNew();
 

@@ -29,6 +29,7 @@ public sealed class RecommendationsBrowserTests(LiveServerFixture server, ITestO
         await using var chromium = await ChromiumSession.LaunchAsync(FakeCamera.AstronautClip, output, "--autoplay-policy=no-user-gesture-required");
         var page = chromium.Page;
 
+        await chromium.SignInAsync(server.BaseAddress, server.User);
         await page.GotoAsync(server.BaseAddress.ToString(), new() { WaitUntil = WaitUntilState.Load });
         await page.Locator("[data-testid=dominant-emotion][data-label=happy]").WaitForAsync(new() { Timeout = 15_000 });
 

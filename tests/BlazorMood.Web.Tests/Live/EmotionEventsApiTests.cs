@@ -6,27 +6,23 @@ using BlazorMood.Web.Live;
 namespace BlazorMood.Web.Tests.Live;
 
 /// <summary><c>GET /api/emotions/stream</c> (SSE) and <c>GET /api/emotions/recent</c> against the real server.</summary>
-public sealed class EmotionEventsApiTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>, IDisposable
+public sealed class EmotionEventsApiTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>
 {
-    private readonly HttpClient _http = new() { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-
-    public void Dispose() => _http.Dispose();
-
     [Fact]
     public async Task The_stream_sends_the_callers_dominant_emotion_changes_as_server_sent_events()
     {
-        var session = "sse" + Guid.NewGuid().ToString("n");
+        var account = await server.CreateAccountAsync(name: "sse");
+        var someoneElse = await server.CreateAccountAsync(name: "other");
+        using var http = server.CreateUserClient(account);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/emotions/stream");
-        request.Headers.Add("Cookie", $"{LiveSession.CookieName}={session}");
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var response = await http.GetAsync("api/emotions/stream", HttpCompletionOption.ResponseHeadersRead, cts.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
         Assert.Equal("event: ready", await reader.ReadLineAsync(cts.Token));
 
-        await using var hub = await HubClient.ConnectAsync(server, session);
-        await using var other = await HubClient.ConnectAsync(server, "someone-else");
+        await using var hub = await HubClient.ConnectAsync(server, account);
+        await using var other = await HubClient.ConnectAsync(server, someoneElse);
         await other.SendAsync(1, TestFrames.Group);
         var result = await hub.SendAsync(1, TestFrames.Astronaut);
         Assert.Equal(FrameStatus.Ok, result.Status);
@@ -44,36 +40,50 @@ public sealed class EmotionEventsApiTests(LiveServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task Recent_events_need_a_session_and_a_sane_limit()
+    public async Task Recent_events_need_a_signed_in_caller_and_a_sane_limit()
     {
-        using var noCookies = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.BaseAddress };
-        var noSession = await noCookies.GetAsync("api/emotions/recent");
-        var badLimit = await _http.GetAsync("api/emotions/recent?session=abc&limit=0");
-        var tooMany = await _http.GetAsync("api/emotions/recent?session=abc&limit=100000");
-        var badId = await _http.GetAsync("api/emotions/recent?session=a%20b");
-        var empty = await _http.GetFromJsonAsync<EmotionEventDto[]>("api/emotions/recent?session=nobody-here");
+        var account = await server.CreateAccountAsync(name: "recent");
+        using var anonymous = server.CreateAnonymousClient();
+        using var http = server.CreateUserClient(account);
 
-        Assert.Equal(HttpStatusCode.BadRequest, noSession.StatusCode);
-        Assert.Equal("application/problem+json", noSession.Content.Headers.ContentType?.MediaType);
+        var noCaller = await anonymous.GetAsync("api/emotions/recent");
+        var noStream = await anonymous.GetAsync("api/emotions/stream");
+        var badLimit = await http.GetAsync("api/emotions/recent?limit=0");
+        var tooMany = await http.GetAsync("api/emotions/recent?limit=100000");
+        var empty = await http.GetFromJsonAsync<EmotionEventDto[]>("api/emotions/recent");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noCaller.StatusCode);
+        Assert.Equal("application/problem+json", noCaller.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bearer", noCaller.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, noStream.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
         Assert.Empty(empty!);
     }
 
     [Fact]
-    public async Task The_dashboard_hands_out_a_session_cookie()
+    public async Task A_user_reads_only_their_own_events_whatever_the_query_says()
     {
-        using var handler = new HttpClientHandler { UseCookies = true };
-        using var browser = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        var owner = await server.CreateAccountAsync(name: "owner");
+        var snoop = await server.CreateAccountAsync(name: "snoop");
+        await using (var hub = await HubClient.ConnectAsync(server, owner))
+        {
+            Assert.Equal(FrameStatus.Ok, (await hub.SendAsync(1, TestFrames.Astronaut)).Status);
+        }
+        using var ownerHttp = server.CreateUserClient(owner);
+        using var snoopHttp = server.CreateUserClient(snoop);
+        EmotionEventDto[] mine = [];
+        for (var i = 0; i < 50 && mine.Length == 0; i++)
+        {
+            await Task.Delay(100);
+            mine = (await ownerHttp.GetFromJsonAsync<EmotionEventDto[]>("api/emotions/recent"))!;
+        }
 
-        await browser.GetStringAsync("/");
+        // The query parameter of before accounts names nobody now.
+        var theirs = await snoopHttp.GetFromJsonAsync<EmotionEventDto[]>($"api/emotions/recent?session={owner.Id}");
 
-        var cookie = handler.CookieContainer.GetCookies(server.BaseAddress)[LiveSession.CookieName];
-        Assert.NotNull(cookie);
-        Assert.True(LiveSession.IsValid(cookie.Value));
-        Assert.True(cookie.HttpOnly);
-        Assert.Empty(await browser.GetFromJsonAsync<EmotionEventDto[]>("api/emotions/recent") ?? [null!]);
+        Assert.Equal("happy", Assert.Single(mine).Label);
+        Assert.Empty(theirs!);
     }
 
     [Theory]
@@ -86,7 +96,8 @@ public sealed class EmotionEventsApiTests(LiveServerFixture server) : IClassFixt
     [InlineData("neutral")]
     public async Task Every_emotion_has_a_small_generated_cue_sound(string label)
     {
-        var response = await _http.GetAsync($"cues/{label}.ogg");
+        using var http = server.CreateAnonymousClient();
+        var response = await http.GetAsync($"cues/{label}.ogg");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("audio/ogg", response.Content.Headers.ContentType?.MediaType);

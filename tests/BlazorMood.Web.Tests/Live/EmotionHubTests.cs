@@ -142,12 +142,12 @@ public sealed class EmotionHubTests(LiveServerFixture server) : IClassFixture<Li
     }
 
     [Fact]
-    public async Task A_dominant_change_is_pushed_to_the_session_and_recorded()
+    public async Task A_dominant_change_is_pushed_to_the_account_and_recorded()
     {
-        var session = "hubtest" + Guid.NewGuid().ToString("n");
+        var account = await server.CreateAccountAsync(name: "hub");
         var notifier = server.Services.GetRequiredService<LiveMoodNotifier>();
         var changes = new List<DominantEmotionChanged>();
-        using var subscription = notifier.Subscribe(session, u =>
+        using var subscription = notifier.Subscribe(account.Id, u =>
         {
             if (u.Change is { } c)
             {
@@ -158,18 +158,18 @@ public sealed class EmotionHubTests(LiveServerFixture server) : IClassFixture<Li
             }
             return Task.CompletedTask;
         });
-        await using var hub = await HubClient.ConnectAsync(server, session);
+        await using var hub = await HubClient.ConnectAsync(server, account);
 
-        Assert.Equal(session, await hub.InvokeAsync<string>("GetSession"));
+        Assert.Equal(account.Id, await hub.InvokeAsync<string>("GetSession"));
         var result = await hub.SendAsync(1, TestFrames.Astronaut);
         Assert.Equal(FrameStatus.Ok, result.Status);
 
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var http = server.CreateUserClient(account);
         EmotionEventDto[]? recent = null;
         for (var i = 0; i < 50 && (recent is null || recent.Length == 0); i++)
         {
             await Task.Delay(100);
-            recent = await http.GetFromJsonAsync<EmotionEventDto[]>($"api/emotions/recent?session={session}");
+            recent = await http.GetFromJsonAsync<EmotionEventDto[]>("api/emotions/recent");
         }
         var recorded = Assert.Single(recent!);
         Assert.Equal("happy", recorded.Label);
@@ -177,6 +177,20 @@ public sealed class EmotionHubTests(LiveServerFixture server) : IClassFixture<Li
         lock (changes)
         {
             Assert.Equal("happy", Assert.Single(changes).Label);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_hub_refuses_the_connection()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "hubs/emotion"))
+            .AddMessagePackProtocol()
+            .Build();
+        await using (connection)
+        {
+            var e = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, e.StatusCode);
         }
     }
 }

@@ -89,18 +89,17 @@ public sealed class LiveContextBridgeTests : IDisposable
     }
 }
 
-/// <summary>The whole way: a webcam frame through the real hub steers the same session's <c>GET /api/recommend</c>.</summary>
+/// <summary>The whole way: a webcam frame through the real hub steers the same account's <c>GET /api/recommend</c>.</summary>
 public sealed class LiveEmotionDrivesRecommendationsTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>
 {
     [Fact]
-    public async Task A_smiling_frame_on_the_hub_makes_the_sessions_recommendation_happy()
+    public async Task A_smiling_frame_on_the_hub_makes_the_accounts_recommendation_happy()
     {
-        var session = "bridge" + Guid.NewGuid().ToString("n");
-        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.BaseAddress };
-        http.DefaultRequestHeaders.Add("Cookie", $"{LiveSession.CookieName}={session}");
+        var account = await server.CreateAccountAsync(name: "bridge");
+        using var http = server.CreateUserClient(account);
         var before = await http.GetFromJsonAsync<JsonElement>("api/recommend");
 
-        await using var hub = await HubClient.ConnectAsync(server, session);
+        await using var hub = await HubClient.ConnectAsync(server, account);
         var result = await hub.SendAsync(1, TestFrames.Astronaut);
         Assert.Equal("happy", result.Dominant?.Label);
         // The notifier calls the bridge without blocking the hub's reply; give it a moment.

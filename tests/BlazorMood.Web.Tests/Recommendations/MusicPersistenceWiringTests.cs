@@ -5,7 +5,6 @@ using BlazorMood.Data;
 using BlazorMood.Data.Music;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
-using BlazorMood.Web.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,9 +16,8 @@ public sealed class MusicPersistenceWiringTests(BlazorMoodWebFactory factory) : 
     [Fact]
     public async Task The_host_imports_the_library_and_stores_feedback_posted_to_the_api()
     {
-        using var client = factory.CreateClient();
-        var session = "persist" + Guid.NewGuid().ToString("n");
-        client.DefaultRequestHeaders.Add("Cookie", $"{LiveSession.CookieName}={session}");
+        var account = await factory.CreateAccountAsync(name: "persist");
+        using var client = factory.CreateClientFor(account);
         Assert.IsType<PersistentFeedbackStore>(factory.Services.GetRequiredService<IFeedbackStore>());
         Assert.IsType<StoredFeaturesLibrary>(factory.Services.GetRequiredService<IMusicLibrary>());
 
@@ -34,7 +32,7 @@ public sealed class MusicPersistenceWiringTests(BlazorMoodWebFactory factory) : 
         {
             await using var db = await contexts.CreateDbContextAsync();
             var tracks = await db.Tracks.CountAsync(t => !t.Removed);
-            var feedback = await db.TrackFeedback.Where(f => f.UserId == session).ToListAsync();
+            var feedback = await db.TrackFeedback.Where(f => f.UserId == account.Id).ToListAsync();
             if (tracks == 70 && feedback.Count == 1)
             {
                 Assert.Equal(id, feedback[0].TrackId);

@@ -1,4 +1,4 @@
-using BlazorMood.Web.Live;
+using System.Security.Claims;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Http;
 
@@ -6,34 +6,43 @@ namespace BlazorMood.Web.Tests.Recommendations;
 
 public sealed class RecommendationUserTests
 {
-    [Fact]
-    public void The_listener_is_the_live_session_cookie()
-    {
-        var http = new DefaultHttpContext();
-        http.Request.Headers.Cookie = $"{LiveSession.CookieName}=abc123";
+    private static ClaimsPrincipal SignedIn(string id, string scheme = "Identity.Application") =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, "someone@example.org")], scheme));
 
-        Assert.Equal("abc123", RecommendationUser.ForRequest(http));
+    [Fact]
+    public void The_owner_is_the_signed_in_accounts_id_whichever_scheme_signed_it_in()
+    {
+        var cookie = new DefaultHttpContext { User = SignedIn("user-1") };
+        var token = new DefaultHttpContext { User = SignedIn("user-1", "ApiToken") };
+
+        Assert.Equal("user-1", RecommendationUser.ForRequest(cookie));
+        Assert.Equal("user-1", RecommendationUser.ForRequest(token));
+        Assert.Equal("user-1", RecommendationUser.Of(cookie.User));
     }
 
     [Fact]
-    public void On_a_first_visit_it_is_the_cookie_just_issued_on_the_response()
+    public void An_anonymous_request_has_no_owner_and_never_shares_one()
     {
-        var http = new DefaultHttpContext();
-        http.Response.Cookies.Append("other", "x");
-        http.Response.Cookies.Append(LiveSession.CookieName, "fresh-id", new CookieOptions { HttpOnly = true });
+        var anonymous = new DefaultHttpContext();
+        // Claims without an authentication type are not a sign-in.
+        var unauthenticated = new DefaultHttpContext { User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "forged")])) };
 
-        Assert.Equal("fresh-id", RecommendationUser.SessionOf(http));
+        Assert.Null(RecommendationUser.Of(anonymous.User));
+        Assert.Null(RecommendationUser.Of(unauthenticated.User));
+        Assert.Null(RecommendationUser.Of(null));
+        Assert.Throws<InvalidOperationException>(() => RecommendationUser.ForRequest(anonymous));
+        Assert.Throws<InvalidOperationException>(() => RecommendationUser.ForRequest(unauthenticated));
     }
 
     [Fact]
-    public void Without_a_valid_session_callers_share_the_anonymous_listener()
+    public void Old_session_cookies_and_query_parameters_name_nobody()
     {
         var http = new DefaultHttpContext();
-        http.Request.Headers.Cookie = $"{LiveSession.CookieName}=not valid!";
+        http.Request.Headers.Cookie = "bm_session=abc123";
+        http.Request.QueryString = new QueryString("?session=abc123");
 
         Assert.Null(RecommendationUser.SessionOf(http));
-        Assert.Null(RecommendationUser.SessionOf(null));
-        Assert.Equal(RecommendationUser.Anonymous, RecommendationUser.ForRequest(http));
+        Assert.Throws<InvalidOperationException>(() => RecommendationUser.ForRequest(http));
     }
 
     [Theory]

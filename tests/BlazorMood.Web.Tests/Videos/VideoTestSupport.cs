@@ -38,6 +38,8 @@ public class VideoHostFactory : WebApplicationFactory<Program>
             // The tests poll; a quick heartbeat makes saved progress and remote cancels visible sooner.
             ["VideoJobs:HeartbeatInterval"] = "00:00:00.250",
             ["VideoJobs:PollInterval"] = "00:00:00.500",
+            // One account uploads many clips here; the rate-limit tests have their own host.
+            ["RateLimits:VideoUploads:PermitLimit"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -71,13 +73,9 @@ public class VideoHostFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>A client that is one browser session (its own owner of jobs).</summary>
-    public HttpClient ClientFor(string session)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("Cookie", $"{LiveSession.CookieName}={session}");
-        return client;
-    }
+    /// <summary>A client signed in (API token) as the account whose id is <paramref name="session"/>: its own owner of jobs.</summary>
+    public HttpClient ClientFor(string session) =>
+        TestAccounts.ForIdAsync(Services, session).GetAwaiter().GetResult().Authorize(CreateClient());
 
     protected override void Dispose(bool disposing)
     {

@@ -1,0 +1,10 @@
+namespace BlazorMood.Web.Components.Pages.Account;
+
+public sealed partial class Register
+{
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "New account {Email} (role User)")]
+        public static partial void Registered(ILogger logger, string email);
+    }
+}
