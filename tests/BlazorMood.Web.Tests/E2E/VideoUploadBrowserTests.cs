@@ -23,9 +23,13 @@ public sealed class VideoUploadServerFixture : VideoHostFactory
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().TrimEnd('/') + "/");
+        User = TestAccounts.CreateAsync(Services).GetAwaiter().GetResult();
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The account the browser signs in as (role User): the owner of the uploaded jobs.</summary>
+    public TestAccount User { get; }
 }
 
 /// <summary>
@@ -82,6 +86,7 @@ public sealed class VideoUploadBrowserTests(VideoUploadServerFixture server, ITe
         var page = chromium.Page;
 
         await chromium.SignInAsync(server.BaseAddress, await TestAccounts.CreateAsync(server.Services));
+        await chromium.SignInAsync(server.BaseAddress, server.User);
         await page.GotoAsync(server.BaseAddress.ToString(), new() { WaitUntil = WaitUntilState.Load });
         // The list renders once the circuit is up (prerendering shows a loading bar): only then do clicks count.
         await page.Locator("[data-testid=job-list]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
