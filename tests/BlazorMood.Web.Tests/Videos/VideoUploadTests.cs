@@ -243,6 +243,30 @@ public sealed class VideoUploadTests(VideoUploadHost host) : IClassFixture<Video
     }
 
     [Fact]
+    public async Task An_owner_with_three_videos_waiting_is_told_to_wait_and_nothing_is_stored()
+    {
+        using var client = host.ClientFor(NewSession());
+        var jobs = new[]
+        {
+            await client.SubmitAsync(TestClips.LongPattern()),
+            await client.SubmitAsync(TestClips.StandingPerson(2, 160)),
+            await client.SubmitAsync(TestClips.StandingPerson(2, 160)),
+        };
+        var before = host.JobFolders().ToHashSet();
+
+        var fourth = await client.UploadAsync(TestClips.StandingPerson(2, 160));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.Equal("too_many_jobs", (await VideoApiClient.ProblemAsync(fourth)).GetProperty("errorCode").GetString());
+        Assert.Empty(host.JobFolders().Except(before));
+        Assert.Equal(3, (await client.GetFromJsonAsync<VideoJobDto[]>("/api/videos", VideoApiClient.Json))!.Length);
+        foreach (var job in jobs)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/videos/{job.Id}")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Delete_removes_a_finished_job_and_stops_a_running_one_with_all_their_files()
     {
         using var client = host.ClientFor(NewSession());
