@@ -11,6 +11,8 @@ const string usage = """
       vision   both of the above
       recommender  one recommendation on a generated 10,000-track library, baseline and context mode
       recommend-http  GET /api/recommend of the real app (child process) on a generated 10,000-track library
+      video    upload pipeline on 10 s 30 fps clips at 480p/720p/1080p, a 40 s 720p clip, moving and lying people: real-time factor, CPU s, peak memory
+               [--clips 480p,720p,1080p,720p-long,720p-moving,720p-lying] [--repeat N (1)] [--sample-fps F] [--detect-every K] [--detect-every-still K] [--pose-every-still K] [--preset P]
       live     N SignalR clients streaming faces to the live hub (bench live --help)
     options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
     """;
@@ -32,7 +34,7 @@ return args[0] switch
     "frame" => await FramePathBenchmark.RunAsync(settings),
     "vision" => await ModelLatencyBenchmark.RunAsync(settings) | await FramePathBenchmark.RunAsync(settings),
     "recommender" => await RecommenderBenchmark.RunAsync(settings),
-    "video" => await BlazorMood.Bench.Video.VideoPipelineBenchmark.RunAsync(settings),
+    "video" => await BlazorMood.Bench.Video.VideoPipelineBenchmark.RunAsync(settings, args[1..]),
     "recommend-http" => await RecommendHttpBenchmark.RunAsync(settings, repoRoot),
     _ => Usage(),
 };

@@ -50,6 +50,27 @@ public sealed class VideoOptions
     /// </summary>
     public int DetectEveryFrames { get; set; } = 10;
 
+    /// <summary>
+    /// While the followed person is still (see <see cref="StillDisplacement"/>), the detector runs on every k-th frame
+    /// instead (default: every 3 s at 10 fps): its boxes only re-check a track the pose already holds.
+    /// </summary>
+    public int DetectEveryFramesWhenStill { get; set; } = 30;
+
+    /// <summary>
+    /// While the followed person is still, pose is estimated on every k-th frame and the frames between get keypoints
+    /// interpolated between two estimates — only when those two agree, otherwise they are estimated too, so any
+    /// movement is sampled at the full rate. 1 estimates every frame.
+    /// </summary>
+    public int PoseEveryFramesWhenStill { get; set; } = 2;
+
+    /// <summary>
+    /// Largest movement of any confident keypoint between two pose estimates, in torso lengths, for the person to count
+    /// as still. MoveNet's jitter on a still person in a clip reaches ≈ 0.05; a walking person's ankles move ≈ 0.3 in 0.1 s.
+    /// At 0.15, frontal walking and fidgeting sitters (legs moving mostly towards the camera) were sometimes interpolated
+    /// and misread on the biomechanical model; 0.1 never was.
+    /// </summary>
+    public float StillDisplacement { get; set; } = 0.1f;
+
     /// <summary>Keypoints scoring below this are treated as missing.</summary>
     public float MinKeypointScore { get; set; } = 0.3f;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using BlazorMood.TestSupport;
 
 namespace BlazorMood.Video.Tests;
@@ -57,6 +58,28 @@ public sealed class PipelineTests(VideoFixture fixture) : IDisposable
         Assert.Equal(1, reports[^1].Fraction);
         Assert.All(reports.Zip(reports.Skip(1)), p => Assert.True(p.Second.Fraction >= p.First.Fraction));
         Assert.Equal(0, fixture.Ffmpeg.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task A_still_person_is_estimated_about_every_other_frame_and_every_frame_is_still_annotated()
+    {
+        var clip = Clips.FromStill(_dir.File("still.mp4"), TestAssets.FaceApiSample("sample6.jpg"), 4, 480, "noise=alls=6:allf=t");
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), null, CancellationToken.None);
+        using var everyFrame = VideoFixture.Build(o =>
+        {
+            o.PoseEveryFramesWhenStill = 1;
+            o.DetectEveryFramesWhenStill = o.DetectEveryFrames;
+        });
+        var reference = await everyFrame.GetRequiredService<ActivityPipeline>().RunAsync(clip, _dir.File("reference"), null, CancellationToken.None);
+
+        Assert.Equal(40, result.Frames);
+        Assert.InRange(result.InterpolatedFrames, 12, 20);
+        Assert.Equal(0, reference.InterpolatedFrames);
+        Assert.Equal(ActivityKind.Standing, result.Activity.Dominant);
+        Assert.Equal(reference.Activity.Dominant, result.Activity.Dominant);
+        Assert.Equal(40, Clips.Probe(result.AnnotatedVideoPath).Frames);
+        // Still: fewer detector runs too (every 3 s instead of every second).
+        Assert.Equal((2, 4), (result.Detections, reference.Detections));
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, st
     public TimeSpan PoseTime { get; init; }
 
     public int Detections { get; init; }
+
+    /// <summary>Frames whose keypoints were interpolated between two estimates (the person was still); the rest were estimated.</summary>
+    public int InterpolatedFrames { get; init; }
 }
 
 /// <summary>
@@ -64,6 +67,8 @@ public sealed partial class ActivityPipeline
         public TimeSpan Pose { get; set; }
 
         public int Detections { get; set; }
+
+        public int Interpolated { get; set; }
     }
 
     private sealed record Frame(byte[] Buffer, int Index, double Time)
@@ -182,53 +187,66 @@ public sealed partial class ActivityPipeline
             DetectTime = timings.Detect,
             PoseTime = timings.Pose,
             Detections = timings.Detections,
+            InterpolatedFrames = timings.Interpolated,
         };
     }
 
     private async Task<int> PoseStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, int width, int height, ProgressTracker tracker, StageTimings timings, CancellationToken ct)
     {
         var person = new PersonTracker();
+        var schedule = new StillPoseSchedule(_options.PoseEveryFramesWhenStill, _options.StillDisplacement, _options.MinKeypointScore);
         IReadOnlyList<ImageBox> bicycles = [];
         var every = Math.Max(1, _options.DetectEveryFrames);
+        var everyWhenStill = Math.Max(every, _options.DetectEveryFramesWhenStill);
+        var frameBytes = width * height * 3;
+        // Frames this stage owns: read but not yet passed on (a held frame waits for the next estimate). Their buffers
+        // go back to the pool if the stage fails.
+        var owned = new List<Frame>(_options.PoseEveryFramesWhenStill + 1);
+        BodyPose? lastPose = null;
+        ImageBox? lastPerson = null;
         var n = 0;
-        var sinceDetect = int.MaxValue;
+        var sinceDetect = int.MaxValue / 2;
         var lost = true;
         var sideways = false;
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+
+        RgbFrame Rgb(Frame f) => new(f.Buffer.AsMemory(0, frameBytes), width, height);
+
+        async ValueTask EmitAsync(Frame f)
         {
-            try
+            await output.WriteAsync(f, ct).ConfigureAwait(false);
+            owned.Remove(f);
+            tracker.Advance(PipelineStage.Pose);
+        }
+
+        try
+        {
+            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                var rgb = new RgbFrame(frame.Buffer.AsMemory(0, width * height * 3), width, height);
+                owned.Add(frame);
                 n++;
-                // Detection is the expensive model (CenterNet 512², ~5× MoveNet): run it on a schedule while the pose
-                // keeps the track, and sooner (every third frame) while nobody is being followed.
-                if (sinceDetect >= every || (lost && sinceDetect >= LostRedetectFrames))
+                frame.Bicycles = bicycles;
+                // Detection is the expensive model (CenterNet 512², ~6× MoveNet): run it on a schedule while the pose
+                // keeps the track (rarely while the person is still), and sooner (every third frame) while nobody is followed.
+                var detect = sinceDetect >= (schedule.IsStill ? everyWhenStill : every) || (lost && sinceDetect >= LostRedetectFrames);
+                if (schedule.TrySkip(mustEstimate: detect))
+                {
+                    sinceDetect++;
+                    continue;
+                }
+                if (detect)
                 {
                     sinceDetect = 0;
                     var started = Stopwatch.GetTimestamp();
-                    var objects = _detector.Detect(rgb, ct);
+                    var objects = _detector.Detect(Rgb(frame), ct);
                     timings.Detect += Stopwatch.GetElapsedTime(started);
                     timings.Detections++;
                     person.OnDetections(objects.Where(o => o.ClassId == CocoLabels.Person).ToArray());
                     bicycles = objects.Where(o => o.ClassId == CocoLabels.Bicycle).Select(o => o.Box).ToArray();
+                    frame.Bicycles = bicycles;
                 }
                 sinceDetect++;
-                var box = person.Current;
-                var poseStarted = Stopwatch.GetTimestamp();
-                var pose = SidewaysPose.Estimate(_poses, rgb, box, _options.MinKeypointScore, sideways, ct);
-                if (pose.Score < _options.MinPoseScore && box is not null)
-                {
-                    // The detector's box can be poor for unusual postures (lying, rotated phone clips); the whole frame may do better.
-                    var whole = SidewaysPose.Estimate(_poses, rgb, null, _options.MinKeypointScore, sideways, ct);
-                    if (whole.Score > pose.Score)
-                    {
-                        pose = whole;
-                        box = null;
-                    }
-                }
-                timings.Pose += Stopwatch.GetElapsedTime(poseStarted);
-                frame.Bicycles = bicycles;
-                if (pose.Score >= _options.MinPoseScore)
+                var (pose, box) = EstimatePose(Rgb(frame), person.Current, sideways, timings, ct);
+                if (pose is not null)
                 {
                     frame.Pose = pose;
                     lost = false;
@@ -241,16 +259,73 @@ public sealed partial class ActivityPipeline
                     frame.Person = box;
                     lost = true;
                 }
-                await output.WriteAsync(frame, ct).ConfigureAwait(false);
+
+                // Frames skipped while the person was still: interpolated when this estimate agrees with the previous
+                // one, estimated now otherwise (the person started moving, or was lost).
+                var interpolate = schedule.OnEstimated(frame.Pose);
+                var held = owned.Count - 1;
+                for (var i = 0; i < held; i++)
+                {
+                    var h = owned[0];
+                    var fraction = (i + 1) / (double)(held + 1);
+                    var between = StillPoseSchedule.InterpolateBox(lastPerson, frame.Person, fraction);
+                    if (interpolate)
+                    {
+                        h.Pose = StillPoseSchedule.Interpolate(lastPose!, frame.Pose!, fraction);
+                        h.Person = between;
+                        timings.Interpolated++;
+                    }
+                    else
+                    {
+                        (h.Pose, var used) = EstimatePose(Rgb(h), between, sideways, timings, ct);
+                        h.Person = used ?? between;
+                    }
+                    await EmitAsync(h).ConfigureAwait(false);
+                }
+                lastPose = frame.Pose;
+                lastPerson = frame.Person;
+                await EmitAsync(frame).ConfigureAwait(false);
             }
-            catch
+            // Frames held at the end have no later estimate to lean on.
+            while (owned.Count > 0)
             {
-                ArrayPool<byte>.Shared.Return(frame.Buffer);
-                throw;
+                var h = owned[0];
+                (h.Pose, var used) = EstimatePose(Rgb(h), lastPerson, sideways, timings, ct);
+                h.Person = used ?? lastPerson;
+                await EmitAsync(h).ConfigureAwait(false);
             }
-            tracker.Advance(PipelineStage.Pose);
+        }
+        catch
+        {
+            foreach (var f in owned)
+            {
+                ArrayPool<byte>.Shared.Return(f.Buffer);
+            }
+            throw;
         }
         return n;
+    }
+
+    /// <summary>
+    /// MoveNet on the person's box (the whole frame when there is none, or when the box gives a poor pose: the
+    /// detector's box can be poor for unusual postures, lying or rotated phone clips). Null when nobody was found;
+    /// the box is the one the pose came from (null: the whole frame).
+    /// </summary>
+    private (BodyPose? Pose, ImageBox? Box) EstimatePose(RgbFrame rgb, ImageBox? box, bool sideways, StageTimings timings, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var pose = SidewaysPose.Estimate(_poses, rgb, box, _options.MinKeypointScore, sideways, ct);
+        if (pose.Score < _options.MinPoseScore && box is not null)
+        {
+            var whole = SidewaysPose.Estimate(_poses, rgb, null, _options.MinKeypointScore, sideways, ct);
+            if (whole.Score > pose.Score)
+            {
+                pose = whole;
+                box = null;
+            }
+        }
+        timings.Pose += Stopwatch.GetElapsedTime(started);
+        return (pose.Score >= _options.MinPoseScore ? pose : null, box);
     }
 
     private async Task<int> ClassifyStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, List<PoseObservation> observations, ProgressTracker tracker, CancellationToken ct)
