@@ -1,6 +1,7 @@
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BlazorMood.Web.Components;
 
@@ -12,6 +13,16 @@ namespace BlazorMood.Web.Components;
 /// </summary>
 internal static class CircuitUser
 {
+    /// <summary>
+    /// The signed-in account an interactive component acts for, from the circuit's authentication state (the same
+    /// while prerendering and in the circuit); null without one, which the page policies rule out.
+    /// </summary>
+    public static async Task<string?> ResolveAsync(AuthenticationStateProvider authentication)
+    {
+        ArgumentNullException.ThrowIfNull(authentication);
+        return RecommendationUser.Of((await authentication.GetAuthenticationStateAsync()).User);
+    }
+
     /// <summary>
     /// The id handed over from prerendering under <paramref name="key"/>, else the session of the current request
     /// (prerendering, or a circuit whose connection request carries the cookie); null when neither is known.

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,20 @@ public abstract class MudComponentTest : IAsyncLifetime
         Context.Services.AddScoped<PlayerState>();
         Context.Services.AddHttpContextAccessor();
         PersistentState = Context.AddBunitPersistentComponentState();
+        // Components read the signed-in user from the authentication state; nobody is signed in until SignIn.
+        Authorization = Context.AddAuthorization();
+    }
+
+    /// <summary>The test's authentication state (<see cref="SignIn"/> for the usual case).</summary>
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Signs a user in for the rendered components: <paramref name="userId"/> is the account id components resolve.</summary>
+    protected void SignIn(string userId, params string[] roles)
+    {
+        Authorization.SetAuthorized(userId + "@tests.invalid");
+        Authorization.SetRoles(roles.Length == 0 ? [BlazorMood.Web.Accounts.Roles.User] : roles);
+        // Last: setting the roles drops claims set before them.
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
     }
 
     /// <summary>Two tracks per emotion playlist (happy at 120/128 BPM, the others at 90/100); no audio files behind them.</summary>

@@ -26,8 +26,8 @@ public sealed class MusicPlayerTests : MudComponentTest
         _player.SetupVoid("seek", _ => true).SetVoidResult();
         _player.SetupVoid("setVolume", _ => true).SetVoidResult();
         _player.SetupVoid("dispose").SetVoidResult();
-        // The listener id prerendering hands over (the Live Emotion session cookie).
-        PersistentState.Persist("recommendations-user", Session);
+        // The listener is the signed-in account.
+        SignIn(Session);
     }
 
     private PlayerState State => Context.Services.GetRequiredService<PlayerState>();

@@ -30,8 +30,8 @@ public sealed class VideoUploadTests : MudComponentTest
         _uploader = _module.SetupModule("create", _ => true);
         _uploader.SetupVoid("cancel").SetVoidResult();
         _uploader.SetupVoid("dispose").SetVoidResult();
-        // The owner prerendering hands over (the session cookie the upload API also resolves).
-        PersistentState.Persist("video-owner", Owner);
+        // The signed-in account, the owner the upload API also resolves.
+        SignIn(Owner);
     }
 
     private IRenderedComponent<VideoUpload> Render()

@@ -3,6 +3,7 @@ using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 
 namespace BlazorMood.Web.Components.Pages.Home.Recommendations;
@@ -16,9 +17,6 @@ public sealed partial class MusicPlayer
 {
     public const string ModulePath = "./js/music-player.js";
 
-    // Key of the listener id carried from prerendering (where the request's cookie is readable) into the circuit.
-    private const string UserStateKey = "recommendations-user";
-
     // Like most players: "previous" after the first seconds of a track restarts it instead.
     private const double RestartThresholdSeconds = 3;
 
@@ -29,7 +27,6 @@ public sealed partial class MusicPlayer
     private IJSObjectReference? _module;
     private IJSObjectReference? _player;
     private DotNetObjectReference<MusicPlayer>? _self;
-    private PersistingComponentStateSubscription _persisting;
     private string? _loadedTrackId;
     private string? _error;
     private bool _disposed;
@@ -41,10 +38,7 @@ public sealed partial class MusicPlayer
     private IJSRuntime JS { get; set; } = default!;
 
     [Inject]
-    private PersistentComponentState ApplicationState { get; set; } = default!;
-
-    [Inject]
-    private IHttpContextAccessor HttpContextAccessor { get; set; } = default!;
+    private AuthenticationStateProvider Authentication { get; set; } = default!;
 
     [Inject]
     private ILogger<MusicPlayer> Logger { get; set; } = default!;
@@ -53,34 +47,25 @@ public sealed partial class MusicPlayer
 
     private Recommendation? Reason => State.CurrentReason;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
         if (State.UserId is null)
         {
-            State.Attach(ResolveUser());
+            State.Attach(await ResolveUserAsync());
         }
-        _persisting = ApplicationState.RegisterOnPersisting(() =>
-        {
-            ApplicationState.PersistAsJson(UserStateKey, State.UserId);
-            return Task.CompletedTask;
-        });
         State.Changed += OnStateChanged;
     }
 
     /// <summary>
-    /// The listener is the Live Emotion session (cookie), so the camera steers this player. Prerendering reads it
-    /// from the request and hands it to the circuit; without prerendering the circuit's own connection request
-    /// still carries the cookie. A circuit with neither gets a private id (music works, without the camera's context).
+    /// The listener is the signed-in account, the same id its camera's hub stream and the APIs use, so the camera
+    /// steers this player. A circuit without one (the page policy rules it out) gets a private id: music plays,
+    /// without the camera's context.
     /// </summary>
-    private string ResolveUser()
+    private async Task<string> ResolveUserAsync()
     {
-        if (ApplicationState.TryTakeFromJson<string>(UserStateKey, out var persisted) && LiveSession.IsValid(persisted))
+        if (await CircuitUser.ResolveAsync(Authentication) is { } user)
         {
-            return persisted!;
-        }
-        if (RecommendationUser.SessionOf(HttpContextAccessor.HttpContext) is { } session)
-        {
-            return session;
+            return user;
         }
         var id = "circuit-" + LiveSession.NewId();
         LogNoSession(Logger, id);
@@ -310,12 +295,11 @@ public sealed partial class MusicPlayer
     {
         _disposed = true;
         State.Changed -= OnStateChanged;
-        _persisting.Dispose();
         await JsClientDisposal.DisposeAsync(_player, _module);
         _self?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recommendations player: no session cookie reached the circuit; using {UserId}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recommendations player: no signed-in user in the circuit; using {UserId}")]
     private static partial void LogNoSession(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recommendations player: {Message}")]

@@ -1,6 +1,7 @@
 using BlazorMood.Web.Recommendations;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BlazorMood.Web.Components.Pages.Home.Video;
 
@@ -14,12 +15,8 @@ public sealed partial class VideoUpload : IDisposable
     /// <summary>Past jobs listed.</summary>
     public const int MaxJobs = 20;
 
-    // Key of the owner id carried from prerendering (where the request's cookie is readable) into the circuit.
-    private const string OwnerStateKey = "video-owner";
-
     private readonly CancellationTokenSource _lifetime = new();
     private List<VideoJobDto> _jobs = [];
-    private PersistingComponentStateSubscription _persisting;
     private IDisposable? _subscription;
     private Guid? _selectedId;
     private string? _error;
@@ -33,10 +30,7 @@ public sealed partial class VideoUpload : IDisposable
     private IVideoJobNotifier Notifier { get; set; } = default!;
 
     [Inject]
-    private PersistentComponentState ApplicationState { get; set; } = default!;
-
-    [Inject]
-    private IHttpContextAccessor HttpContextAccessor { get; set; } = default!;
+    private AuthenticationStateProvider Authentication { get; set; } = default!;
 
     [Inject]
     private ILogger<VideoUpload> Logger { get; set; } = default!;
@@ -45,17 +39,14 @@ public sealed partial class VideoUpload : IDisposable
     [Parameter]
     public EventCallback OnShowRecommendations { get; set; }
 
-    /// <summary>Whose jobs these are: the same id the upload API resolves from the browser's session cookie.</summary>
+    /// <summary>Whose jobs these are: the signed-in account, the same id the upload API resolves.</summary>
     public string OwnerId { get; private set; } = RecommendationUser.Anonymous;
 
     private VideoJobDto? Selected => _selectedId is { } id ? _jobs.Find(j => j.Id == id) : null;
 
-    protected override void OnInitialized()
-    {
-        // Without a session (cookies refused) the API files uploads under the shared anonymous id, so the tab looks there too.
-        OwnerId = CircuitUser.Resolve(ApplicationState, HttpContextAccessor.HttpContext, OwnerStateKey) ?? RecommendationUser.Anonymous;
-        _persisting = CircuitUser.HandOver(ApplicationState, OwnerStateKey, () => OwnerId);
-    }
+    protected override async Task OnInitializedAsync() =>
+        // The signed-in account: the owner the upload API files this browser's uploads under.
+        OwnerId = await CircuitUser.ResolveAsync(Authentication) ?? RecommendationUser.Anonymous;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -235,7 +226,6 @@ public sealed partial class VideoUpload : IDisposable
     {
         _disposed = true;
         _subscription?.Dispose();
-        _persisting.Dispose();
         _lifetime.Cancel();
         _lifetime.Dispose();
     }
