@@ -32,6 +32,18 @@ class MusicPlayer {
         for (const [name, handler] of Object.entries(this.handlers)) {
             audio.addEventListener(name, handler);
         }
+        // The end of a track that came while the circuit was down is told once it is back (progress is not worth it).
+        this.pendingEnd = null;
+        this.onConnection = (e) => {
+            if (e.detail === 'up' && this.pendingEnd !== null) {
+                const trackId = this.pendingEnd;
+                this.pendingEnd = null;
+                if (trackId === this.trackId) {
+                    this.call('OnEnded', trackId);
+                }
+            }
+        };
+        document.addEventListener('blazormood:connection', this.onConnection);
     }
 
     /** Loads a track; plays it when asked. Resolves to null, or a message when the browser refused to play. */
@@ -84,6 +96,7 @@ class MusicPlayer {
         for (const [name, handler] of Object.entries(this.handlers)) {
             this.audio.removeEventListener(name, handler);
         }
+        document.removeEventListener('blazormood:connection', this.onConnection);
         this.audio.pause();
     }
 
@@ -98,6 +111,14 @@ class MusicPlayer {
 
     call(method, ...args) {
         if (this.trackId === null) {
+            return;
+        }
+        // While the circuit is down (js/app-start.js keeps <html data-connection>), Blazor's send would fail with an
+        // unhandled rejection: hold the call, keeping only a track's end for later.
+        if (document.documentElement.dataset.connection === 'down') {
+            if (method === 'OnEnded') {
+                this.pendingEnd = args[0];
+            }
             return;
         }
         // The circuit may be gone (page closing); the music is not worth an unhandled rejection.

@@ -1,36 +1,38 @@
-// Browser side of the Live Emotion tab. Captures the webcam into a small canvas, JPEG-encodes each frame and sends
-// it over the SignalR hub with the MessagePack protocol. At most one frame is in flight: the next one is captured
-// only when the previous result has come back, so a slow server slows the frame rate instead of building a queue.
-// Results are drawn over the video (boxes, labels, emoji) and listed in the DOM for assistive tech and tests.
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
+// Browser side of the Live Emotion tab. The shared FrameStream captures the webcam and sends frames to the hub;
+// this module draws the results over the video (boxes, labels, emoji), lists them in the DOM for assistive tech and
+// tests, shows the stream's statistics and plays the optional mood cues.
+import { FrameStream, statusName } from './frame-stream.js';
 
 export const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 export const EMOJI = { angry: '😠', disgust: '🤢', fear: '😨', happy: '😄', sad: '😢', surprise: '😮', neutral: '😐' };
 const COLORS = { angry: '#ff5252', disgust: '#8bc34a', fear: '#b388ff', happy: '#ffd740', sad: '#40c4ff', surprise: '#ff6e40', neutral: '#cfd8dc' };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// MessagePack enums may arrive as names or numbers depending on the resolver.
-const STATUS = ['Ok', 'Dropped', 'Invalid', 'TooLarge'];
-const statusName = (s) => (typeof s === 'number' ? STATUS[s] ?? String(s) : String(s));
+const STATE_TEXT = { live: 'live', reconnecting: 'reconnecting…', 'camera-lost': 'camera lost' };
 
 class LiveClient {
   constructor(root, options, dotnet) {
     this.root = root;
     this.options = options;
     this.dotnet = dotnet;
-    this.video = root.querySelector('video');
     this.overlay = root.querySelector('canvas.live-overlay');
     this.list = root.querySelector('[data-role="faces"]');
-    this.capture = document.createElement('canvas');
-    this.running = false;
     this.cues = !!options.cues;
-    this.sequence = 0;
     this.resultTimes = [];
     this.results = 0;
     this.audio = null;
-    this.connection = null;
+    this.frames = new FrameStream(root.querySelector('video'), options, {
+      onResult: (result, rtt) => this.onResult(result, rtt),
+      onState: (state) => this.stat('status', STATE_TEXT[state] ?? state),
+      onSession: (session) => {
+        // Held while the circuit is down (see js/app-start.js); the next reconnect of the hub tells it again.
+        if (document.documentElement.dataset.connection !== 'down') this.dotnet?.invokeMethodAsync('OnSession', session).catch(() => {});
+      },
+      onCaptureSize: (w, h, vw, vh) => {
+        this.overlay.width = w; this.overlay.height = h;
+        this.root.style.setProperty('--live-aspect', `${vw} / ${vh}`);
+        this.root.style.setProperty('--live-aspect-num', String(vw / vh));
+      },
+    });
   }
 
   stat(role, text) {
@@ -38,45 +40,19 @@ class LiveClient {
     if (el) el.textContent = text;
   }
 
-  async connect() {
-    if (this.connection) return this.session;
-    this.connection = new HubConnectionBuilder()
-      .withUrl(this.options.hubUrl)
-      .withHubProtocol(new MessagePackHubProtocol())
-      .withAutomaticReconnect()
-      .configureLogging(LogLevel.Warning)
-      .build();
-    this.connection.onreconnected(async () => {
-      this.session = await this.connection.invoke('GetSession');
-      await this.dotnet?.invokeMethodAsync('OnSession', this.session);
-    });
-    await this.connection.start();
-    this.session = await this.connection.invoke('GetSession');
-    return this.session;
-  }
-
   async start() {
-    if (this.running) return this.session;
-    const session = await this.connect();
+    const session = await this.frames.connect();
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+      await this.frames.startCamera();
     } catch (e) {
       this.stat('status', 'camera unavailable');
-      throw new Error(`Camera unavailable: ${e?.name ?? ''} ${e?.message ?? e}`);
+      throw e;
     }
-    this.video.srcObject = this.stream;
-    await this.video.play().catch(() => {});
-    this.running = true;
-    this.stat('status', 'live');
-    this.loop();
     return session;
   }
 
   stop() {
-    this.running = false;
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.stream = null;
-    this.video.srcObject = null;
+    this.frames.stopCamera();
     this.draw(null);
     this.stat('status', 'camera off');
     this.stat('fps', '–');
@@ -86,47 +62,6 @@ class LiveClient {
   setCues(enabled) {
     this.cues = !!enabled;
     if (!this.cues) this.audio?.pause();
-  }
-
-  // Fits the camera picture into captureWidth × captureHeight, keeping its aspect ratio (no squashed faces).
-  sizeCapture() {
-    const vw = this.video.videoWidth, vh = this.video.videoHeight;
-    const scale = Math.min(this.options.captureWidth / vw, this.options.captureHeight / vh, 1);
-    const w = Math.max(1, Math.round(vw * scale)), h = Math.max(1, Math.round(vh * scale));
-    if (this.capture.width !== w || this.capture.height !== h) {
-      this.capture.width = w; this.capture.height = h;
-      this.overlay.width = w; this.overlay.height = h;
-      this.root.style.setProperty('--live-aspect', `${vw} / ${vh}`);
-      this.root.style.setProperty('--live-aspect-num', String(vw / vh));
-    }
-  }
-
-  async loop() {
-    const minInterval = 1000 / this.options.maxFps;
-    let lastSend = 0;
-    const ctx = this.capture.getContext('2d', { alpha: false });
-    while (this.running) {
-      const wait = lastSend + minInterval - performance.now();
-      if (wait > 0) await sleep(wait);
-      if (!this.running) break;
-      if (this.video.readyState < 2 || !this.video.videoWidth) { await sleep(30); continue; }
-      this.sizeCapture();
-      ctx.drawImage(this.video, 0, 0, this.capture.width, this.capture.height);
-      const blob = await new Promise((resolve) => this.capture.toBlob(resolve, 'image/jpeg', this.options.jpegQuality));
-      if (!blob || !this.running) continue;
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      lastSend = performance.now();
-      let result;
-      try {
-        result = await this.connection.invoke('AnalyzeFrame', ++this.sequence, bytes);
-      } catch (e) {
-        this.stat('status', 'reconnecting…');
-        await sleep(500);
-        continue;
-      }
-      const rtt = performance.now() - lastSend;
-      this.onResult(result, rtt);
-    }
   }
 
   onResult(result, rtt) {
@@ -196,8 +131,7 @@ class LiveClient {
   async dispose() {
     this.stop();
     this.dotnet = null;
-    await this.connection?.stop();
-    this.connection = null;
+    await this.frames.dispose();
   }
 }
 
