@@ -4,6 +4,7 @@ using BlazorMood.Vision;
 using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Api;
 using BlazorMood.Web.History;
+using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.RateLimiting;
 using BlazorMood.Web.Videos;
@@ -45,6 +46,8 @@ public static class ApplicationExtensions
         builder.Services.AddAccounts(builder.Configuration);
         builder.Services.AddRequestRateLimits(builder.Configuration);
         builder.Services.AddHistory(builder.Configuration);
+        // Gym kiosk: device links, the device check on the sign-in cookie (after AddAccounts), the group-mood player.
+        builder.Services.AddKiosk(builder.Configuration);
         return builder;
     }
 
@@ -89,6 +92,7 @@ public static class ApplicationExtensions
             }
         });
         videos.MapVideoApi();
+        app.MapKiosk();
         return app;
     }
 }

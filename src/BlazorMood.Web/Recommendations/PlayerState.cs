@@ -71,6 +71,12 @@ public sealed partial class PlayerState : IDisposable
     /// <summary>The mood query ("calm focus music"); null when none.</summary>
     public string? Text { get; private set; }
 
+    /// <summary>
+    /// An emotion that stands in for the one the listener's camera reports (the kiosk's group mood); null when the
+    /// observed context decides alone.
+    /// </summary>
+    public string? EmotionOverride { get; private set; }
+
     public RecommendedTrack? Current => _current?.Track;
 
     /// <summary>The recommendation that chose the current track ("why this track").</summary>
@@ -182,6 +188,43 @@ public sealed partial class PlayerState : IDisposable
             if (value is not null)
             {
                 Mode = RecommendationMode.Context;
+            }
+            ReplanLocked(replaceCurrent: !Started);
+        }
+        Raise();
+    }
+
+    /// <summary>
+    /// Sets <see cref="EmotionOverride"/>. Like any context change, it re-plans what has not started: the whole plan
+    /// before the first track plays, else the upcoming queue (the current track is never cut here).
+    /// </summary>
+    public void SetEmotionOverride(string? label)
+    {
+        var value = string.IsNullOrWhiteSpace(label) ? null : label.Trim();
+        lock (_lock)
+        {
+            if (string.Equals(EmotionOverride, value, StringComparison.Ordinal) || UserId is null)
+            {
+                EmotionOverride = value;
+                return;
+            }
+            EmotionOverride = value;
+            ReplanLocked(replaceCurrent: !Started);
+        }
+        Raise();
+    }
+
+    /// <summary>
+    /// Plans again from the same context: something the recommender reads besides the context changed (an admin's
+    /// ban, pin or schedule). Only what has not started is replaced.
+    /// </summary>
+    public void Refresh()
+    {
+        lock (_lock)
+        {
+            if (UserId is null || _disposed)
+            {
+                return;
             }
             ReplanLocked(replaceCurrent: !Started);
         }
@@ -392,7 +435,7 @@ public sealed partial class PlayerState : IDisposable
 
     private void ReplanLocked(bool replaceCurrent, string? avoid = null) => Apply(Ask(), replaceCurrent, avoid);
 
-    private Recommendation Ask() => _recommender.Recommend(new RecommendationRequest { UserId = UserId!, Mode = Mode, Text = Text });
+    private Recommendation Ask() => _recommender.Recommend(new RecommendationRequest { UserId = UserId!, Mode = Mode, Text = Text, Emotion = EmotionOverride });
 
     private void Apply(Recommendation plan, bool replaceCurrent, string? avoid)
     {

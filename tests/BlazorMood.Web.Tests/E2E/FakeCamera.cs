@@ -4,16 +4,25 @@ using BlazorMood.TestSupport;
 namespace BlazorMood.Web.Tests.E2E;
 
 /// <summary>
-/// A y4m clip for Chromium's fake webcam, made with ffmpeg from the astronaut photo into the test cache (never the
+/// y4m clips for Chromium's fake webcam, made with ffmpeg from test photos into the test cache (never the
 /// repository). 4:2:0 is required: Chromium rejects 4:4:4 clips with NotFoundError.
 /// </summary>
 public static class FakeCamera
 {
-    private static readonly Lazy<string> AstronautLazy = new(() => Make(TestAssets.AstronautPng, "astronaut-640x480.y4m"));
+    // The 512×512 astronaut centred on a 640×480 frame.
+    private static readonly Lazy<string> AstronautLazy = new(() =>
+        Make(TestAssets.AstronautPng, "astronaut-640x480.y4m", "scale=480:480,pad=640:480:80:0,format=yuv420p"));
+
+    // Three people side by side (face-api's demo sample1.jpg, 3:2), letterboxed into 640×480.
+    private static readonly Lazy<string> GroupLazy = new(() =>
+        Make(TestAssets.FaceApiSample("sample1.jpg"), "group-640x480.y4m", "scale=640:-2,pad=640:480:(ow-iw)/2:(oh-ih)/2,format=yuv420p"));
 
     public static string AstronautClip => AstronautLazy.Value;
 
-    private static string Make(string photo, string name)
+    /// <summary>A group photo (several faces at once): the kiosk's camera in a gym.</summary>
+    public static string GroupClip => GroupLazy.Value;
+
+    private static string Make(string photo, string name, string filter)
     {
         var folder = Path.Combine(TestAssets.CacheRoot, "fake-camera");
         Directory.CreateDirectory(folder);
@@ -29,11 +38,11 @@ public static class FakeCamera
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        // One second at 10 fps, the 512×512 photo centred on a 640×480 frame; Chromium loops the file.
+        // One second at 10 fps; Chromium loops the file.
         foreach (var a in new[]
                  {
                      "-nostdin", "-y", "-loglevel", "error", "-loop", "1", "-i", photo, "-t", "1", "-r", "10",
-                     "-vf", "scale=480:480,pad=640:480:80:0,format=yuv420p", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
+                     "-vf", filter, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
                  })
         {
             psi.ArgumentList.Add(a);

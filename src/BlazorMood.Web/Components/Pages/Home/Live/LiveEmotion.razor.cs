@@ -178,21 +178,7 @@ public sealed partial class LiveEmotion
         return Task.CompletedTask;
     }
 
-    private async Task RenderAsync()
-    {
-        try
-        {
-            await InvokeAsync(StateHasChanged);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Rendered after the circuit ended.
-        }
-        catch (Exception e)
-        {
-            await DispatchExceptionAsync(e);
-        }
-    }
+    private Task RenderAsync() => BackgroundRender.RunAsync(() => InvokeAsync(StateHasChanged), DispatchExceptionAsync);
 
     private void ShowError(string message)
     {

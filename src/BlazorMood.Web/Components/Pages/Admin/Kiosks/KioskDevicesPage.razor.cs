@@ -1,0 +1,138 @@
+using System.Globalization;
+using BlazorMood.Web.Kiosk;
+using BlazorMood.Web.Recommendations;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+
+namespace BlazorMood.Web.Components.Pages.Admin.Kiosks;
+
+/// <summary>
+/// <c>/admin/kiosks</c>: create a device link (shown once, with a copy button), list the devices with when they were
+/// last seen, revoke one (after a second click on the same row).
+/// </summary>
+public sealed partial class KioskDevicesPage
+{
+    private readonly CancellationTokenSource _lifetime = new();
+    private IReadOnlyList<KioskDeviceInfo>? _devices;
+    private CreatedKioskDevice? _created;
+    private string? _createdLink;
+    private string? _name;
+    private string? _error;
+    private string? _confirming;
+    private bool _copied;
+    private bool _busy;
+    private string? _adminId;
+
+    [Inject]
+    private IKioskDevices Devices { get; set; } = default!;
+
+    [Inject]
+    private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _adminId = RecommendationUser.Of((await Authentication.GetAuthenticationStateAsync()).User);
+        _devices = await Devices.ListAsync(_lifetime.Token);
+    }
+
+    /// <summary>The device link for a token: an absolute address on this site (what the screen's browser opens).</summary>
+    public static string LinkFor(string baseUri, string token) =>
+        baseUri.TrimEnd('/') + KioskEndpoints.EnrollPath + "?token=" + Uri.EscapeDataString(token);
+
+    private async Task CreateAsync()
+    {
+        if (_adminId is null || _busy)
+        {
+            return;
+        }
+        _busy = true;
+        _error = null;
+        try
+        {
+            _created = await Devices.CreateAsync(_name ?? "", _adminId, _lifetime.Token);
+            _createdLink = LinkFor(Navigation.BaseUri, _created.Token);
+            _copied = false;
+            _name = null;
+            _devices = await Devices.ListAsync(_lifetime.Token);
+        }
+        catch (KioskDeviceException e)
+        {
+            _error = e.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task CopyAsync()
+    {
+        if (_createdLink is null)
+        {
+            return;
+        }
+        try
+        {
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", _createdLink);
+            _copied = true;
+        }
+        catch (JSException)
+        {
+            // Clipboard access needs HTTPS or localhost; the link stays selectable for copying by hand.
+            _error = "The browser did not allow copying; select the link and copy it by hand.";
+        }
+    }
+
+    private async Task RevokeAsync(KioskDeviceInfo device)
+    {
+        if (_busy)
+        {
+            return;
+        }
+        _busy = true;
+        try
+        {
+            await Devices.RevokeAsync(device.Id, _lifetime.Token);
+            if (_created?.Device.Id == device.Id)
+            {
+                _created = null;
+                _createdLink = null;
+            }
+            _confirming = null;
+            _devices = await Devices.ListAsync(_lifetime.Token);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>"just now", "5 min ago", "3 h ago", else the UTC date.</summary>
+    private string Ago(DateTimeOffset at)
+    {
+        var age = Time.GetUtcNow() - at;
+        return age switch
+        {
+            { TotalMinutes: < 1 } => "just now",
+            { TotalHours: < 1 } => $"{(int)age.TotalMinutes} min ago",
+            { TotalDays: < 1 } => $"{(int)age.TotalHours} h ago",
+            _ => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+        };
+    }
+
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using BlazorMood.Web.Accounts;
+using BlazorMood.Web.Kiosk;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorMood.Web.Tests.Kiosk;
+
+/// <summary>
+/// Device links against the real host: a link signs a browser in as its device (role Kiosk, a long-lived cookie) and
+/// opens /kiosk; unknown, malformed and revoked links are refused with a page that says why; revoking a device turns
+/// its signed-in browser away on its next request (page, circuit, hub); only admins reach the admin page.
+/// </summary>
+public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
+{
+    private IKioskDevices Devices => factory.Services.GetRequiredService<IKioskDevices>();
+
+    /// <summary>A browser-like client: its own cookie jar, no credentials, redirects not followed.</summary>
+    private HttpClient Browser() => factory.CreateAnonymousClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static string EnrollUrl(string token) => KioskEndpoints.EnrollPath + "?token=" + Uri.EscapeDataString(token);
+
+    private async Task<(CreatedKioskDevice Device, HttpClient Browser)> EnrolledAsync(string name)
+    {
+        var device = await Devices.CreateAsync(name, factory.Admin.Id, CancellationToken.None);
+        var browser = Browser();
+        var enrolled = await browser.GetAsync(EnrollUrl(device.Token));
+        Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        Assert.Equal("/kiosk", enrolled.Headers.Location?.OriginalString);
+        return (device, browser);
+    }
+
+    [Fact]
+    public async Task A_device_link_signs_the_browser_in_as_the_device_and_opens_the_kiosk()
+    {
+        var device = await Devices.CreateAsync("  Gym, weights area ", factory.Admin.Id, CancellationToken.None);
+        Assert.StartsWith(KioskDeviceService.TokenPrefix, device.Token, StringComparison.Ordinal);
+        Assert.Equal("Gym, weights area", device.Device.Name);
+
+        var browser = Browser();
+        var enrolled = await browser.GetAsync(EnrollUrl(device.Token));
+
+        Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        Assert.Equal("/kiosk", enrolled.Headers.Location?.OriginalString);
+        Assert.Equal("no-referrer", enrolled.Headers.GetValues("Referrer-Policy").Single());
+        var cookie = Assert.Single(enrolled.Headers.GetValues("Set-Cookie"), c => c.StartsWith("bm_auth=", StringComparison.Ordinal));
+        // Long-lived: the screen must not be signed out after the people's 14 days.
+        var expires = DateTimeOffset.Parse(cookie.Split("expires=", StringSplitOptions.None)[1].Split(';')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(expires > DateTimeOffset.UtcNow.AddDays(300), $"cookie expires {expires}");
+
+        var kiosk = await browser.GetAsync("/kiosk");
+        Assert.Equal(HttpStatusCode.OK, kiosk.StatusCode);
+        var html = await kiosk.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"kiosk\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-kiosk-layout", html, StringComparison.Ordinal);
+        Assert.Contains("never stored", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"mud-appbar", html, StringComparison.Ordinal); // no app chrome
+
+        // The device is its own account in role Kiosk, with no password to sign in with.
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByNameAsync("kiosk-" + device.Device.Id);
+        Assert.NotNull(user);
+        Assert.Equal([Roles.Kiosk], await users.GetRolesAsync(user));
+        Assert.False(await users.HasPasswordAsync(user));
+        Assert.NotNull((await Devices.ListAsync(CancellationToken.None)).Single(d => d.Id == device.Device.Id).LastSeenAt);
+    }
+
+    [Theory]
+    [InlineData("bmk_not-a-real-token-at-all-but-43-characters-long")]
+    [InlineData("bmt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("")]
+    public async Task An_unknown_or_malformed_link_is_refused_with_a_page_that_says_so(string token)
+    {
+        var response = await Browser().GetAsync(EnrollUrl(token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-reason=\"unknown\"", html, StringComparison.Ordinal);
+        Assert.Contains("This kiosk link is not valid", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revoked_device_is_turned_away_from_the_page_the_circuit_and_the_hub_and_its_link_is_refused()
+    {
+        var (device, browser) = await EnrolledAsync("Front desk");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/kiosk")).StatusCode);
+        string? revokedUser = null;
+        using var subscription = factory.Services.GetRequiredService<KioskDeviceEvents>().SubscribeRevoked(u => revokedUser = u);
+
+        Assert.True(await Devices.RevokeAsync(device.Device.Id, CancellationToken.None));
+        Assert.False(await Devices.RevokeAsync(device.Device.Id, CancellationToken.None)); // once is enough
+
+        // Open pages hear of it at once.
+        Assert.NotNull(revokedUser);
+        // The next requests with the cookie it already holds: the circuit's and the hub's negotiation, the page.
+        var blazor = await browser.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
+        Assert.NotEqual(HttpStatusCode.OK, blazor.StatusCode);
+        var (_, second) = await EnrolledAsync("Another screen"); // a device that is not revoked still connects
+        Assert.Equal(HttpStatusCode.OK, (await second.PostAsync("/hubs/emotion/negotiate?negotiateVersion=1", null)).StatusCode);
+
+        var page = await browser.GetAsync("/kiosk");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith(KioskEndpoints.RefusedPath, page.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        var refused = await browser.GetAsync(page.Headers.Location);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("not signed in as a kiosk", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var again = await Browser().GetAsync(EnrollUrl(device.Token));
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        Assert.False(again.Headers.Contains("Set-Cookie"));
+        var html = await again.Content.ReadAsStringAsync();
+        Assert.Contains("data-reason=\"revoked\"", html, StringComparison.Ordinal);
+        Assert.Contains("This kiosk link was revoked", html, StringComparison.Ordinal);
+        Assert.NotNull((await Devices.ListAsync(CancellationToken.None)).Single(d => d.Id == device.Device.Id).RevokedAt);
+    }
+
+    [Fact]
+    public async Task A_revoked_device_is_refused_on_the_hub_connection()
+    {
+        var (device, browser) = await EnrolledAsync("Spinning room");
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsync("/hubs/emotion/negotiate?negotiateVersion=1", null)).StatusCode);
+
+        await Devices.RevokeAsync(device.Device.Id, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostAsync("/hubs/emotion/negotiate?negotiateVersion=1", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_browser_that_is_not_signed_in_gets_the_kiosk_refusal_page_not_the_sign_in_form()
+    {
+        var browser = Browser();
+
+        var page = await browser.GetAsync("/kiosk");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal(KioskEndpoints.RefusedUrl(KioskRefusal.NotSignedIn), page.Headers.Location?.OriginalString);
+        var refused = await browser.GetAsync(page.Headers.Location);
+        Assert.Contains("Open the kiosk link", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_a_page_opened_in_the_browser_enrols_it()
+    {
+        var device = await Devices.CreateAsync("Lobby", factory.Admin.Id, CancellationToken.None);
+        var browser = Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, EnrollUrl(device.Token));
+        request.Headers.Add("Sec-Fetch-Dest", "image"); // an <img> on another site pointing at the link
+
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Device_names_are_checked()
+    {
+        await Assert.ThrowsAsync<KioskDeviceException>(() => Devices.CreateAsync("   ", factory.Admin.Id, CancellationToken.None));
+        await Assert.ThrowsAsync<KioskDeviceException>(() => Devices.CreateAsync(new string('x', 81), factory.Admin.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_admin_page_is_for_admins_only()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClientFor(factory.Admin).GetAsync("/admin/kiosks")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await factory.CreateClientFor(factory.User, new() { AllowAutoRedirect = false }).GetAsync("/admin/kiosks")).StatusCode);
+        var (_, kiosk) = await EnrolledAsync("Changing room corridor");
+        Assert.NotEqual(HttpStatusCode.OK, (await kiosk.GetAsync("/admin/kiosks")).StatusCode);
+    }
+}
