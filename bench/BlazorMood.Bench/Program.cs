@@ -12,7 +12,8 @@ const string usage = """
       recommender  one recommendation on a generated 10,000-track library, baseline and context mode
       recommend-http  GET /api/recommend of the real app (child process) on a generated 10,000-track library
       video    upload pipeline on 10 s 30 fps clips at 480p/720p/1080p, a 40 s 720p clip, moving and lying people: real-time factor, CPU s, peak memory
-               [--clips 480p,720p,1080p,720p-long,720p-moving,720p-lying] [--repeat N (1)] [--sample-fps F] [--detect-every K] [--detect-every-still K] [--pose-every-still K] [--preset P]
+               [--clips 480p,720p,1080p,720p-long,720p-moving,720p-lying] [--repeat N (1)] [--sample-fps F] [--detect-every K] [--detect-every-still K] [--pose-every-still K] [--pose-search-every K]
+               [--decoder-threads N] [--encoder-threads N] [--preset P]
       live     N SignalR clients streaming faces to the live hub (bench live --help)
     options: --iterations N (300) --warmup N (30) --max-seconds S per series (20) --models DIR --cache DIR --out DIR (artifacts/bench)
     """;

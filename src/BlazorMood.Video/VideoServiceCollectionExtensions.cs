@@ -39,9 +39,10 @@ public static class VideoServiceCollectionExtensions
             .Validate(o => o.WindowSeconds > 0 && o.HopSeconds > 0 && o.HopSeconds <= o.WindowSeconds && o.PeriodicityWindowSeconds >= o.WindowSeconds,
                 "Video: need 0 < HopSeconds <= WindowSeconds <= PeriodicityWindowSeconds.")
             .Validate(o => o.DetectEveryFrames >= 1 && o.ChannelCapacity >= 1 && o.MaxProgressPerSecond > 0, "Video: DetectEveryFrames, ChannelCapacity and MaxProgressPerSecond must be positive.")
-            .Validate(o => o.DetectEveryFramesWhenStill >= 1 && o.PoseEveryFramesWhenStill is >= 1 and <= 10 && o.StillDisplacement >= 0,
-                "Video: DetectEveryFramesWhenStill must be positive, PoseEveryFramesWhenStill 1..10 and StillDisplacement non-negative.")
+            .Validate(o => o.DetectEveryFramesWhenStill >= 1 && o.PoseEveryFramesWhenStill is >= 1 and <= 10 && o.StillDisplacement >= 0 && o.PoseSearchEveryFrames >= 1,
+                "Video: DetectEveryFramesWhenStill and PoseSearchEveryFrames must be positive, PoseEveryFramesWhenStill 1..10 and StillDisplacement non-negative.")
             .Validate(o => o.EncoderCrf is >= 0 and <= 51, "Video:EncoderCrf must be 0..51.")
+            .Validate(o => o.DecoderThreads is >= 0 and <= 64 && o.EncoderThreads is >= 0 and <= 64, "Video:DecoderThreads and EncoderThreads must be 0..64 (0: ffmpeg chooses).")
             .ValidateOnStart();
         services.TryAddSingleton<FfmpegService>();
         services.TryAddSingleton<ActivityClassifier>();

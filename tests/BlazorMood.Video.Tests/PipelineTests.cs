@@ -83,6 +83,31 @@ public sealed class PipelineTests(VideoFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_lying_person_is_searched_in_every_orientation_about_once_a_second_not_on_every_frame()
+    {
+        var clip = Clips.FromStill(_dir.File("rotated.mp4"), TestAssets.FaceApiSample("sample6.jpg"), 4, 480, "transpose=1,noise=alls=6:allf=t");
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), null, CancellationToken.None);
+        using var everyFrame = VideoFixture.Build(o => o.PoseSearchEveryFrames = 1);
+        var reference = await everyFrame.GetRequiredService<ActivityPipeline>().RunAsync(clip, _dir.File("reference"), null, CancellationToken.None);
+
+        Assert.Equal(ActivityKind.Lying, result.Activity.Dominant);
+        Assert.Equal(ActivityKind.Lying, reference.Activity.Dominant);
+        // 40 frames: a search on the first, then one a second (sooner when the remembered view stops scoring well).
+        Assert.InRange(result.PoseSearches, 1, 10);
+        Assert.Equal(reference.Frames - reference.InterpolatedFrames, reference.PoseSearches);
+    }
+
+    [Fact]
+    public async Task Nobody_in_view_costs_a_full_search_only_every_few_frames()
+    {
+        var clip = Clips.TestPattern(_dir.File("pattern.mp4"), 320, 240, 3, 10);
+        var result = await fixture.Pipeline.RunAsync(clip, _dir.File("out"), null, CancellationToken.None);
+        Assert.Equal(ActivityKind.Unknown, result.Activity.Dominant);
+        Assert.Equal(0, result.InterpolatedFrames);
+        Assert.InRange(result.PoseSearches, 1, (30 / 5) + 1);
+    }
+
+    [Fact]
     public async Task Cancellation_kills_ffmpeg_and_leaves_no_files()
     {
         var clip = Clips.TestPattern(_dir.File("long.mp4"), 320, 240, 60, 10);

@@ -105,6 +105,18 @@ public static class VideoPipelineBenchmark
                     {
                         o.PoseEveryFramesWhenStill = int.Parse(poseStill, inv);
                     }
+                    if (Value("--pose-search-every") is { } search)
+                    {
+                        o.PoseSearchEveryFrames = int.Parse(search, inv);
+                    }
+                    if (Value("--decoder-threads") is { } decoderThreads)
+                    {
+                        o.DecoderThreads = int.Parse(decoderThreads, inv);
+                    }
+                    if (Value("--encoder-threads") is { } encoderThreads)
+                    {
+                        o.EncoderThreads = int.Parse(encoderThreads, inv);
+                    }
                     if (Value("--preset") is { } preset)
                     {
                         o.EncoderPreset = preset;
@@ -121,7 +133,7 @@ public static class VideoPipelineBenchmark
                 await pipeline.RunAsync(paths[clips[0].Name], Path.Combine(work, "warmup"), null, CancellationToken.None);
             }
 
-            var report = new Report("video", ["clip", "source", "duration s", "frames", "wall s", "× real time", "CPU s (.NET + ffmpeg)", "CPU s / clip s", "detections", "estimated / interpolated", "detect ms/run", "pose ms/estimate", "peak extra MB", "load avg", "activity"]);
+            var report = new Report("video", ["clip", "source", "duration s", "frames", "wall s", "× real time", "CPU s (.NET + ffmpeg)", "CPU s / clip s", "detections", "estimated / interpolated", "pose searches", "detect ms/run", "pose ms/estimate", "peak extra MB", "load avg", "activity"]);
             for (var run = 0; run < repeat; run++)
             {
                 foreach (var (name, w, h, seconds, _) in clips)
@@ -166,13 +178,13 @@ public static class VideoPipelineBenchmark
                     var poseMs = result.PoseTime.TotalMilliseconds / Math.Max(1, estimated);
                     report.Add([name, $"{w}×{h} 30 fps", seconds.ToString("F0", inv), result.Frames.ToString(inv), wall.ToString("F2", inv), rtf.ToString("F1", inv),
                             $"{cpu.TotalSeconds:F2} ({cpu.SelfSeconds:F2} + {cpu.ChildrenSeconds:F2})".ToString(inv), (cpu.TotalSeconds / seconds).ToString("F3", inv),
-                            result.Detections.ToString(inv), $"{estimated} / {result.InterpolatedFrames}".ToString(inv), detectMs.ToString("F1", inv), poseMs.ToString("F1", inv), extraMb.ToString("F0", inv), load, result.Activity.Dominant.Label()],
+                            result.Detections.ToString(inv), $"{estimated} / {result.InterpolatedFrames}".ToString(inv), result.PoseSearches.ToString(inv), detectMs.ToString("F1", inv), poseMs.ToString("F1", inv), extraMb.ToString("F0", inv), load, result.Activity.Dominant.Label()],
                         new
                         {
                             clip = name, run = run + 1, width = w, height = h, durationSeconds = seconds, sourceFps = 30, sampleFps = result.SampleFps, frames = result.Frames,
                             analysedWidth = result.FrameWidth, analysedHeight = result.FrameHeight, wallSeconds = wall, realTimeFactor = rtf,
                             cpuSeconds = cpu.TotalSeconds, cpuSecondsDotnet = cpu.SelfSeconds, cpuSecondsFfmpeg = cpu.ChildrenSeconds, cpuSecondsPerClipSecond = cpu.TotalSeconds / seconds,
-                            detections = result.Detections, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
+                            detections = result.Detections, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, poseSearches = result.PoseSearches, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
                             activity = result.Activity.Dominant.Label(),
                         });
                     Console.Error.WriteLine($"  {name}: {wall:F2} s wall, {rtf:F1}× real time, CPU {cpu.SelfSeconds:F2} s .NET + {cpu.ChildrenSeconds:F2} s ffmpeg, detect {result.DetectTime.TotalSeconds:F2} s ({result.Detections}), pose {result.PoseTime.TotalSeconds:F2} s, peak +{extraMb:F0} MB, load {load}".ToString(inv));

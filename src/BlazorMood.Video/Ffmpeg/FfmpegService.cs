@@ -223,9 +223,12 @@ public sealed partial class FfmpegService : IDisposable
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(onFrame);
         var inv = CultureInfo.InvariantCulture;
+        var threads = _options.DecoderThreads > 0 ? _options.DecoderThreads
+            : (long)probe.Width * probe.Height <= 1920L * 1080 ? 1 : 0;
         string[] args =
         [
             "-nostdin", "-hide_banner", "-loglevel", "error",
+            "-threads", threads.ToString(inv),
             "-i", path,
             "-map", "0:v:0", "-an", "-sn", "-dn",
             "-vf", string.Create(inv, $"fps={fps:0.###},scale={width}:{height}:flags=area"),
@@ -322,7 +325,7 @@ public sealed partial class FfmpegService : IDisposable
             "-nostdin", "-hide_banner", "-loglevel", "error",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", string.Create(inv, $"{width}x{height}"), "-framerate", fps.ToString("0.###", inv),
             "-i", "pipe:0",
-            "-an", "-c:v", "libx264", "-preset", _options.EncoderPreset, "-crf", _options.EncoderCrf.ToString(inv),
+            "-an", "-c:v", "libx264", "-preset", _options.EncoderPreset, "-crf", _options.EncoderCrf.ToString(inv), "-threads", _options.EncoderThreads.ToString(inv),
             "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", "-y", temp,
         ];
         var ownLease = lease is null ? await ReserveAsync(1, cancellationToken).ConfigureAwait(false) : null;

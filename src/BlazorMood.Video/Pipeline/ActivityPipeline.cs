@@ -19,6 +19,9 @@ public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, st
 
     /// <summary>Frames whose keypoints were interpolated between two estimates (the person was still); the rest were estimated.</summary>
     public int InterpolatedFrames { get; init; }
+
+    /// <summary>Estimates that searched every view (box, turned, whole frame); the others tried the remembered orientation only.</summary>
+    public int PoseSearches { get; init; }
 }
 
 /// <summary>
@@ -69,6 +72,8 @@ public sealed partial class ActivityPipeline
         public int Detections { get; set; }
 
         public int Interpolated { get; set; }
+
+        public int PoseSearches { get; set; }
     }
 
     private sealed record Frame(byte[] Buffer, int Index, double Time)
@@ -188,6 +193,7 @@ public sealed partial class ActivityPipeline
             PoseTime = timings.Pose,
             Detections = timings.Detections,
             InterpolatedFrames = timings.Interpolated,
+            PoseSearches = timings.PoseSearches,
         };
     }
 
@@ -195,6 +201,7 @@ public sealed partial class ActivityPipeline
     {
         var person = new PersonTracker();
         var schedule = new StillPoseSchedule(_options.PoseEveryFramesWhenStill, _options.StillDisplacement, _options.MinKeypointScore);
+        var search = new PoseSearch(_poses, _options.MinKeypointScore, _options.MinPoseScore, _options.PoseSearchEveryFrames, Math.Max(1, _options.PoseSearchEveryFrames / 2));
         IReadOnlyList<ImageBox> bicycles = [];
         var every = Math.Max(1, _options.DetectEveryFrames);
         var everyWhenStill = Math.Max(every, _options.DetectEveryFramesWhenStill);
@@ -245,7 +252,7 @@ public sealed partial class ActivityPipeline
                     frame.Bicycles = bicycles;
                 }
                 sinceDetect++;
-                var (pose, box) = EstimatePose(Rgb(frame), person.Current, sideways, timings, ct);
+                var (pose, box) = EstimatePose(search, Rgb(frame), person.Current, sideways, timings, ct);
                 if (pose is not null)
                 {
                     frame.Pose = pose;
@@ -277,7 +284,7 @@ public sealed partial class ActivityPipeline
                     }
                     else
                     {
-                        (h.Pose, var used) = EstimatePose(Rgb(h), between, sideways, timings, ct);
+                        (h.Pose, var used) = EstimatePose(search, Rgb(h), between, sideways, timings, ct);
                         h.Person = used ?? between;
                     }
                     await EmitAsync(h).ConfigureAwait(false);
@@ -290,7 +297,7 @@ public sealed partial class ActivityPipeline
             while (owned.Count > 0)
             {
                 var h = owned[0];
-                (h.Pose, var used) = EstimatePose(Rgb(h), lastPerson, sideways, timings, ct);
+                (h.Pose, var used) = EstimatePose(search, Rgb(h), lastPerson, sideways, timings, ct);
                 h.Person = used ?? lastPerson;
                 await EmitAsync(h).ConfigureAwait(false);
             }
@@ -303,29 +310,17 @@ public sealed partial class ActivityPipeline
             }
             throw;
         }
+        timings.PoseSearches = search.Searches;
         return n;
     }
 
-    /// <summary>
-    /// MoveNet on the person's box (the whole frame when there is none, or when the box gives a poor pose: the
-    /// detector's box can be poor for unusual postures, lying or rotated phone clips). Null when nobody was found;
-    /// the box is the one the pose came from (null: the whole frame).
-    /// </summary>
-    private (BodyPose? Pose, ImageBox? Box) EstimatePose(RgbFrame rgb, ImageBox? box, bool sideways, StageTimings timings, CancellationToken ct)
+    /// <summary>The person's pose (see <see cref="PoseSearch"/>), timed; null when nobody was found.</summary>
+    private static (BodyPose? Pose, ImageBox? Box) EstimatePose(PoseSearch search, RgbFrame rgb, ImageBox? box, bool sideways, StageTimings timings, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var pose = SidewaysPose.Estimate(_poses, rgb, box, _options.MinKeypointScore, sideways, ct);
-        if (pose.Score < _options.MinPoseScore && box is not null)
-        {
-            var whole = SidewaysPose.Estimate(_poses, rgb, null, _options.MinKeypointScore, sideways, ct);
-            if (whole.Score > pose.Score)
-            {
-                pose = whole;
-                box = null;
-            }
-        }
+        var result = search.Estimate(rgb, box, sideways, ct);
         timings.Pose += Stopwatch.GetElapsedTime(started);
-        return (pose.Score >= _options.MinPoseScore ? pose : null, box);
+        return result;
     }
 
     private async Task<int> ClassifyStageAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, List<PoseObservation> observations, ProgressTracker tracker, CancellationToken ct)

@@ -3,6 +3,14 @@ using BlazorMood.Vision;
 
 namespace BlazorMood.Video;
 
+/// <summary>How the person's region was turned before MoveNet saw it (the keypoints are always turned back).</summary>
+internal enum PoseTurn
+{
+    None,
+    Clockwise,
+    Anticlockwise,
+}
+
 /// <summary>
 /// Pose for people who may be on their side. MoveNet was trained on upright people; on a lying person it often
 /// scores just well enough that its own rotation retry is not tried, yet misses the hips. When the person's region is
@@ -16,14 +24,22 @@ internal static class SidewaysPose
     // Without an upright torso, any rotated view that finds one is better than none, if it is not noise.
     private const float MinCandidateScore = 0.25f;
 
-    public static BodyPose Estimate(PoseEstimator poses, RgbFrame frame, ImageBox? box, float minKeypointScore, bool wasSideways, CancellationToken ct)
+    public static BodyPose Estimate(PoseEstimator poses, RgbFrame frame, ImageBox? box, float minKeypointScore, bool wasSideways, CancellationToken ct) =>
+        EstimateWithTurn(poses, frame, box, minKeypointScore, wasSideways, null, ct).Pose;
+
+    /// <summary>
+    /// As <see cref="Estimate"/>, also telling which way the person's region was turned for the winning view.
+    /// <paramref name="upright"/>: the upright estimate of the same box when the caller already has it.
+    /// </summary>
+    public static (BodyPose Pose, PoseTurn Turn) EstimateWithTurn(PoseEstimator poses, RgbFrame frame, ImageBox? box, float minKeypointScore, bool wasSideways, BodyPose? upright, CancellationToken ct)
     {
-        var pose = poses.Estimate(frame, box, ct);
-        var region = Grow(box ?? new ImageBox(0, 0, frame.Width, frame.Height), 0.1f).ClampTo(frame.Width, frame.Height);
+        var pose = upright ?? poses.Estimate(frame, box, ct);
+        var turn = PoseTurn.None;
+        var region = Region(frame, box);
         var torso = HasTorso(pose, minKeypointScore);
         if ((region.Width <= region.Height && torso && !wasSideways) || region.Width < 8 || region.Height < 8)
         {
-            return pose;
+            return (pose, turn);
         }
         foreach (var clockwise in (ReadOnlySpan<bool>)[true, false])
         {
@@ -32,14 +48,38 @@ internal static class SidewaysPose
             {
                 pose = candidate;
                 torso = true;
+                turn = clockwise ? PoseTurn.Clockwise : PoseTurn.Anticlockwise;
             }
         }
-        return pose;
+        return (pose, turn);
     }
 
-    private static bool HasTorso(BodyPose p, float min) =>
+    /// <summary>One view only: the person's box (the whole frame when null) as it is, or its region turned 90° one way.</summary>
+    public static BodyPose EstimateTurned(PoseEstimator poses, RgbFrame frame, ImageBox? box, PoseTurn turn, CancellationToken ct)
+    {
+        if (turn == PoseTurn.None)
+        {
+            return poses.Estimate(frame, box, ct);
+        }
+        var region = Region(frame, box);
+        return region.Width < 8 || region.Height < 8
+            ? poses.Estimate(frame, box, ct)
+            : EstimateRotated(poses, frame, region, turn == PoseTurn.Clockwise, ct);
+    }
+
+    public static bool HasTorso(BodyPose p, float min) =>
         (p[BodyPart.LeftShoulder].Score >= min || p[BodyPart.RightShoulder].Score >= min) &&
         (p[BodyPart.LeftHip].Score >= min || p[BodyPart.RightHip].Score >= min);
+
+    /// <summary>Whether the region the person would be turned within is wider than tall (someone lying, or a group).</summary>
+    public static bool IsWide(RgbFrame frame, ImageBox? box)
+    {
+        var region = Region(frame, box);
+        return region.Width > region.Height;
+    }
+
+    private static ImageBox Region(RgbFrame frame, ImageBox? box) =>
+        Grow(box ?? new ImageBox(0, 0, frame.Width, frame.Height), 0.1f).ClampTo(frame.Width, frame.Height);
 
     private static ImageBox Grow(ImageBox b, float f) =>
         ImageBox.FromCorners(b.X - (b.Width * f), b.Y - (b.Height * f), b.Right + (b.Width * f), b.Bottom + (b.Height * f));
