@@ -1,7 +1,6 @@
 using BlazorMood.Web.Components.Pages.Home.Live;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
@@ -61,7 +60,7 @@ public sealed partial class KioskPage
     {
         _throttle = new RenderThrottle(TimeSpan.FromSeconds(1.0 / MaxRendersPerSecond), Time, RenderAsync);
         // The music starts at once (time of day) for the signed-in device, and follows the room once the camera reports.
-        var listener = RecommendationUser.Of((await Authentication.GetAuthenticationStateAsync()).User);
+        var listener = await CircuitUser.ResolveAsync(Authentication);
         if (listener is null)
         {
             listener = "kiosk-circuit-" + LiveSession.NewId();
