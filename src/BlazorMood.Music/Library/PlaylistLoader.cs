@@ -205,7 +205,8 @@ public sealed class PlaylistLoader
             brightness = GetNumber(analysis, "brightnessHz");
         }
         // An admin's override corrects a measurement (the octave errors of slow music), so it wins over both.
-        bpm = GetNumber(entry, "bpmOverride") ?? bpm;
+        var bpmOverride = GetNumber(entry, "bpmOverride") is > 0 and < 400 and var o ? o : (double?)null;
+        bpm = bpmOverride ?? bpm;
         return new Track(
             MakeId(relative),
             playlist,
@@ -217,6 +218,7 @@ public sealed class PlaylistLoader
             new TrackFeatures(bpm is > 0 and < 400 ? bpm : null, energy, brightness is > 0 ? brightness : null))
         {
             Tags = GetTags(entry),
+            BpmOverride = bpmOverride,
         };
     }
 

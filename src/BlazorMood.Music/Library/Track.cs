@@ -19,6 +19,9 @@ public sealed record Track(
 {
     /// <summary>Free-form labels from metadata.json's <c>tags</c> (curation); a mood query naming one favours the track.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>An admin's tempo from metadata.json's <c>bpmOverride</c> (already in <see cref="Features"/>); null when none.</summary>
+    public double? BpmOverride { get; init; }
 }
 
 /// <summary>Measured or declared audio features; every field may be unknown.</summary>

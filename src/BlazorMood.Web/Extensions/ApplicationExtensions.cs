@@ -1,11 +1,14 @@
 using BlazorMood.Data.Music;
 using BlazorMood.Music;
+using BlazorMood.Music.Curation;
 using BlazorMood.Vision;
 using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Api;
+using BlazorMood.Web.Curation;
 using BlazorMood.Web.History;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
+using BlazorMood.Web.Operations;
 using BlazorMood.Web.RateLimiting;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.RateLimiting;
@@ -39,6 +42,8 @@ public static class ApplicationExtensions
         // Library imported into SQLite, stored track features, feedback kept across restarts (after AddLiveEmotion's AddData).
         builder.Services.AddMusicPersistence(builder.Configuration);
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
+        // Admin curation of the library (side file of bans, pin, mappings, schedules; uploads; import/export), live in the recommender.
+        builder.Services.AddLibraryCuration(builder.Configuration);
         // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
         builder.Services.AddVideoJobs(builder.Configuration);
         // Accounts: Identity on the same database (after AddData), cookies and API tokens, role policies, a fallback
@@ -48,6 +53,13 @@ public static class ApplicationExtensions
         builder.Services.AddHistory(builder.Configuration);
         // Gym kiosk: device links, the device check on the sign-in cookie (after AddAccounts), the group-mood player.
         builder.Services.AddKiosk(builder.Configuration);
+        // Operations: node role, /readyz checks, metrics on a Prometheus endpoint (after AddAccounts: its policy needs the Admin role).
+        builder.Services.AddOperations(builder.Configuration);
+        if (!NodeOptions.From(builder.Configuration).RunsWorkers)
+        {
+            // The data layer does not know about roles: a web node drops the track analysis worker it registered.
+            builder.Services.RemoveHostedService<TrackAnalysisService>();
+        }
         return builder;
     }
 
@@ -78,10 +90,10 @@ public static class ApplicationExtensions
     {
         // The sign-in page needs the framework script and the styles before anyone is signed in.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").AllowAnonymous();
         app.MapEmotionApi();
         app.MapLiveEmotion();
         app.MapRecommendationApi();
+        app.MapAdminLibraryApi();
         // Uploads are personal (role User or Admin); only the upload itself is rate limited, not status polls or cancels.
         var videos = app.MapGroup(string.Empty).RequireAuthorization(Policies.User);
         ((IEndpointConventionBuilder)videos).Add(endpoint =>

@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using BlazorMood.Music;
+using BlazorMood.Music.Curation;
+using BlazorMood.Music.Library;
+using BlazorMood.TestSupport;
+using BlazorMood.Web.Components.Pages.Admin.Library;
+using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace BlazorMood.Web.Tests.Components.Admin;
+
+/// <summary>
+/// The Admin library page against a real curator over a temporary copy of two starter playlists: the flows an admin
+/// goes through (create, pin, ban, move, edit, delete, upload, import, analysis progress), checked in the rendered
+/// page and on disk.
+/// </summary>
+public sealed class LibraryAdminTests : MudComponentTest, IDisposable
+{
+    // Generous: the suite runs beside ffmpeg analyses and builds on two cores.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bm-admin-ui-" + Guid.NewGuid().ToString("N"));
+
+    public LibraryAdminTests()
+    {
+        foreach (var playlist in new[] { "emotion_happy", "emotion_sad" })
+        {
+            var from = Path.Combine(TestAssets.RepoRoot, "playlists", playlist);
+            var to = Directory.CreateDirectory(Path.Combine(_root, playlist)).FullName;
+            foreach (var file in Directory.GetFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+        }
+        Context.Services.Configure<MusicOptions>(o =>
+        {
+            o.LibraryPath = _root;
+            o.WatchForChanges = false;
+        });
+        // The page works on the real file library, not the base class's in-memory one.
+        Context.Services.AddSingleton<IMusicLibrary>(sp => sp.GetRequiredService<MusicLibrary>());
+        Context.Services.AddLibraryCuration(_ => { });
+    }
+
+    private ILibraryCurator Curator => Context.Services.GetRequiredService<ILibraryCurator>();
+
+    private CurationStore Store => Context.Services.GetRequiredService<CurationStore>();
+
+    private LibrarySnapshot Library => Context.Services.GetRequiredService<MusicLibrary>().Current;
+
+    private (IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<LibraryAdminPage> Page) Render()
+    {
+        var dialogs = Context.Render<MudDialogProvider>();
+        return (dialogs, Context.Render<LibraryAdminPage>());
+    }
+
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<LibraryAdminPage> page, string playlist) =>
+        page.Find($"[data-testid=playlist-row][data-playlist={playlist}]");
+
+    [Fact]
+    public void It_lists_the_playlists_with_their_mapping_and_the_first_ones_tracks_with_previews()
+    {
+        var (_, page) = Render();
+
+        Assert.Equal(["emotion_happy", "emotion_sad"], page.FindAll("[data-testid=playlist-row]").Select(r => r.GetAttribute("data-playlist")));
+        Assert.Equal("emotion:happy", Row(page, "emotion_happy").GetAttribute("data-context"));
+        Assert.Equal("emotion_happy", page.Find("[data-testid=selected-playlist]").TextContent);
+        var tracks = page.FindAll("[data-testid=track-row]");
+        Assert.Equal(5, tracks.Count);
+        Assert.Equal("115", tracks[0].GetAttribute("data-bpm"));
+        Assert.Equal("115 BPM", tracks[0].QuerySelector("[data-testid=track-bpm]")!.TextContent);
+        Assert.Equal("/api/tracks/" + tracks[0].GetAttribute("data-track-id"), tracks[0].QuerySelector("[data-testid=track-preview]")!.GetAttribute("src"));
+
+        page.Find("[data-playlist=emotion_sad] [data-testid=select-playlist]").Click();
+
+        Assert.Equal("emotion_sad", page.Find("[data-testid=selected-playlist]").TextContent);
+        Assert.All(page.FindAll("[data-testid=track-title]"), t => Assert.StartsWith("Sad", t.TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Creating_a_playlist_mapped_to_an_emotion_and_a_daypart_shows_it_and_writes_it()
+    {
+        var (dialogs, page) = Render();
+
+        page.Find("[data-testid=new-playlist]").Click();
+        dialogs.WaitForElement("[data-testid=playlist-save]", Wait);
+        dialogs.Find("input[data-testid=playlist-name]").Input("gym_morning");
+        dialogs.Find("select[data-testid=playlist-kind]").Change("emotion");
+        dialogs.Find("select[data-testid=playlist-emotion]").Change("happy");
+        dialogs.Find("input[data-daypart=morning]").Change(true);
+        dialogs.Find("[data-testid=playlist-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("emotion:happy", Row(page, "gym_morning").GetAttribute("data-context")), Wait);
+        Assert.Contains("morning", Row(page, "gym_morning").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal("gym_morning", page.Find("[data-testid=selected-playlist]").TextContent), Wait);
+        Assert.Single(page.FindAll("[data-testid=no-tracks]"));
+        Assert.True(File.Exists(Path.Combine(_root, "gym_morning", "metadata.json")));
+        Assert.Equal(["morning"], Store.Current.DaypartsOf("gym_morning"));
+        Assert.Empty(dialogs.FindAll("[data-testid=playlist-dialog]"));
+    }
+
+    [Fact]
+    public void A_bad_name_keeps_the_dialog_open_with_the_reason_and_creates_nothing()
+    {
+        var (dialogs, page) = Render();
+
+        page.Find("[data-testid=new-playlist]").Click();
+        dialogs.WaitForElement("[data-testid=playlist-save]", Wait);
+        dialogs.Find("input[data-testid=playlist-name]").Input("../escape");
+        dialogs.Find("[data-testid=playlist-save]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("lower-case", dialogs.Find("[data-testid=playlist-dialog-error]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(["emotion_happy", "emotion_sad"], Directory.GetDirectories(_root).Select(Path.GetFileName).Order());
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "escape")));
+    }
+
+    [Fact]
+    public void Pinning_shows_the_banner_and_unpinning_from_it_clears_the_pin()
+    {
+        var (_, page) = Render();
+
+        Row(page, "emotion_sad").QuerySelector("[data-testid=pin-toggle]")!.Click();
+
+        page.WaitForAssertion(() => Assert.Equal("true", Row(page, "emotion_sad").GetAttribute("data-pinned")), Wait);
+        Assert.Contains("emotion_sad", page.Find("[data-testid=pinned-banner]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("emotion_sad", Store.Current.PinnedPlaylist);
+
+        page.Find("[data-testid=unpin]").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=pinned-banner]")), Wait);
+        Assert.Null(Store.Current.PinnedPlaylist);
+    }
+
+    [Fact]
+    public void Banning_and_moving_a_track_from_the_table()
+    {
+        var (_, page) = Render();
+        var first = page.FindAll("[data-testid=track-row]")[0].GetAttribute("data-track-id")!;
+
+        page.Find($"[data-track-id='{first}'] input[data-testid=track-ban]").Change(true);
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find($"[data-track-id='{first}']").GetAttribute("data-banned")), Wait);
+        Assert.True(Store.Current.IsBanned(first));
+        Assert.Contains("1 banned", Row(page, "emotion_happy").TextContent, StringComparison.Ordinal);
+
+        var second = page.FindAll("[data-testid=track-row]")[1].GetAttribute("data-track-id")!;
+        page.Find($"[data-track-id='{second}'] select[data-testid=track-move]").Change("emotion_sad");
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=track-row]").Count), Wait);
+        Assert.Null(Library.FindTrack(second));
+        Assert.Equal(6, Library.FindPlaylist("emotion_sad")!.Tracks.Count);
+        Assert.Contains(Library.FindPlaylist("emotion_sad")!.Tracks, t => t.Title.StartsWith("Happy Sketch 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_edit_dialog_saves_title_tempo_override_and_tags()
+    {
+        var (dialogs, page) = Render();
+        var id = page.FindAll("[data-testid=track-row]")[0].GetAttribute("data-track-id")!;
+
+        page.Find($"[data-track-id='{id}'] [data-testid=edit-track]").Click();
+        dialogs.WaitForElement("[data-testid=track-save]", Wait);
+        Assert.Equal("BlazorMood Synth", dialogs.Find("input[data-testid=track-artist-input]").GetAttribute("value"));
+        dialogs.Find("input[data-testid=track-title-input]").Input("Morning Light");
+        dialogs.Find("input[data-testid=track-bpm-input]").Input("57.5");
+        dialogs.Find("input[data-testid=track-tags-input]").Input("sunrise, calm");
+        dialogs.Find("[data-testid=track-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Morning Light", page.Find($"[data-track-id='{id}'] [data-testid=track-title]").TextContent), Wait);
+        Assert.Equal("57.5", page.Find($"[data-track-id='{id}']").GetAttribute("data-bpm"));
+        Assert.Contains("override", page.Find($"[data-track-id='{id}'] [data-testid=track-analysis]").TextContent, StringComparison.Ordinal);
+        var track = Library.FindTrack(id)!;
+        Assert.Equal(["sunrise", "calm"], track.Tags);
+        Assert.Equal(57.5, track.BpmOverride);
+        var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "emotion_happy", "metadata.json")))!.AsArray()[0]!;
+        Assert.Equal("Morning Light", entry["title"]!.GetValue<string>());
+        Assert.Equal(115, entry["analysis"]!["bpm"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Deleting_a_non_empty_playlist_asks_where_the_tracks_go()
+    {
+        var (dialogs, page) = Render();
+
+        Row(page, "emotion_sad").QuerySelector("[data-testid=delete-playlist]")!.Click();
+        dialogs.WaitForElement("[data-testid=delete-confirm]", Wait);
+        Assert.Contains("5 tracks", dialogs.Find("[data-testid=delete-playlist-dialog]").TextContent, StringComparison.Ordinal);
+        Assert.True(dialogs.Find("[data-testid=delete-confirm]").HasAttribute("disabled"), "moving needs a target first");
+        dialogs.Find("input[data-testid=delete-tracks]").Click();
+        dialogs.Find("[data-testid=delete-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-playlist=emotion_sad]")), Wait);
+        Assert.False(Directory.Exists(Path.Combine(_root, "emotion_sad")));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_root, ".blazormood", "trash")));
+        Assert.Equal(5, Library.FindPlaylist("emotion_happy")!.Tracks.Count);
+    }
+
+    [Fact]
+    public void An_upload_streams_into_the_selected_playlist_and_garbage_is_refused_with_nothing_written()
+    {
+        var (_, page) = Render();
+        var wav = Generate("pcm_s16le", "wav", "Uploaded Tone");
+        var garbage = new byte[40_000];
+        new Random(3).NextBytes(garbage);
+
+        page.FindComponents<InputFile>().Single(c => c.Instance.AdditionalAttributes?["id"]?.ToString() == "track-upload-input")
+            .UploadFiles(InputFileContent.CreateFromBinary(wav, "tone.wav", contentType: "audio/wav"),
+                InputFileContent.CreateFromBinary(garbage, "noise.mp3", contentType: "audio/mpeg"));
+
+        page.WaitForAssertion(() => Assert.Equal(["done", "failed"], page.FindAll("[data-testid=upload-item]").Select(i => i.GetAttribute("data-state"))), TimeSpan.FromSeconds(30));
+        Assert.Contains("Not an accepted audio file", page.Find("[data-testid=upload-error]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal(6, page.FindAll("[data-testid=track-row]").Count), Wait);
+        Assert.Contains(page.FindAll("[data-testid=track-title]"), t => t.TextContent == "Uploaded Tone");
+        var files = Directory.GetFiles(Path.Combine(_root, "emotion_happy")).Select(Path.GetFileName).ToList();
+        Assert.Single(files, f => f!.EndsWith(".wav", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f!.EndsWith(".mp3", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".blazormood", "incoming")));
+    }
+
+    [Fact]
+    public void Analysis_progress_and_failure_reported_by_the_worker_show_live()
+    {
+        var (_, page) = Render();
+        var id = page.FindAll("[data-testid=track-row]")[2].GetAttribute("data-track-id")!;
+        var notifier = Context.Services.GetRequiredService<TrackAnalysisNotifier>();
+
+        notifier.Report(new TrackAnalysisUpdate(id, TrackAnalysisPhase.Analysing, 0.4, null, null, Time.GetUtcNow()));
+        page.WaitForAssertion(() => Assert.Equal("analysing", page.Find($"[data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
+        Assert.Contains("analysing 40 %", page.Find($"[data-track-id='{id}'] [data-testid=analysis-progress]").TextContent, StringComparison.Ordinal);
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        notifier.Report(new TrackAnalysisUpdate(id, TrackAnalysisPhase.Failed, 1, null, "ffmpeg exited with 1", Time.GetUtcNow()));
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find($"[data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
+        Assert.Single(page.FindAll($"[data-track-id='{id}'] [data-testid=analysis-failed]"));
+    }
+
+    [Fact]
+    public async Task Changes_made_elsewhere_reach_the_open_page()
+    {
+        var (_, page) = Render();
+
+        await Curator.CreatePlaylistAsync("from_a_script", new PlaylistContext(ContextKind.Activity, "running"), null, CancellationToken.None);
+        // The curation change and the library reload arrive within one throttle interval: the second renders at its end.
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        page.WaitForAssertion(() => Assert.Equal("activity:running", Row(page, "from_a_script").GetAttribute("data-context")), Wait);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Curator.PinAsync("from_a_script", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=pinned-banner]")), Wait);
+    }
+
+    [Fact]
+    public void An_import_with_bad_entries_lists_them_and_can_import_the_valid_ones_only()
+    {
+        var (_, page) = Render();
+        var json = """
+            [ { "title": "Only one", "artist": "A", "duration": 31, "filepath": "sad-01.opus" },
+              { "title": "Gone", "artist": "A", "duration": 2, "filepath": "missing.opus" } ]
+            """;
+        var import = page.FindComponents<InputFile>().Single(c => c.Instance.AdditionalAttributes?["id"]?.ToString() == "import-emotion_sad");
+
+        import.UploadFiles(InputFileContent.CreateFromText(json, "metadata.json"));
+
+        page.WaitForAssertion(() => Assert.Contains("missing.opus", page.Find("[data-testid=import-problems]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(5, Library.FindPlaylist("emotion_sad")!.Tracks.Count);
+
+        page.Find("[data-testid=import-valid-only]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Imported 1 entries into emotion_sad", page.Find("[data-testid=import-result]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(["Only one"], Library.FindPlaylist("emotion_sad")!.Tracks.Select(t => t.Title));
+        Assert.Equal("1", Row(page, "emotion_sad").QuerySelectorAll("td")[3].TextContent.Trim());
+    }
+
+    private byte[] Generate(string codec, string ext, string title)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bm-admin-{Guid.NewGuid():N}.{ext}");
+        try
+        {
+            var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=2", "-c:a", codec, "-metadata", $"title={title}", path })
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, err);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
