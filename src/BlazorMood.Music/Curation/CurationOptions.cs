@@ -27,6 +27,12 @@ public sealed class CurationOptions
     /// <summary>Deleted playlists and tracks stay in the trash this long (recoverable by hand), then are purged.</summary>
     public TimeSpan TrashRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How often the curation side file is checked for changes made elsewhere (another node on a shared library volume,
+    /// a hand edit); 0 turns the check off.
+    /// </summary>
+    public TimeSpan ExternalChangePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Largest metadata.json an import accepts (bytes).</summary>
     [Range(2, 64L * 1024 * 1024)]
     public long MaxImportBytes { get; set; } = 4L * 1024 * 1024;

@@ -37,8 +37,9 @@ public static class CurationServiceCollectionExtensions
         }
         services.AddOptions<CurationOptions>()
             .ValidateDataAnnotations()
-            .Validate(o => o.MaxTrackDuration > TimeSpan.Zero && o.ProbeTimeout > TimeSpan.Zero && o.TrashRetention >= TimeSpan.Zero,
-                "Music:Curation: MaxTrackDuration > 0, ProbeTimeout > 0, TrashRetention >= 0.")
+            .Validate(o => o.MaxTrackDuration > TimeSpan.Zero && o.ProbeTimeout > TimeSpan.Zero && o.TrashRetention >= TimeSpan.Zero
+                    && o.ExternalChangePollInterval >= TimeSpan.Zero,
+                "Music:Curation: MaxTrackDuration > 0, ProbeTimeout > 0, TrashRetention >= 0, ExternalChangePollInterval >= 0.")
             .ValidateOnStart();
         services.TryAddSingleton<CurationStore>();
         services.Replace(ServiceDescriptor.Singleton<ICurationState>(sp => sp.GetRequiredService<CurationStore>()));

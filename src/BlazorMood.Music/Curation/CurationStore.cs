@@ -77,14 +77,29 @@ public sealed partial class CurationStore : ICurationState, IDisposable
     private readonly Lock _loadGate = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private CurationSnapshot? _current;
+    private readonly TimeSpan _pollInterval;
     private long _version;
     private bool _unreadable;
+    private FileStamp _stamp;
+    private ITimer? _poll;
+    private int _polling;
 
-    public CurationStore(IOptions<MusicOptions> options, TimeProvider time, ILogger<CurationStore> logger)
+    public CurationStore(IOptions<MusicOptions> options, IOptions<CurationOptions> curation, TimeProvider time, ILogger<CurationStore> logger)
     {
         _paths = new LibraryPaths(options.Value.LibraryPath);
+        _pollInterval = curation.Value.ExternalChangePollInterval;
         _time = time;
         _logger = logger;
+    }
+
+    /// <summary>What the side file looked like when it was last read or written (a difference means someone else changed it).</summary>
+    private readonly record struct FileStamp(bool Exists, long Length, DateTime LastWriteUtc)
+    {
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(true, info.Length, info.LastWriteTimeUtc) : default;
+        }
     }
 
     public event EventHandler<CurationSnapshot>? Changed;
@@ -100,6 +115,12 @@ public sealed partial class CurationStore : ICurationState, IDisposable
             lock (_loadGate)
             {
                 _current ??= Load();
+                // Another node on a shared library volume, or a person with an editor, may change the file: polled,
+                // because change notifications do not cross machines (and the library watcher skips hidden folders).
+                if (_poll is null && _pollInterval > TimeSpan.Zero)
+                {
+                    _poll = _time.CreateTimer(_ => _ = PollAsync(), null, _pollInterval, _pollInterval);
+                }
                 return _current;
             }
         }
@@ -151,6 +172,31 @@ public sealed partial class CurationStore : ICurationState, IDisposable
         return next;
     }
 
+    private async Task PollAsync()
+    {
+        // One poll at a time; a slow disk must not stack them up.
+        if (Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            if (FileStamp.Of(_paths.CurationFile) != _stamp)
+            {
+                LogExternalChange(_logger, _paths.CurationFile);
+                await ReloadAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CurationException)
+        {
+            LogPollFailed(_logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
     private CurationSnapshot Load()
     {
         LoadProblem = null;
@@ -165,7 +211,9 @@ public sealed partial class CurationStore : ICurationState, IDisposable
             LogNoLibrary(_logger, ex.Message);
             return CurationSnapshot.Empty;
         }
-        if (!File.Exists(path))
+        // Stamped before reading: a change after this point differs from the stamp and is read at the next poll.
+        _stamp = FileStamp.Of(path);
+        if (!_stamp.Exists)
         {
             return new CurationSnapshot(Interlocked.Increment(ref _version), [], [], null);
         }
@@ -228,9 +276,14 @@ public sealed partial class CurationStore : ICurationState, IDisposable
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(doc, Json);
         await AtomicFile.WriteAllBytesAsync(path, bytes, cancellationToken);
+        _stamp = FileStamp.Of(path);
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+        _poll?.Dispose();
+        _writeGate.Dispose();
+    }
 
     /// <summary>Null when (<paramref name="kind"/>, <paramref name="value"/>) is a valid mapping, else why not.</summary>
     public static string? Validate(ContextKind kind, string? value)
@@ -271,6 +324,12 @@ public sealed partial class CurationStore : ICurationState, IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Curation file {Path} cannot be read; starting without overrides and keeping the file aside at the next change")]
     private static partial void LogUnreadable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Curation file {Path} was changed elsewhere; reloading it")]
+    private static partial void LogExternalChange(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the curation file for outside changes failed; will try again")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No curation: {Reason}")]
     private static partial void LogNoLibrary(ILogger logger, string reason);

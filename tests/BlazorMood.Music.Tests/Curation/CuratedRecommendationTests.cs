@@ -240,4 +240,24 @@ public sealed class CuratedRecommendationTests
         await lib.Curator.CreatePlaylistAsync("second", null, null, CancellationToken.None);
         Assert.NotNull(lib.Library.Current.FindPlaylist("second"));
     }
+
+    [Fact]
+    public async Task A_curation_file_changed_elsewhere_is_picked_up_without_a_call()
+    {
+        using var lib = new CurationHarness(o => o.ExternalChangePollInterval = TimeSpan.FromMilliseconds(100));
+        lib.AddPlaylist("emotion_happy", 2);
+        lib.AddPlaylist("activity_running", 2);
+        Assert.Equal(RecommendationSource.Emotion, lib.Recommender.Recommend(Baseline("happy")).Source);
+
+        // What another node sharing the library volume (or a person with an editor) would do.
+        Directory.CreateDirectory(Path.Combine(lib.Root, ".blazormood"));
+        await File.WriteAllTextAsync(Path.Combine(lib.Root, ".blazormood", "curation.json"), """{ "version": 1, "pinnedPlaylist": "activity_running" }""");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (lib.Recommender.Recommend(Baseline("happy")).Source != RecommendationSource.Pinned && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(RecommendationSource.Pinned, lib.Recommender.Recommend(Baseline("happy")).Source);
+    }
 }
