@@ -140,18 +140,14 @@ public static class VideoPipelineBenchmark
                 {
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
-                    using var self = Process.GetCurrentProcess();
-                    self.Refresh();
-                    var baseline = self.WorkingSet64;
+                    var baseline = ResidentBytes();
                     long peak = baseline;
                     using var stopSampling = new CancellationTokenSource();
                     var sampler = Task.Run(async () =>
                     {
-                        using var p = Process.GetCurrentProcess();
                         while (!stopSampling.IsCancellationRequested)
                         {
-                            p.Refresh();
-                            peak = Math.Max(peak, p.WorkingSet64);
+                            peak = Math.Max(peak, ResidentBytes());
                             try
                             {
                                 await Task.Delay(20, stopSampling.Token);
@@ -200,6 +196,22 @@ public static class VideoPipelineBenchmark
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// This process's resident set (what <see cref="Process.WorkingSet64"/> reports on Linux), from /proc/self/statm:
+    /// one small read, where Process.Refresh also lists every thread — at 50 samples a second that was ≈ 3% of the
+    /// CPU time being measured.
+    /// </summary>
+    private static long ResidentBytes()
+    {
+        const string statm = "/proc/self/statm";
+        if (File.Exists(statm))
+        {
+            return long.Parse(File.ReadAllText(statm).Split(' ')[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
     }
 
     /// <summary>The 1-minute load average (other jobs on the machine), or "?" where the OS does not say.</summary>

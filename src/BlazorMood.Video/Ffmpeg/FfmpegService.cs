@@ -92,8 +92,33 @@ public sealed partial class FfmpegService : IDisposable
                 $"The file is {file.Length / (1024.0 * 1024):F1} MB; the limit is {_options.MaxFileBytes / (1024.0 * 1024):F0} MB.");
         }
 
+        // The stream analysis and the packet count are two ffprobe runs; they run side by side (on a small machine
+        // each is mostly process start-up, so this takes one start-up off the wait before decoding can begin).
+        using var lease = await ReserveAsync(2, cancellationToken).ConfigureAwait(false);
+        using var stopCount = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var countTask = CountPacketsAsync(path, stopCount.Token);
+        try
+        {
+            return await ValidateAsync(path, file, countTask, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stopCount.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await countTask.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or VideoProcessingException)
+            {
+                // The first failure is the one reported.
+            }
+            throw;
+        }
+    }
+
+    private async Task<VideoProbe> ValidateAsync(string path, FileInfo file, Task<(long Declared, long Present)> countTask, CancellationToken cancellationToken)
+    {
         IMediaAnalysis analysis;
-        using (var lease = await ReserveAsync(1, cancellationToken).ConfigureAwait(false))
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             timeout.CancelAfter(_options.ProbeTimeout);
@@ -144,7 +169,7 @@ public sealed partial class FfmpegService : IDisposable
         }
         var fps = video.AverageFrameRate is > 0 and < 1000 ? video.AverageFrameRate : 0;
 
-        var (declared, present) = await CountPacketsAsync(path, cancellationToken).ConfigureAwait(false);
+        var (declared, present) = await countTask.ConfigureAwait(false);
         // A container that declares its frames (MP4/MOV index) but whose data stops early: the faststart trap.
         if (declared > 0 && present < declared * 0.98 - 1)
         {
@@ -162,11 +187,13 @@ public sealed partial class FfmpegService : IDisposable
         return probe;
     }
 
-    /// <summary>ffprobe's declared frame count and the packets it could actually read (demuxing only, no decoding: cheap).</summary>
+    /// <summary>
+    /// ffprobe's declared frame count and the packets it could actually read (demuxing only, no decoding: cheap).
+    /// Runs in a process slot the caller reserved.
+    /// </summary>
     private async Task<(long Declared, long Present)> CountPacketsAsync(string path, CancellationToken cancellationToken)
     {
         string[] args = ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_frames,nb_read_packets", "-of", "json", path];
-        using var lease = await ReserveAsync(1, cancellationToken).ConfigureAwait(false);
         var (exit, stdout, stderr) = await RunToEndAsync(FfprobePath, args, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
