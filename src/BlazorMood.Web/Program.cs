@@ -1,6 +1,7 @@
 using BlazorMood.Web.Components;
 using BlazorMood.Web.Extensions;
 using BlazorMood.Web.Hosting;
+using BlazorMood.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -14,8 +15,13 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseApplicationPipeline();
-app.MapApplicationEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// /healthz, /readyz and /metrics on every node; a worker node serves nothing else.
+app.MapOperations();
+if (NodeOptions.From(app.Configuration).ServesUsers)
+{
+    app.MapApplicationEndpoints();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+}
 
 app.Run();
 

@@ -8,6 +8,7 @@ using BlazorMood.Web.Curation;
 using BlazorMood.Web.History;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
+using BlazorMood.Web.Operations;
 using BlazorMood.Web.RateLimiting;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.RateLimiting;
@@ -52,6 +53,13 @@ public static class ApplicationExtensions
         builder.Services.AddHistory(builder.Configuration);
         // Gym kiosk: device links, the device check on the sign-in cookie (after AddAccounts), the group-mood player.
         builder.Services.AddKiosk(builder.Configuration);
+        // Operations: node role, /readyz checks, metrics on a Prometheus endpoint (after AddAccounts: its policy needs the Admin role).
+        builder.Services.AddOperations(builder.Configuration);
+        if (!NodeOptions.From(builder.Configuration).RunsWorkers)
+        {
+            // The data layer does not know about roles: a web node drops the track analysis worker it registered.
+            builder.Services.RemoveHostedService<TrackAnalysisService>();
+        }
         return builder;
     }
 
@@ -82,7 +90,6 @@ public static class ApplicationExtensions
     {
         // The sign-in page needs the framework script and the styles before anyone is signed in.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithName("Health").AllowAnonymous();
         app.MapEmotionApi();
         app.MapLiveEmotion();
         app.MapRecommendationApi();

@@ -1,3 +1,4 @@
+using BlazorMood.Web.Operations;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,11 +8,13 @@ namespace BlazorMood.Web.Live;
 /// The live webcam hub (<c>/hubs/emotion</c>, MessagePack). The browser sends one JPEG at a time with
 /// <see cref="AnalyzeFrame"/> and waits for the reply before sending the next, so a slow server never builds a queue.
 /// Only signed-in callers connect (the endpoint requires a policy); the stream belongs to their account.
+/// Everything logged while a frame of the stream is handled carries the connection id as its correlation id.
 /// </summary>
-public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor processor) : Hub
+public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor processor, ILogger<EmotionHub> logger) : Hub
 {
     public override Task OnConnectedAsync()
     {
+        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
         // The account's id: its live view, its recorded events and its recommendations all follow this stream.
         var owner = RecommendationUser.Of(Context.User) ?? throw new HubException("Sign in to stream frames.");
         streams.Open(Context.ConnectionId, owner);
@@ -20,6 +23,7 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
         streams.Close(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
@@ -28,8 +32,11 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
     public string GetSession() => Stream.SessionId;
 
     /// <summary>Analyses one encoded frame (JPEG, PNG or WebP bytes). Every outcome is a reply; none closes the connection.</summary>
-    public Task<FrameResult> AnalyzeFrame(long sequence, byte[] frame) =>
-        processor.ProcessAsync(Stream, sequence, frame ?? [], Context.ConnectionAborted);
+    public async Task<FrameResult> AnalyzeFrame(long sequence, byte[] frame)
+    {
+        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
+        return await processor.ProcessAsync(Stream, sequence, frame ?? [], Context.ConnectionAborted);
+    }
 
     private LiveStream Stream => streams.Find(Context.ConnectionId) ?? throw new HubException("The live stream is closed.");
 }

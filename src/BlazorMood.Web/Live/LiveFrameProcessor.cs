@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlazorMood.Vision;
+using BlazorMood.Web.Operations;
 using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.Live;
@@ -16,6 +17,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
     private readonly LiveOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveFrameProcessor> _logger;
+    private readonly BlazorMoodMetrics _metrics;
     private readonly SemaphoreSlim _slots;
 
     public LiveFrameProcessor(
@@ -24,8 +26,10 @@ public sealed partial class LiveFrameProcessor : IDisposable
         EmotionEventRecorder recorder,
         IOptions<LiveOptions> options,
         TimeProvider time,
-        ILogger<LiveFrameProcessor> logger)
+        ILogger<LiveFrameProcessor> logger,
+        BlazorMoodMetrics metrics)
     {
+        _metrics = metrics;
         _analyzer = analyzer;
         _notifier = notifier;
         _recorder = recorder;
@@ -46,12 +50,14 @@ public sealed partial class LiveFrameProcessor : IDisposable
             if (frame.Length > _options.MaxFrameBytes)
             {
                 stream.Rejected++;
+                _metrics.FrameRejected("too_large");
                 LogRejected(_logger, stream.ConnectionId, frame.Length, "too large");
                 return Reject(stream, sequence, FrameStatus.TooLarge, $"The frame has {frame.Length} bytes; the limit is {_options.MaxFrameBytes}.");
             }
             if (!stream.Gate.TryPass())
             {
                 stream.Dropped++;
+                _metrics.FrameDropped();
                 return new FrameResult { Sequence = sequence, Status = FrameStatus.Dropped, DroppedFrames = stream.Dropped, AnalysedFrames = stream.Analysed };
             }
 
@@ -64,6 +70,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
             catch (ImageDecodeException e)
             {
                 stream.Rejected++;
+                _metrics.FrameRejected(e.Error == ImageDecodeError.TooLarge ? "too_large" : "invalid");
                 LogRejected(_logger, stream.ConnectionId, frame.Length, e.Error.ToString());
                 return e.Error == ImageDecodeError.TooLarge
                     ? Reject(stream, sequence, FrameStatus.TooLarge, e.Message)
@@ -97,6 +104,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
                 },
             };
             _notifier.Publish(new LiveUpdate(stream.SessionId, result, RecordIfDue(stream, tracked.Dominant)));
+            _metrics.FrameAnalysed(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             return result;
         }
         finally

@@ -3,6 +3,7 @@ using ActivityKind = BlazorMood.Video.ActivityKind;
 using System.Globalization;
 using BlazorMood.Data.Videos;
 using BlazorMood.Video;
+using BlazorMood.Web.Operations;
 using BlazorMood.Web.Recommendations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
     private readonly VideoJobOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<VideoJobWorker> _logger;
+    private readonly BlazorMoodMetrics _metrics;
     private readonly string _nodePrefix;
     private readonly string _workerPrefix;
 
@@ -42,8 +44,10 @@ internal sealed partial class VideoJobWorker : BackgroundService
         RecommendationContextReporter recommendations,
         IOptions<VideoJobOptions> options,
         TimeProvider clock,
-        ILogger<VideoJobWorker> logger)
+        ILogger<VideoJobWorker> logger,
+        BlazorMoodMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _runs = runs;
         _recovery = recovery;
@@ -125,6 +129,8 @@ internal sealed partial class VideoJobWorker : BackgroundService
 
     private async Task RunJobAsync(VideoJobRecord job, string workerId, CancellationToken stoppingToken)
     {
+        // Everything logged for this run (here, in the pipeline, in ffmpeg's wrapper) carries the job id.
+        using var scope = CorrelationScope.Begin(_logger, CorrelationScope.VideoJob, job.Id.ToString("D", CultureInfo.InvariantCulture));
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var run = _runs.Register(job.Id, runCancellation);
         try
@@ -145,6 +151,16 @@ internal sealed partial class VideoJobWorker : BackgroundService
             }
             // The outcome is written even while the host stops: a finished analysis must not be lost to a shutdown.
             await FinishAsync(job, workerId, outcome, clock.Elapsed, CancellationToken.None);
+            _metrics.JobFinished(
+                outcome switch
+                {
+                    Succeeded => "succeeded",
+                    Failed => "failed",
+                    Stopped { Shutdown: true } => "requeued",
+                    _ => "cancelled",
+                },
+                clock.Elapsed,
+                (outcome as Failed)?.Code);
         }
         catch (Exception e) when (e is DbUpdateException or SqliteException or InvalidOperationException or IOException)
         {

@@ -1,4 +1,5 @@
 using BlazorMood.Video;
+using BlazorMood.Web.Operations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BlazorMood.Web.Videos;
@@ -45,9 +46,13 @@ public static class VideoJobsServiceCollectionExtensions
         services.AddSingleton<VideoJobRecovery>();
         services.AddSingleton<IVideoJobs, VideoJobService>();
         services.AddSingleton<VideoJobWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<VideoJobWorker>());
         services.AddSingleton<VideoRetentionSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<VideoRetentionSweeper>());
+        // A web node only queues jobs; the worker and the sweeper of the shared storage run on worker (or all) nodes.
+        if (NodeOptions.From(configuration).RunsWorkers)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<VideoJobWorker>());
+            services.AddHostedService(sp => sp.GetRequiredService<VideoRetentionSweeper>());
+        }
         return services;
     }
 }
