@@ -13,6 +13,9 @@ need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 if [ "$want_tests" -eq 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  # The multi-node tests run a real PostgreSQL and Redis on loopback (scripts/start-test-services.sh).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 fi
 if [ "${#need_apt[@]}" -gt 0 ] || [ "$want_tests" -eq 1 ]; then
   # The test suite fetches a public-domain photo with 'apt-get download', which needs fresh package lists.

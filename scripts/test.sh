@@ -5,8 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
 
+# PostgreSQL and Redis for the multi-node tests, on free loopback ports, unless the caller started them already.
+started_services=0
+if [ -z "${BLAZORMOOD_TEST_POSTGRES:-}" ] || [ -z "${BLAZORMOOD_TEST_REDIS:-}" ]; then
+  eval "$(scripts/start-test-services.sh)"
+  started_services=1
+  trap 'scripts/start-test-services.sh --stop >/dev/null 2>&1 || true' EXIT
+fi
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; if [ "$started_services" -eq 1 ]; then scripts/start-test-services.sh --stop >/dev/null 2>&1 || true; fi' EXIT
 set +e
 dotnet test BlazorMood.sln -c Release --nologo --verbosity quiet --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -5,12 +5,13 @@ using BlazorMood.Data.Videos;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BlazorMood.Data;
 
 /// <summary>
 /// The application's database: ASP.NET Core Identity's users and roles, and one entity configuration per feature,
-/// applied from this assembly. One context, one SQLite file.
+/// applied from this assembly. One context, on SQLite (one file, the default) or PostgreSQL (several nodes).
 /// </summary>
 public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> options)
     : IdentityDbContext<IdentityUser, IdentityRole, string>(options)
@@ -37,6 +38,23 @@ public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> op
     /// </summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version3;
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        if (Database.ProviderName == PostgresProviderName)
+        {
+            // Every DateTime here is UTC (the *Utc columns), stored as timestamptz. Npgsql refuses to write a value
+            // whose Kind is not Utc (a value read back from SQLite, or built with new DateTime), and reads values back
+            // as Utc; this makes both directions Utc so the app code is the same on both engines.
+            configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+            configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        }
+    }
+
+    /// <summary>The provider name of Npgsql's EF Core provider (<c>Database.ProviderName</c> on PostgreSQL).</summary>
+    public const string PostgresProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -45,3 +63,8 @@ public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> op
         builder.ApplyConfigurationsFromAssembly(typeof(BlazorMoodDbContext).Assembly);
     }
 }
+
+/// <summary>Marks DateTime values as UTC on the way in and out (PostgreSQL's timestamptz only takes UTC values).</summary>
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -10,26 +10,52 @@ namespace BlazorMood.Data;
 
 public static class DataServiceCollectionExtensions
 {
+    /// <summary>The assembly holding the PostgreSQL migrations (the SQLite ones live in this assembly).</summary>
+    public const string PostgresMigrationsAssembly = "BlazorMood.Data.Postgres";
+
     /// <summary>
     /// Registers <see cref="BlazorMoodDbContext"/> (through <see cref="IDbContextFactory{TContext}"/>, so singletons and
-    /// background services can open short-lived contexts) on SQLite, binds <see cref="DataOptions"/> from the <c>Data</c>
-    /// section, and migrates the database when the host starts.
+    /// background services can open short-lived contexts) on SQLite or PostgreSQL as <c>Data:Provider</c> says, binds
+    /// <see cref="DataOptions"/> from the <c>Data</c> section, and migrates the database when the host starts.
     /// </summary>
     public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<DataOptions>()
             .Bind(configuration.GetSection(DataOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.PostgresConnectionString))
+                {
+                    o.PostgresConnectionString = configuration.GetConnectionString(DataOptions.PostgresConnectionName);
+                }
+            })
             .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
+                "Data:Provider is Postgres but neither Data:PostgresConnectionString nor ConnectionStrings:Postgres is set.")
             .ValidateOnStart();
         services.AddDbContextFactory<BlazorMoodDbContext>((sp, options) =>
         {
             var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
             var root = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Environment.CurrentDirectory;
-            options.UseSqlite(ConnectionString(data, root));
+            Configure(options, data, root);
         });
         services.AddHostedService<DatabaseInitializer>();
         return services;
+    }
+
+    /// <summary>Points <paramref name="builder"/> at the database <paramref name="data"/> describes, with the matching migrations.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DataOptions data, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Provider switch
+        {
+            DatabaseProvider.Postgres => builder.UseNpgsql(
+                data.PostgresConnectionString,
+                npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+            _ => builder.UseSqlite(ConnectionString(data, contentRoot)),
+        };
     }
 
     /// <summary>The SQLite connection string for <paramref name="options"/>, creating the database folder when missing.</summary>
@@ -45,7 +71,7 @@ public static class DataServiceCollectionExtensions
     }
 }
 
-/// <summary>Applies pending migrations and switches the journal to WAL before the app serves requests.</summary>
+/// <summary>Applies pending migrations (and on SQLite sets the journal mode) before the app serves requests.</summary>
 internal sealed partial class DatabaseInitializer(
     IDbContextFactory<BlazorMoodDbContext> contexts,
     IOptions<DataOptions> options,
@@ -59,6 +85,12 @@ internal sealed partial class DatabaseInitializer(
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
+        if (o.Provider == DatabaseProvider.Postgres)
+        {
+            // Several nodes may start together: EF Core takes a lock on the history table while it migrates.
+            LogPostgresReady(logger, db.Database.GetDbConnection().DataSource, db.Database.GetDbConnection().Database);
+            return;
+        }
         // journal_mode is persistent in the file, so every later connection uses it. EF Core creates new SQLite
         // databases in WAL already; set it either way so the option is what decides.
         await db.Database.ExecuteSqlRawAsync(o.WriteAheadLog ? "PRAGMA journal_mode=WAL;" : "PRAGMA journal_mode=DELETE;", cancellationToken);
@@ -69,4 +101,7 @@ internal sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {Path} (WAL {Wal})")]
     private static partial void LogReady(ILogger logger, string path, bool wal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL database {Database} ready on {Server}")]
+    private static partial void LogPostgresReady(ILogger logger, string server, string database);
 }

@@ -114,7 +114,7 @@ public sealed partial class FeedbackWriter : BackgroundService
             }
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             // Retrying a batch the database refused could loop forever; the rows still count in memory until restart.
             LogBatchFailed(_logger, ex, batch.Count);

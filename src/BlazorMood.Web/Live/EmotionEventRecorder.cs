@@ -74,7 +74,7 @@ public sealed partial class EmotionEventRecorder : BackgroundService
             db.EmotionEvents.AddRange(batch);
             await db.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             LogWriteFailed(_logger, e, batch.Count);
         }

@@ -1,5 +1,5 @@
 using BlazorMood.Data.Videos;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -60,7 +60,7 @@ internal sealed partial class VideoRetentionSweeper : BackgroundService
             {
                 return;
             }
-            catch (Exception e) when (e is DbUpdateException or SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 LogSweepFailed(_logger, e);
             }

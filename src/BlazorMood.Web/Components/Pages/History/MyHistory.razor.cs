@@ -89,7 +89,7 @@ public sealed partial class MyHistory : IDisposable
         {
             return;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
         {
             LogDeleteFailed(Logger, e, _userId);
             _error = "Deleting your data did not finish: " + e.Message + " Try again; what was deleted stays deleted.";
