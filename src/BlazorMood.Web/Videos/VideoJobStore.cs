@@ -67,6 +67,10 @@ internal sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> conte
     public async Task<VideoJobRecord?> TryClaimNextAsync(string workerId, TimeSpan lease, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+        {
+            return await TryClaimNextOnPostgresAsync(db, workerId, lease, ct);
+        }
         for (var attempt = 0; attempt < ClaimRetries; attempt++)
         {
             var candidate = await db.VideoJobs
@@ -99,6 +103,33 @@ internal sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> conte
             // Another worker (or a cancel) changed it first: look again.
         }
         return null;
+    }
+
+    /// <summary>
+    /// The claim on PostgreSQL: the oldest queued row is picked and locked with <c>FOR UPDATE SKIP LOCKED</c> inside
+    /// the UPDATE, so concurrent workers on several nodes each take a different row at once instead of racing for the
+    /// same one and retrying. The state condition is repeated in the UPDATE for a cancel that committed meanwhile.
+    /// </summary>
+    private async Task<VideoJobRecord?> TryClaimNextOnPostgresAsync(BlazorMoodDbContext db, string workerId, TimeSpan lease, CancellationToken ct)
+    {
+        var now = UtcNow;
+        var expires = now + lease;
+        var queued = nameof(VideoJobState.Queued);
+        var running = nameof(VideoJobState.Running);
+        var claimed = await db.Database.SqlQuery<Guid>($"""
+            UPDATE "VideoJobs" SET
+                "State" = {running}, "WorkerId" = {workerId}, "LeaseExpiresUtc" = {expires}, "Attempts" = "Attempts" + 1,
+                "StartedUtc" = {now}, "HeartbeatUtc" = {now}, "Progress" = 0, "Stage" = NULL, "StagesJson" = NULL, "EtaSeconds" = NULL
+            WHERE "Id" = (
+                SELECT "Id" FROM "VideoJobs" WHERE "State" = {queued}
+                ORDER BY "CreatedUtc" LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+              AND "State" = {queued}
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(ct);
+        return claimed.Count == 1
+            ? await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == claimed[0], ct)
+            : null;
     }
 
     /// <summary>Saves progress and renews the lease; false when the job is no longer this worker's to run (cancel requested, deleted, taken over).</summary>
