@@ -14,6 +14,7 @@ namespace BlazorMood.Web.Tests;
 public class BlazorMoodWebFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _seedAccounts;
     private (TestAccount User, TestAccount Kiosk, TestAccount Admin)? _accounts;
 
     public BlazorMoodWebFactory()
@@ -21,15 +22,22 @@ public class BlazorMoodWebFactory : WebApplicationFactory<Program>
     {
     }
 
-    /// <summary>A host with extra settings (they win over the defaults below); <paramref name="databasePath"/> to reuse a database.</summary>
-    internal BlazorMoodWebFactory(IReadOnlyDictionary<string, string?>? settings, string? databasePath = null)
+    /// <summary>
+    /// A host with extra settings (they win over the defaults below); <paramref name="databasePath"/> to reuse a
+    /// database; <paramref name="seedAccounts"/> false for a host with no accounts but what the app itself creates.
+    /// </summary>
+    internal BlazorMoodWebFactory(IReadOnlyDictionary<string, string?>? settings, string? databasePath = null, bool seedAccounts = true)
     {
         _settings = settings ?? new Dictionary<string, string?>();
-        // Each factory gets its own database so test classes never share (or leave behind) rows.
+        _seedAccounts = seedAccounts;
+        // Each factory gets its own database (and video storage) so test classes never share (or leave behind) rows.
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "blazormood-tests", Guid.NewGuid().ToString("n"), "web-tests.db");
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Uploaded videos of this host (next to its database, never under the repository's data/).</summary>
+    public string VideoStoragePath => Path.Combine(Path.GetDirectoryName(DatabasePath)!, "videos");
 
     /// <summary>Role User: the account of <see cref="WebApplicationFactory{T}.CreateClient()"/>.</summary>
     public TestAccount User => Accounts.User;
@@ -68,6 +76,7 @@ public class BlazorMoodWebFactory : WebApplicationFactory<Program>
         builder.UseContentRoot(TestAssets.RepoRoot);
         builder.UseEnvironment("Testing");
         builder.UseSetting("Data:DatabasePath", DatabasePath);
+        builder.UseSetting("VideoJobs:StoragePath", VideoStoragePath);
         // The suite sends many requests as one account from one address; the rate-limit tests set their own limits.
         builder.UseSetting("RateLimits:AccountForms:PermitLimit", "100000");
         builder.UseSetting("RateLimits:VideoUploads:PermitLimit", "100000");
@@ -81,7 +90,10 @@ public class BlazorMoodWebFactory : WebApplicationFactory<Program>
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = base.CreateHost(builder);
-        _accounts = TestAccounts.SeedAsync(host.Services).GetAwaiter().GetResult();
+        if (_seedAccounts)
+        {
+            _accounts = TestAccounts.SeedAsync(host.Services).GetAwaiter().GetResult();
+        }
         return host;
     }
 

@@ -67,6 +67,7 @@ public sealed class LiveServerFixture : WebApplicationFactory<Program>
         builder.UseContentRoot(TestAssets.RepoRoot);
         builder.UseEnvironment("Testing");
         builder.UseSetting("Data:DatabasePath", DatabasePath);
+        builder.UseSetting("VideoJobs:StoragePath", Path.Combine(_dataDir, "videos"));
         builder.UseSetting("Vision:ExecutionProvider", "Cpu");
         builder.UseSetting("RateLimits:AccountForms:PermitLimit", "100000");
         builder.UseSetting("RateLimits:VideoUploads:PermitLimit", "100000");

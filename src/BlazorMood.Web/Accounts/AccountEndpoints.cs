@@ -18,12 +18,27 @@ public static class AccountEndpoints
         request.Path.StartsWithSegments(ApiPrefix) || request.Path.StartsWithSegments(HubsPrefix);
 
     /// <summary>
+    /// Only a page (a routed component) is answered with a redirect to the sign-in or access-denied page; every other
+    /// endpoint (APIs, hubs, the Blazor circuit, metrics, files) gets a bare status a client can act on.
+    /// </summary>
+    public static bool WantsRedirect(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (IsApiRequest(http.Request))
+        {
+            return false;
+        }
+        return http.GetEndpoint() is not { } endpoint
+            || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null;
+    }
+
+    /// <summary>
     /// The cookie scheme's challenge or forbid: a redirect to the login or access-denied page for pages, a bare status
-    /// for APIs and hubs (the status-code pages turn it into problem+json; a 401 also names the bearer scheme).
+    /// for everything else (the status-code pages turn it into problem+json; a 401 also names the bearer scheme).
     /// </summary>
     internal static Task ChallengeAsync(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (IsApiRequest(context.Request))
+        if (!WantsRedirect(context.HttpContext))
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized)

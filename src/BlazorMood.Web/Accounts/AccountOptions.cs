@@ -89,10 +89,12 @@ public sealed class AdminOptions
 {
     public const string SectionName = "Admin";
 
-    [EmailAddress]
     public string? Email { get; set; }
 
     public string? Password { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Email) && !string.IsNullOrEmpty(Password);
+
+    /// <summary>Blank is "not set"; anything else must look like an email address.</summary>
+    public bool HasValidEmail => string.IsNullOrWhiteSpace(Email) || new EmailAddressAttribute().IsValid(Email.Trim());
 }

@@ -29,7 +29,7 @@ public static class AccountServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<AdminOptions>()
             .BindConfiguration(AdminOptions.SectionName)
-            .ValidateDataAnnotations()
+            .Validate(o => o.HasValidEmail, "Admin:Email is not an email address.")
             .ValidateOnStart();
 
         services.AddIdentityCore<IdentityUser>(o =>

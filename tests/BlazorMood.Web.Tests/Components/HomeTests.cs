@@ -15,6 +15,18 @@ public sealed class HomeTests : MudComponentTest
         Context.Services.AddSingleton<IVideoJobs>(new FakeVideoJobs());
         Context.Services.AddSingleton<IVideoJobNotifier>(new FakeVideoJobNotifier());
         Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new VideoOptions()));
+        SignIn("home-user");
+    }
+
+    [Fact]
+    public void A_kiosk_account_gets_the_live_view_and_the_music_but_no_uploads()
+    {
+        SignIn("kiosk-device", BlazorMood.Web.Accounts.Roles.Kiosk);
+
+        var cut = Context.Render<Home>();
+
+        var tabs = cut.FindComponents<MudTabPanel>().Select(p => p.Instance.Text ?? "").ToArray();
+        Assert.Equal(["Live Emotion", "Recommendations"], tabs);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using BlazorMood.Music;
 using BlazorMood.Music.Library;
+using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Recommendations;
 using Microsoft.Extensions.Time.Testing;
@@ -43,8 +44,16 @@ public abstract class MudComponentTest : IAsyncLifetime
     /// <summary>Signs a user in for the rendered components: <paramref name="userId"/> is the account id components resolve.</summary>
     protected void SignIn(string userId, params string[] roles)
     {
+        string[] granted = roles.Length == 0 ? [Roles.User] : roles;
         Authorization.SetAuthorized(userId + "@tests.invalid");
-        Authorization.SetRoles(roles.Length == 0 ? [BlazorMood.Web.Accounts.Roles.User] : roles);
+        Authorization.SetRoles(granted);
+        // bUnit grants policies by name: the app's policies as the roles would satisfy them.
+        Authorization.SetPolicies([.. new[]
+        {
+            (Policies.Kiosk, new[] { Roles.Kiosk, Roles.User, Roles.Admin }),
+            (Policies.User, new[] { Roles.User, Roles.Admin }),
+            (Policies.Admin, new[] { Roles.Admin }),
+        }.Where(p => p.Item2.Intersect(granted).Any()).Select(p => p.Item1)]);
         // Last: setting the roles drops claims set before them.
         Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
     }
