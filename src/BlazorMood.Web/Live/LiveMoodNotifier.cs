@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BlazorMood.Web.ScaleOut;
 
 namespace BlazorMood.Web.Live;
 
@@ -12,8 +13,16 @@ public sealed record LiveUpdate(string SessionId, FrameResult? Frame, DominantEm
 /// In-process publish/subscribe of live updates per session. Blazor components and the SSE endpoint subscribe;
 /// the frame processor publishes. Handlers run without blocking the publisher (the frame reply never waits for a UI).
 /// </summary>
-public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
+public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger, IEnumerable<IRelay<LiveUpdate>> relays)
 {
+    // Other nodes' notifiers (Redis pub/sub when Redis:Configuration is set); none in a single process.
+    private readonly IRelay<LiveUpdate>[] _relays = [.. relays];
+
+    public LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
+        : this(logger, [])
+    {
+    }
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _bySession = new(StringComparer.Ordinal);
 
     // Observers of every session (e.g. the recommendation context bridge), which cannot know session ids in advance.
@@ -40,7 +49,19 @@ public sealed partial class LiveMoodNotifier(ILogger<LiveMoodNotifier> logger)
 
     public int SubscriberCount(string sessionId) => _bySession.TryGetValue(sessionId, out var subs) ? subs.Count : 0;
 
+    /// <summary>Delivers <paramref name="update"/> to this node's subscribers and sends it to the other nodes.</summary>
     public void Publish(LiveUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        PublishLocal(update);
+        foreach (var relay in _relays)
+        {
+            relay.Send(update);
+        }
+    }
+
+    /// <summary>Delivers <paramref name="update"/> to this node's subscribers only (an update that came from another node).</summary>
+    public void PublishLocal(LiveUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
         foreach (var subscription in _all.Keys)

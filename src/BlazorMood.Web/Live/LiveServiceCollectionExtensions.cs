@@ -1,5 +1,6 @@
 using BlazorMood.Data;
 using BlazorMood.Web.Accounts;
+using BlazorMood.Web.ScaleOut;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 
@@ -23,7 +24,8 @@ public static class LiveServiceCollectionExtensions
         var maxFrame = configuration.GetSection(LiveOptions.SectionName).GetValue<int?>(nameof(LiveOptions.MaxFrameBytes)) ?? new LiveOptions().MaxFrameBytes;
 
         services.AddData(configuration);
-        services.AddSignalR()
+        var signalR = services.AddSignalR();
+        signalR
             .AddHubOptions<EmotionHub>(o =>
             {
                 // A frame over the cap (but within the envelope) still gets a TooLarge reply; only a message beyond
@@ -41,6 +43,8 @@ public static class LiveServiceCollectionExtensions
         services.AddSingleton<EmotionEventRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<EmotionEventRecorder>());
         services.AddSingleton<LiveFrameProcessor>();
+        // Several nodes (Redis:Configuration set): SignalR backplane and the notifiers bridged over Redis.
+        services.AddRedisScaleOut(configuration, signalR);
         return services;
     }
 

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using BlazorMood.Video;
+using BlazorMood.Web.ScaleOut;
 using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.Videos;
+
+/// <summary>A change of one owner's job, as carried between nodes.</summary>
+public sealed record OwnerJobChange(string OwnerId, VideoJobDto Job);
 
 /// <summary>
 /// In-process publish/subscribe of job changes per owner. Progress of one job goes out at most
@@ -18,8 +22,18 @@ public sealed partial class VideoJobNotifier : IVideoJobNotifier
     private readonly TimeProvider _clock;
     private readonly ILogger<VideoJobNotifier> _logger;
 
+    // Other nodes' notifiers (Redis pub/sub when Redis:Configuration is set); none in a single process.
+    private readonly IRelay<OwnerJobChange>[] _relays;
+
     public VideoJobNotifier(IOptions<VideoOptions> options, TimeProvider clock, ILogger<VideoJobNotifier> logger)
+        : this(options, clock, logger, [])
     {
+    }
+
+    public VideoJobNotifier(IOptions<VideoOptions> options, TimeProvider clock, ILogger<VideoJobNotifier> logger, IEnumerable<IRelay<OwnerJobChange>> relays)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _relays = [.. relays];
         _minInterval = TimeSpan.FromSeconds(1 / Math.Max(0.1, options.Value.MaxProgressPerSecond));
         _clock = clock;
         _logger = logger;
@@ -58,6 +72,18 @@ public sealed partial class VideoJobNotifier : IVideoJobNotifier
                 _lastSent[job.Id] = (now, job.Status);
             }
         }
+        PublishLocal(ownerId, job);
+        foreach (var relay in _relays)
+        {
+            relay.Send(new OwnerJobChange(ownerId, job));
+        }
+        return true;
+    }
+
+    /// <summary>Delivers a change to this node's subscribers only, unthrottled (a change another node already throttled and sent).</summary>
+    public void PublishLocal(string ownerId, VideoJobDto job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
         if (_byOwner.TryGetValue(ownerId, out var subs))
         {
             foreach (var subscription in subs.Keys)
@@ -65,7 +91,6 @@ public sealed partial class VideoJobNotifier : IVideoJobNotifier
                 _ = InvokeAsync(subscription, job);
             }
         }
-        return true;
     }
 
     /// <summary>Drops the throttle state of a job that ended without a final state to publish (deleted, taken over).</summary>
