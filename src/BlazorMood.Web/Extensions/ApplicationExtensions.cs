@@ -96,7 +96,8 @@ public static class ApplicationExtensions
         app.MapAdminLibraryApi();
         // Uploads are personal (role User or Admin); only the upload itself is rate limited, not status polls or cancels.
         var videos = app.MapGroup(string.Empty).RequireAuthorization(Policies.User);
-        ((IEndpointConventionBuilder)videos).Add(endpoint =>
+        // Finally: after the endpoints' own conventions, so that the endpoint already carries its name.
+        ((IEndpointConventionBuilder)videos).Finally(endpoint =>
         {
             if (endpoint.Metadata.OfType<IEndpointNameMetadata>().Any(n => n.EndpointName == VideoUploadEndpointName))
             {
