@@ -5,7 +5,7 @@ using BlazorMood.Data.Videos;
 using BlazorMood.Video;
 using BlazorMood.Web.Operations;
 using BlazorMood.Web.Recommendations;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -99,7 +99,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
             {
                 return;
             }
-            catch (Exception e) when (e is DbUpdateException or SqliteException or InvalidOperationException)
+            catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
             {
                 LogClaimFailed(_logger, e);
             }
@@ -162,7 +162,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
                 clock.Elapsed,
                 (outcome as Failed)?.Code);
         }
-        catch (Exception e) when (e is DbUpdateException or SqliteException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException or IOException)
         {
             // The database refused the outcome: the row stays running and the lease check re-queues it later.
             LogFinishFailed(_logger, e, job.Id);
@@ -304,7 +304,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
                         : RunStopReason.LeaseLost);
                     return;
                 }
-                catch (Exception e) when (e is DbUpdateException or SqliteException or InvalidOperationException)
+                catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
                 {
                     // A busy database delays one heartbeat; the lease is long enough to survive a few.
                     LogHeartbeatFailed(_logger, e, id);
