@@ -12,6 +12,7 @@ namespace BlazorMood.Web.Tests.Operations;
 /// The same build as a web node and as a worker node over one database and one video folder (SQLite here; the
 /// multi-node tests run the same roles on Postgres): the web node only queues, the worker analyses.
 /// </summary>
+[Collection(OperationsCollection.Name)]
 public sealed class NodeRoleTests
 {
     private static readonly Type[] WorkerServices = [typeof(VideoJobWorker), typeof(VideoRetentionSweeper), typeof(TrackAnalysisService)];
