@@ -70,6 +70,8 @@ public sealed partial class LibraryAdminPage : ComponentBase, IDisposable
         Library.Reloaded += OnLibraryReloaded;
         Curation.Changed += OnCurationChanged;
         Analysis.Updated += OnAnalysisUpdated;
+        // Prerendering never gets here: the attribute tells a browser (and the E2E test) that the buttons now work.
+        StateHasChanged();
     }
 
     private void OnLibraryReloaded(object? sender, LibrarySnapshot snapshot)
