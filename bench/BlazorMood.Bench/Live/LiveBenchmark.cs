@@ -105,7 +105,7 @@ public static class LiveBenchmark
         var connections = new List<HubConnection>();
         for (var i = 0; i < scenario.Clients; i++)
         {
-            var c = new HubConnectionBuilder().WithUrl(new Uri(server.BaseUrl, "hubs/emotion")).AddMessagePackProtocol().Build();
+            var c = new HubConnectionBuilder().WithUrl(new Uri(server.BaseUrl, "hubs/emotion"), server.Authorize).AddMessagePackProtocol().Build();
             await c.StartAsync();
             connections.Add(c);
         }

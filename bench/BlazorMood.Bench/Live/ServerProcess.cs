@@ -1,13 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace BlazorMood.Bench.Live;
 
 /// <summary>The app under test: a child process started from the built BlazorMood.Web.dll, or an attached one. Reads its CPU time and RSS from /proc.</summary>
-internal sealed class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
+    // An attached server's credentials: an API token of an account on it (every API and hub needs a signed-in caller).
+    private const string TokenVariable = "BLAZORMOOD_TOKEN";
+
     private readonly Process? _owned;
     private readonly string? _dataDir;
 
@@ -22,6 +29,37 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Uri BaseUrl { get; }
 
     public int? Pid { get; }
+
+    /// <summary>Sign-in cookie of the bench's own administrator (a started server); null for an attached one.</summary>
+    public string? AuthCookie { get; private set; }
+
+    /// <summary>Sends the bench's credentials with every request of a client: the cookie, else <c>BLAZORMOOD_TOKEN</c>.</summary>
+    public void Authorize(HttpRequestHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (AuthCookie is not null)
+        {
+            headers.Add("Cookie", AuthCookie);
+        }
+        else if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token)
+        {
+            headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <summary>The same for a SignalR connection.</summary>
+    public void Authorize(HttpConnectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (AuthCookie is not null)
+        {
+            options.Headers["Cookie"] = AuthCookie;
+        }
+        else if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token)
+        {
+            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        }
+    }
 
     public static ServerProcess Attach(Uri url, int? pid) => new(url, pid, null, null);
 
@@ -41,6 +79,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Data__DatabasePath"] = Path.Combine(dataDir, "bench.db");
         psi.Environment["Vision__ExecutionProvider"] = "Cpu";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The app has no built-in account: the bench makes its own administrator (a password of this run only) and signs in.
+        var email = "bench@blazormood.invalid";
+        var password = "Bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "-A1";
+        psi.Environment["Admin__Email"] = email;
+        psi.Environment["Admin__Password"] = password;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + dll);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("server: " + e.Data); } };
@@ -76,10 +119,36 @@ internal sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         Console.WriteLine($"live: server {Path.GetFileName(dll)} (pid {process.Id}) on {url}, ready in {deadline.Elapsed.TotalSeconds:F1} s");
-        return new ServerProcess(url, process.Id, process, dataDir);
+        return new ServerProcess(url, process.Id, process, dataDir) { AuthCookie = await SignInAsync(url, email, password) };
     }
 
-    private static string? FindWebDll(string root) =>
+    /// <summary>Signs in through the app's sign-in form (antiforgery token and form handler from the page) and returns the cookies.</summary>
+    private static async Task<string> SignInAsync(Uri url, string email, string password)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = url };
+        var page = await http.GetStringAsync("account/login");
+        string Hidden(string name) => HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == name)?.Groups["value"].Value
+            ?? throw new InvalidOperationException($"the sign-in page has no '{name}' field");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = Hidden("_handler"),
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Hidden("__RequestVerificationToken")),
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        var response = await http.PostAsync("account/login", form);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"signing the bench administrator in failed: {(int)response.StatusCode}");
+        }
+        return cookies.GetCookieHeader(url);
+    }
+
+    [GeneratedRegex("<input[^>]*?name=\"(?<name>[^\"]+)\"[^>]*?value=\"(?<value>[^\"]*)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex HiddenInput();
+
+        private static string? FindWebDll(string root) =>
         new[] { "Release", "Debug" }
             .Select(c => Path.Combine(root, "src", "BlazorMood.Web", "bin", c, "net10.0", "BlazorMood.Web.dll"))
             .Where(File.Exists)

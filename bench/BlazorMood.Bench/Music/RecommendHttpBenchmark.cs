@@ -10,7 +10,7 @@ namespace BlazorMood.Bench.Music;
 /// <summary>
 /// <c>bench recommend-http</c>: <c>GET /api/recommend</c> of the real app (a child process on a loopback port) over a
 /// generated 10,000-track library written to a temporary folder (metadata.json with analysed tempos, empty audio
-/// files: nothing is played). One client, one request at a time, with a session cookie so feedback history and the
+/// files: nothing is played). One client, one request at a time, signed in (the bench's own account) so feedback history and the
 /// no-repeat window are in play. Latency is client-measured (HttpClient send → body read). Target: p99 ≤ 5 ms.
 /// </summary>
 public static class RecommendHttpBenchmark
@@ -41,7 +41,7 @@ public static class RecommendHttpBenchmark
             }
 
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = server.BaseUrl };
-            http.DefaultRequestHeaders.Add("Cookie", "bm_session=bench" + Guid.NewGuid().ToString("n"));
+            server.Authorize(http.DefaultRequestHeaders);
             var report = new Report("recommend-http", ["scenario", "tracks", "runs", "p50 ms", "p95 ms", "p99 ms", "max ms", "server CPU s"]);
             var scenarios = new (string Name, Func<int, string> Query)[]
             {

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using BlazorMood.Data;
 using BlazorMood.Data.Accounts;
-using Microsoft.AspNetCore.WebUtilities;
+using BlazorMood.Web.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -36,9 +34,8 @@ public interface IApiTokens
 }
 
 /// <summary>
-/// Tokens are <c>bmt_</c> + 32 random bytes (base64url). The database keeps their SHA-256 only: a leaked database
-/// does not leak usable tokens, and a look-up is one indexed equality on the hash. A 256-bit random token needs no
-/// slow hash: it cannot be guessed, only stolen.
+/// Tokens are <see cref="OpaqueToken"/>s with the prefix <c>bmt_</c>: 32 random bytes, of which the database keeps the
+/// SHA-256 only, so a leaked database does not leak usable tokens and a look-up is one indexed equality on the hash.
 /// </summary>
 public sealed partial class ApiTokenService(
     IDbContextFactory<BlazorMoodDbContext> contexts,
@@ -47,13 +44,6 @@ public sealed partial class ApiTokenService(
     ILogger<ApiTokenService> logger) : IApiTokens
 {
     public const string TokenPrefix = "bmt_";
-    private const int TokenBytes = 32;
-
-    // base64url of 32 bytes without padding.
-    private static readonly int TokenLength = TokenPrefix.Length + 43;
-
-    private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     // Writing "last used" on every request would turn every API read into a database write.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -80,13 +70,13 @@ public sealed partial class ApiTokenService(
         {
             throw new ApiTokenException($"You already have {max} tokens; revoke one you no longer use first.");
         }
-        var token = TokenPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(TokenBytes));
+        var token = OpaqueToken.New(TokenPrefix);
         var now = time.GetUtcNow();
         var record = new ApiTokenRecord
         {
             UserId = userId,
             Name = trimmed,
-            Hash = Hash(token),
+            Hash = OpaqueToken.Hash(token),
             Prefix = token[..ApiTokenRecord.PrefixLength],
             CreatedUtc = now.UtcDateTime,
             ExpiresUtc = lifetime is { } life ? (now + life).UtcDateTime : null,
@@ -123,7 +113,7 @@ public sealed partial class ApiTokenService(
         {
             return null;
         }
-        var hash = Hash(token);
+        var hash = OpaqueToken.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var row = await db.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
             .Select(t => new { t.Id, t.UserId, t.ExpiresUtc, t.LastUsedUtc }).FirstOrDefaultAsync(ct);
@@ -140,11 +130,7 @@ public sealed partial class ApiTokenService(
     }
 
     /// <summary>Shape check before any hashing or database work: prefix, length and the base64url alphabet.</summary>
-    public static bool IsWellFormed(string? token) =>
-        token is not null && token.Length == TokenLength && token.StartsWith(TokenPrefix, StringComparison.Ordinal)
-        && !token.AsSpan(TokenPrefix.Length).ContainsAnyExcept(Base64UrlAlphabet);
-
-    internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static bool IsWellFormed(string? token) => OpaqueToken.IsWellFormed(token, TokenPrefix);
 
     private static ApiTokenInfo ToInfo(ApiTokenRecord r) => new(
         r.Id, r.Name, r.Prefix, Utc(r.CreatedUtc), r.LastUsedUtc is { } u ? Utc(u) : null, r.ExpiresUtc is { } e ? Utc(e) : null);

@@ -80,6 +80,8 @@ public sealed class LiveEmotionTests : MudComponentTest
         _client.SetupVoid("stop").SetVoidResult();
         _client.SetupVoid("setCues", _ => true).SetVoidResult();
         _client.SetupVoid("dispose").SetVoidResult();
+        // The hub names the stream after the signed-in account.
+        SignIn(Session);
     }
 
     private LiveMoodNotifier Notifier => Context.Services.GetRequiredService<LiveMoodNotifier>();
@@ -103,6 +105,19 @@ public sealed class LiveEmotionTests : MudComponentTest
         Assert.Single(_client.Invocations["start"]);
         Assert.Equal(1, Notifier.SubscriberCount(Session));
         Assert.Contains("never stored", cut.Find("[data-testid=privacy-note]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_the_browser_names_that_is_not_the_signed_in_accounts_is_never_followed()
+    {
+        var cut = Context.Render<LiveEmotion>();
+        cut.WaitForAssertion(() => Assert.Equal(Session, cut.Instance.Session));
+
+        await cut.InvokeAsync(() => cut.Instance.OnSession("someone-else"));
+
+        Assert.Equal(Session, cut.Instance.Session);
+        Assert.Equal(0, Notifier.SubscriberCount("someone-else"));
+        Assert.Equal(1, Notifier.SubscriberCount(Session));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using BlazorMood.Web.Live;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 
@@ -46,6 +47,9 @@ public sealed partial class LiveEmotion
 
     [Inject]
     private ILogger<LiveEmotion> Logger { get; set; } = default!;
+
+    [Inject]
+    private AuthenticationStateProvider Authentication { get; set; } = default!;
 
     /// <summary>The notifier session this view follows (known once the browser's hub connection is up).</summary>
     public string? Session { get; private set; }
@@ -141,18 +145,25 @@ public sealed partial class LiveEmotion
         }
     }
 
-    /// <summary>Called by the module when its hub connection (re)starts: follow that session's updates.</summary>
+    /// <summary>
+    /// Called by the module when its hub connection (re)starts: follow that stream's updates. The hub names the stream
+    /// after the signed-in account; since a page script could name anyone, only the account's own id is followed.
+    /// </summary>
     [JSInvokable]
-    public Task OnSession(string session)
+    public async Task OnSession(string session)
     {
         if (_disposed || string.Equals(session, Session, StringComparison.Ordinal))
         {
-            return Task.CompletedTask;
+            return;
+        }
+        if (!string.Equals(session, await CircuitUser.ResolveAsync(Authentication), StringComparison.Ordinal))
+        {
+            LogForeignSession(Logger, session);
+            return;
         }
         _subscription?.Dispose();
         Session = session;
         _subscription = Notifier.Subscribe(session, OnUpdateAsync);
-        return Task.CompletedTask;
     }
 
     private Task OnUpdateAsync(LiveUpdate update)
@@ -196,6 +207,9 @@ public sealed partial class LiveEmotion
         _self?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Live view: {Message}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live view: the browser reported stream {Session}, which is not the signed-in account's; ignored")]
+    private static partial void LogForeignSession(ILogger logger, string session);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Live view: {Message}")]
     private static partial void LogStartFailed(ILogger logger, string message);
 }
