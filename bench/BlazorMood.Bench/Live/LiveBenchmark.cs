@@ -26,6 +26,7 @@ public static class LiveBenchmark
         usage: bench live [--clients N --fps F --seconds T] [--photos single|group] [--warmup S (3)] [--url http://host:port --server-pid PID]
                           [--server-dll PATH] [--cache DIR] [--out DIR (artifacts/bench)]
           without --clients: the issue's two scenarios, 1 client × 15 fps × 20 s and 10 clients × 10 fps × 60 s
+          with --url: the environment variable BLAZORMOOD_TOKEN holds an API token of an account on that server
         """;
 
     public static async Task<int> RunAsync(string[] args)
