@@ -185,7 +185,7 @@ public static class RecommendationApi
         return Results.NoContent();
     }
 
-    internal static IResult Track(string id, IMusicLibrary library)
+    internal static IResult Track(string id, IMusicLibrary library, HttpContext http, IHostApplicationLifetime lifetime)
     {
         if (!RecommendationUser.IsTrackId(id))
         {
@@ -198,6 +198,9 @@ public static class RecommendationApi
             return UnknownTrack(id);
         }
         var info = new FileInfo(track.FullPath);
+        // A browser reads a track as it plays and may hold a half-sent response open for minutes; when the server
+        // stops, the stream is cut so that it never holds a restart for the whole shutdown timeout (players ask again).
+        http.Response.RegisterForDispose(lifetime.ApplicationStopping.Register(http.Abort));
         return Results.File(track.FullPath, AudioContentTypes.ForPath(track.FullPath),
             lastModified: info.LastWriteTimeUtc, enableRangeProcessing: true);
     }

@@ -6,6 +6,7 @@ using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Api;
 using BlazorMood.Web.Curation;
 using BlazorMood.Web.History;
+using BlazorMood.Web.Hosting;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Operations;
@@ -65,6 +66,8 @@ public static class ApplicationExtensions
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // While the server stops, reconnecting clients are told to come back later rather than pinning it open.
+        app.UseShutdownGate();
         // Unhandled exceptions become RFC 7807 JSON for API callers instead of a stack trace or an empty 500.
         app.UseExceptionHandler();
         app.UseStatusCodePages();

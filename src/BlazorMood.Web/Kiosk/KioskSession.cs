@@ -287,13 +287,17 @@ public sealed partial class KioskSession : IDisposable
 
     private void Raise()
     {
-        try
+        // Each view on its own: one that fails must neither stop the others nor the hub thread that reported.
+        foreach (var view in Changed?.GetInvocationList() ?? [])
         {
-            Changed?.Invoke();
-        }
-        catch (Exception e)
-        {
-            LogHandlerFailed(_logger, e);
+            try
+            {
+                ((Action)view)();
+            }
+            catch (Exception e)
+            {
+                LogHandlerFailed(_logger, e);
+            }
         }
     }
 
