@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BlazorMood.Music.Curation;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace BlazorMood.Web.Tests.Curation;
@@ -67,6 +69,10 @@ public sealed class AdminLibraryApiTests(CurationWebFactory factory, ITestOutput
     public async Task A_playlist_mapped_to_an_emotion_gets_an_uploaded_track_analysed_and_recommended_then_ban_and_pin_apply_live()
     {
         using var admin = Admin();
+        var steps = new System.Collections.Concurrent.ConcurrentQueue<TrackAnalysisUpdate>();
+        var notifier = factory.Services.GetRequiredService<TrackAnalysisNotifier>();
+        void Record(TrackAnalysisUpdate u) => steps.Enqueue(u);
+        notifier.Updated += Record;
         var created = await ReadAsync(await admin.PostAsJsonAsync("/api/admin/playlists",
             new { name = "surprise_curated", context = new { kind = "emotion", value = "surprise" } }), HttpStatusCode.Created);
         Assert.Equal("emotion", created.GetProperty("context").GetProperty("kind").GetString());
@@ -99,6 +105,11 @@ public sealed class AdminLibraryApiTests(CurationWebFactory factory, ITestOutput
         Assert.Equal("done", track.GetProperty("analysis").GetProperty("state").GetString());
         Assert.InRange(track.GetProperty("bpm").GetDouble(), 117.6, 122.4);
         Assert.True(track.TryGetProperty("energyDb", out var energy) && energy.ValueKind == JsonValueKind.Number);
+        notifier.Updated -= Record;
+        // The worker reported each step to the notifier the Admin page watches.
+        var phases = steps.Where(u => u.TrackId == id).Select(u => u.Phase).Distinct().ToList();
+        Assert.Equal([TrackAnalysisPhase.Queued, TrackAnalysisPhase.Analysing, TrackAnalysisPhase.Done], phases);
+        Assert.Contains(steps, u => u.TrackId == id && u.Phase == TrackAnalysisPhase.Analysing && u.Progress is > 0 and < 1);
         var analysed = await RecommendAsync(admin, "?emotion=surprise");
         Assert.InRange(analysed.GetProperty("tracks")[0].GetProperty("bpm").GetDouble(), 117.6, 122.4);
 
@@ -117,6 +128,37 @@ public sealed class AdminLibraryApiTests(CurationWebFactory factory, ITestOutput
         Assert.All(pinned.GetProperty("tracks").EnumerateArray(), t => Assert.Equal("surprise_curated", t.GetProperty("playlist").GetString()));
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/pin")).StatusCode);
         Assert.Equal("emotion", (await RecommendAsync(admin, "?emotion=sad")).GetProperty("source").GetString());
+
+        // Renaming changes the track's path (and id); what the worker measured is carried into metadata.json, so the
+        // renamed track keeps its tempo without a second analysis.
+        await ReadAsync(await admin.PostAsJsonAsync("/api/admin/playlists/surprise_curated/rename", new { name = "surprise_renamed" }), HttpStatusCode.OK);
+        var renamed = (await ReadAsync(await admin.GetAsync("/api/admin/playlists/surprise_renamed/tracks"), HttpStatusCode.OK))[0];
+        Assert.Equal("done", renamed.GetProperty("analysis").GetProperty("state").GetString());
+        Assert.InRange(renamed.GetProperty("bpm").GetDouble(), 117.6, 122.4);
+        var entry = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(factory.LibraryRoot, "surprise_renamed", "metadata.json"))).RootElement[0];
+        Assert.InRange(entry.GetProperty("analysis").GetProperty("bpm").GetDouble(), 117.6, 122.4);
+        Assert.Equal("surprise_renamed", (await RecommendAsync(admin, "?emotion=surprise")).GetProperty("tracks")[0].GetProperty("playlist").GetString());
+    }
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("user")]
+    [InlineData("kiosk")]
+    public async Task The_admin_page_is_not_served_to_anyone_else(string role)
+    {
+        var options = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
+        using var client = role switch
+        {
+            "anonymous" => factory.CreateAnonymousClient(options),
+            "user" => factory.CreateClientFor(factory.User, options),
+            _ => factory.CreateClientFor(factory.Kiosk, options),
+        };
+
+        var response = await client.GetAsync("/admin");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("data-testid=\"library-admin\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        output.WriteLine($"{role}: {(int)response.StatusCode} {response.Headers.Location}");
     }
 
     [Fact]
