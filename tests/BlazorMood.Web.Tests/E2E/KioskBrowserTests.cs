@@ -65,6 +65,16 @@ public sealed class KioskBrowserTests(ITestOutputHelper output)
         await page.WaitForTimeoutAsync(1000);
         var after = await KioskBrowser.ReadAsync(page);
         Assert.True(after.AudioTime > resumed.AudioTime || after.TrackId != resumed.TrackId, "music stopped after the resume");
+
+        // The camera goes away (unplugged): a notice says so, the music goes on, and the page gets the camera back by itself.
+        await page.EvaluateAsync("() => document.querySelector('[data-testid=kiosk] video').srcObject.getTracks().forEach(t => t.stop())");
+        await page.Locator("[data-testid=camera-notice]").WaitForAsync(new() { Timeout = 5_000 });
+        Assert.Equal("lost", await page.Locator("[data-testid=camera-indicator]").GetAttributeAsync("data-state"));
+        await ScreenshotAsync(page, "kiosk-camera-lost-1280x900");
+        var lost = await KioskBrowser.ReadAsync(page);
+        var back = await KioskBrowser.WaitAsync(page, r => r.Camera == "on" && r.Analysed > lost.Analysed && r.Playing, TimeSpan.FromSeconds(15));
+        Assert.True(back is not null, $"the camera did not come back: {await KioskBrowser.ReadAsync(page)}");
+        await page.Locator("[data-testid=camera-notice]").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 5_000 });
         Assert.Empty(pageErrors);
     }
 
