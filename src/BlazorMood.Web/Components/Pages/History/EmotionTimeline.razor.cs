@@ -10,7 +10,7 @@ public sealed partial class EmotionTimeline
 {
     public const int Width = 1000;
     public const int PlotLeft = 130;
-    public const int PlotRight = Width - 15;
+    public const int PlotRight = Width - 30;
     private const int Top = 12;
     private const int LaneHeight = 30;
     private const int TickCount = 6;
