@@ -35,6 +35,10 @@ public enum KioskCameraState
 public sealed partial class KioskSession : IDisposable
 {
     private readonly Lock _lock = new();
+
+    // Serialises what the session tells the player (hub thread, timer, curation change), so a newer room mood is
+    // never overtaken by an older one and a track is cut once. Taken before _lock, never the other way round.
+    private readonly Lock _steer = new();
     private readonly LiveMoodNotifier _notifier;
     private readonly PlayerState _player;
     private readonly ICurationState _curation;
@@ -46,6 +50,7 @@ public sealed partial class KioskSession : IDisposable
     private ITimer? _timer;
     private string? _hubSession;
     private string? _startedTrackId;
+    private string? _appliedMood;
     private bool _disposed;
 
     public KioskSession(
@@ -152,8 +157,6 @@ public sealed partial class KioskSession : IDisposable
         {
             return Task.CompletedTask;
         }
-        bool moodChanged;
-        string? mood;
         lock (_lock)
         {
             if (_disposed)
@@ -162,10 +165,9 @@ public sealed partial class KioskSession : IDisposable
             }
             FramesAnalysed++;
             LatestGroup = frame.Faces.Length > 0 ? frame.Group : null;
-            moodChanged = _director.Observe(frame.Faces.Length, LatestGroup?.Label);
-            mood = _director.RoomMood;
+            _director.Observe(frame.Faces.Length, LatestGroup?.Label);
         }
-        Steer(moodChanged, mood);
+        Steer();
         Raise();
         return Task.CompletedTask;
     }
@@ -173,7 +175,6 @@ public sealed partial class KioskSession : IDisposable
     private void Tick()
     {
         bool moodChanged;
-        string? mood;
         lock (_lock)
         {
             if (_disposed)
@@ -181,13 +182,12 @@ public sealed partial class KioskSession : IDisposable
                 return;
             }
             moodChanged = _director.Tick();
-            mood = _director.RoomMood;
             if (moodChanged)
             {
                 LatestGroup = null;
             }
         }
-        Steer(moodChanged, mood);
+        Steer();
         if (moodChanged)
         {
             Raise();
@@ -200,29 +200,45 @@ public sealed partial class KioskSession : IDisposable
     /// </summary>
     public static RecommendationMode ModeFor(string? roomMood) => roomMood is null ? RecommendationMode.Baseline : RecommendationMode.Context;
 
-    /// <summary>A new room mood re-plans what has not started; a track chosen for an old mood ends early only after the minimum play time.</summary>
-    private void Steer(bool moodChanged, string? mood)
+    /// <summary>
+    /// Brings the player in line with the director: a new room mood re-plans what has not started (the player never
+    /// cuts a track for it); a track chosen for an old mood ends early only when the director says its time is up.
+    /// </summary>
+    private void Steer()
     {
-        if (moodChanged)
+        lock (_steer)
         {
-            LogRoomMood(_logger, mood ?? "(nobody: time of day)");
-            _player.SetMode(ModeFor(mood));
-            _player.SetEmotionOverride(mood);
-        }
-        bool change;
-        lock (_lock)
-        {
-            change = _director.ShouldChangeTrack();
+            string? mood;
+            bool change;
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+                mood = _director.RoomMood;
+            }
+            if (!string.Equals(mood, _appliedMood, StringComparison.Ordinal))
+            {
+                _appliedMood = mood;
+                LogRoomMood(_logger, mood ?? "(nobody: time of day)");
+                _player.SetMode(ModeFor(mood));
+                _player.SetEmotionOverride(mood);
+            }
+            lock (_lock)
+            {
+                change = _director.ShouldChangeTrack();
+                if (change)
+                {
+                    // The next track starts from the new mood; until it plays, nothing else may cut it.
+                    _director.TrackStopped();
+                }
+            }
             if (change)
             {
-                // The next track starts from the new mood; until it plays, nothing else may cut it.
-                _director.TrackStopped();
+                LogTrackCut(_logger, _player.Current?.Id ?? "", mood ?? "time of day");
+                _player.Advance(AdvanceReason.Next);
             }
-        }
-        if (change)
-        {
-            LogTrackCut(_logger, _player.Current?.Id ?? "", mood ?? "time of day");
-            _player.Advance(AdvanceReason.Next);
         }
     }
 
@@ -231,6 +247,14 @@ public sealed partial class KioskSession : IDisposable
     /// pinned playlist now rules and it is not from it (a gym's screen should not finish a track the admin took away).
     /// </summary>
     private void OnCurationChanged(object? sender, CurationSnapshot curation)
+    {
+        lock (_steer)
+        {
+            ApplyCuration(curation);
+        }
+    }
+
+    private void ApplyCuration(CurationSnapshot curation)
     {
         lock (_lock)
         {
