@@ -8,9 +8,6 @@ namespace BlazorMood.Web.Live;
 /// </summary>
 public static class LiveSession
 {
-    /// <summary>The anonymous session cookie of before accounts; no longer issued or read (kept while tests move off it).</summary>
-    public const string CookieName = "bm_session";
-
     /// <summary>Up to 64 characters of [A-Za-z0-9_-] (an Identity user id is a GUID string and qualifies).</summary>
     public static bool IsValid(string? id) =>
         id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

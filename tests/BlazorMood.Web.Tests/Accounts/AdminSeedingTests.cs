@@ -91,3 +91,35 @@ public sealed class AdminSeedingTests
         Assert.Contains("Admin:Password", e.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>With <c>Accounts:AllowRegistration</c> off, the form is gone and a forged post creates nobody.</summary>
+public sealed class ClosedRegistrationTests
+{
+    [Fact]
+    public async Task Registration_closed_shows_a_notice_and_creates_nobody()
+    {
+        using var factory = new BlazorMoodWebFactory(new Dictionary<string, string?> { ["Accounts:AllowRegistration"] = "false" });
+        using var browser = new BrowserSession(factory);
+
+        var page = await (await browser.Client.GetAsync("/account/register")).Content.ReadAsStringAsync();
+        var login = await (await browser.Client.GetAsync("/account/login")).Content.ReadAsStringAsync();
+        // A post as if the form were there (the antiforgery token of the sign-in form is valid for this browser).
+        var token = System.Text.RegularExpressions.Regex.Match(login, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        using var forged = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "register",
+            ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token),
+            ["Input.Email"] = "sneaky@example.org",
+            ["Input.Password"] = TestAccounts.Password,
+            ["Input.ConfirmPassword"] = TestAccounts.Password,
+        });
+        var response = await browser.Client.PostAsync("/account/register", forged);
+
+        Assert.Contains("data-testid=\"registration-closed\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"register-link\"", login, StringComparison.Ordinal);
+        Assert.NotEqual(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync("sneaky@example.org"));
+    }
+}
