@@ -96,6 +96,7 @@ public static class AccountServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddSingleton<IApiTokens, ApiTokenService>();
+        services.AddMemoryCache();
         services.AddHostedService<AccountSeeder>();
         return services;
     }

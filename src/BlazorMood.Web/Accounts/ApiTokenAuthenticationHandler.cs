@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -14,6 +15,8 @@ public sealed class ApiTokenAuthenticationOptions : AuthenticationSchemeOptions;
 /// <c>Authorization: Bearer bmt_…</c> for scripts. The token is looked up by hash; the signed-in principal is the one
 /// a cookie sign-in of the same user would get (same id, name and role claims), so every policy treats both alike.
 /// SignalR clients that cannot set headers on a WebSocket (browsers) send it as <c>?access_token=</c> on hub paths only.
+/// Every request checks the token and its account in one query (revoked, deleted or locked out: refused at once); the
+/// account's claims (name, roles) are built at most once a minute per account and security stamp.
 /// </summary>
 public sealed partial class ApiTokenAuthenticationHandler(
     IOptionsMonitor<ApiTokenAuthenticationOptions> options,
@@ -21,12 +24,16 @@ public sealed partial class ApiTokenAuthenticationHandler(
     UrlEncoder encoder,
     IApiTokens tokens,
     UserManager<IdentityUser> users,
-    IUserClaimsPrincipalFactory<IdentityUser> principals)
+    IUserClaimsPrincipalFactory<IdentityUser> principals,
+    IMemoryCache cache)
     : AuthenticationHandler<ApiTokenAuthenticationOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiToken";
     public const string TokenIdClaim = "bm:token_id";
     private const string BearerPrefix = "Bearer ";
+
+    // Role changes reach token callers within this; cookies see them at their own revalidation.
+    private static readonly TimeSpan ClaimsLifetime = TimeSpan.FromMinutes(1);
 
     /// <summary>True when the request carries a token for this scheme (the policy scheme forwards here then).</summary>
     public static bool CarriesToken(HttpContext http) => TokenOf(http) is not null;
@@ -44,13 +51,20 @@ public sealed partial class ApiTokenAuthenticationHandler(
             LogRejected(Logger, Context.Request.Path.ToString());
             return AuthenticateResult.Fail("The API token is unknown, revoked or expired.");
         }
-        var user = await users.FindByIdAsync(owner.UserId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (owner.LockedOut)
         {
-            return AuthenticateResult.Fail("The token's account is locked or gone.");
+            return AuthenticateResult.Fail("The token's account is locked out.");
         }
-        var cookiePrincipal = await principals.CreateAsync(user);
-        var source = cookiePrincipal.Identities.First();
+        var source = await cache.GetOrCreateAsync(("api-token-claims", owner.UserId, owner.SecurityStamp), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = ClaimsLifetime;
+            entry.Size = 1;
+            return await users.FindByIdAsync(owner.UserId) is { } user ? (await principals.CreateAsync(user)).Identities.First() : null;
+        });
+        if (source is null)
+        {
+            return AuthenticateResult.Fail("The token's account is gone.");
+        }
         var identity = new ClaimsIdentity(source.Claims, Scheme.Name, source.NameClaimType, source.RoleClaimType);
         identity.AddClaim(new Claim(TokenIdClaim, owner.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));

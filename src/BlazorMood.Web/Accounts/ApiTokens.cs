@@ -12,8 +12,11 @@ public sealed record ApiTokenInfo(long Id, string Name, string Prefix, DateTimeO
 /// <summary>A new token: <see cref="Token"/> is shown to the user once and is not stored anywhere.</summary>
 public sealed record CreatedApiToken(ApiTokenInfo Info, string Token);
 
-/// <summary>Whose token a request carried.</summary>
-public sealed record ApiTokenOwner(string UserId, long TokenId);
+/// <summary>
+/// Whose token a request carried, with what decides whether the account may still act: its lockout and its security
+/// stamp (changed by Identity when the password or other credentials change).
+/// </summary>
+public sealed record ApiTokenOwner(string UserId, long TokenId, bool LockedOut, string? SecurityStamp);
 
 /// <summary>A token request the user can fix (empty name, too many tokens).</summary>
 public sealed class ApiTokenException(string message) : Exception(message);
@@ -115,8 +118,10 @@ public sealed partial class ApiTokenService(
         }
         var hash = OpaqueToken.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // One query for the token and its account: this runs on every API request made with a token.
         var row = await db.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
-            .Select(t => new { t.Id, t.UserId, t.ExpiresUtc, t.LastUsedUtc }).FirstOrDefaultAsync(ct);
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.ExpiresUtc, t.LastUsedUtc, u.LockoutEnabled, u.LockoutEnd, u.SecurityStamp })
+            .FirstOrDefaultAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         if (row is null || (row.ExpiresUtc is { } expires && expires <= now))
         {
@@ -126,7 +131,8 @@ public sealed partial class ApiTokenService(
         {
             await db.ApiTokens.Where(t => t.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedUtc, now), ct);
         }
-        return new ApiTokenOwner(row.UserId, row.Id);
+        var lockedOut = row.LockoutEnabled && row.LockoutEnd is { } end && end > time.GetUtcNow();
+        return new ApiTokenOwner(row.UserId, row.Id, lockedOut, row.SecurityStamp);
     }
 
     /// <summary>Shape check before any hashing or database work: prefix, length and the base64url alphabet.</summary>
