@@ -85,7 +85,6 @@ public sealed class VideoUploadBrowserTests(VideoUploadServerFixture server, ITe
         await using var chromium = await ChromiumSession.LaunchAsync(camera, output);
         var page = chromium.Page;
 
-        await chromium.SignInAsync(server.BaseAddress, await TestAccounts.CreateAsync(server.Services));
         await chromium.SignInAsync(server.BaseAddress, server.User);
         await page.GotoAsync(server.BaseAddress.ToString(), new() { WaitUntil = WaitUntilState.Load });
         // The list renders once the circuit is up (prerendering shows a loading bar): only then do clicks count.
