@@ -77,6 +77,7 @@ public class BlazorMoodWebFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Data:DatabasePath", DatabasePath);
         builder.UseSetting("VideoJobs:StoragePath", VideoStoragePath);
+        builder.UseSetting("DataProtection:KeysPath", Path.Combine(Path.GetDirectoryName(DatabasePath)!, "keys"));
         // The suite sends many requests as one account from one address; the rate-limit tests set their own limits.
         builder.UseSetting("RateLimits:AccountForms:PermitLimit", "100000");
         builder.UseSetting("RateLimits:VideoUploads:PermitLimit", "100000");

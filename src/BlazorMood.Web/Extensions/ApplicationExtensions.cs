@@ -7,6 +7,7 @@ using BlazorMood.Web.Api;
 using BlazorMood.Web.Curation;
 using BlazorMood.Web.History;
 using BlazorMood.Web.Hosting;
+using BlazorMood.Web.KeyRing;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Operations;
@@ -47,6 +48,8 @@ public static class ApplicationExtensions
         builder.Services.AddLibraryCuration(builder.Configuration);
         // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
         builder.Services.AddVideoJobs(builder.Configuration);
+        // One Data Protection key ring for every node (sign-in cookies, antiforgery tokens), kept on disk across restarts.
+        builder.Services.AddSharedKeyRing(builder.Configuration, builder.Environment);
         // Accounts: Identity on the same database (after AddData), cookies and API tokens, role policies, a fallback
         // policy that requires a signed-in user everywhere else; rate limits; the History page's data.
         builder.Services.AddAccounts(builder.Configuration);

@@ -1,3 +1,6 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using BlazorMood.Video;
 using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 namespace BlazorMood.Web.Videos;
 
 /// <summary>
-/// <c>/api/videos</c>: upload (multipart, streamed to disk), my jobs, one job, its annotated video, cancel, delete.
+/// <c>/api/videos</c>: upload (multipart, streamed to disk), my jobs, one job, its live changes (SSE), its annotated video, cancel, delete.
 /// The owner is always <see cref="RecommendationUser.ForRequest"/>; another owner's job answers 404 like a missing one.
 /// Errors are problem+json with a human <c>detail</c> and a stable <c>errorCode</c>.
 /// </summary>
@@ -20,6 +23,11 @@ public static class VideoApi
     private const long MultipartOverheadBytes = 64 * 1024;
 
     private const int DefaultListLength = 50;
+
+    // Changes of one job buffered for a slow SSE reader (progress comes at most Video:MaxProgressPerSecond times a second).
+    private const int JobEventBuffer = 64;
+
+    private const string JobEventType = "job";
 
     public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder endpoints)
     {
@@ -34,6 +42,9 @@ public static class VideoApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         videos.MapGet("/", ListAsync).WithName("ListVideos").Produces<IReadOnlyList<VideoJobDto>>();
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").Produces<VideoJobDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapGet("/{id:guid}/events", EventsAsync).WithName("VideoJobEvents")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapGet("/{id:guid}/annotated", AnnotatedAsync).WithName("GetAnnotatedVideo")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -113,6 +124,70 @@ public static class VideoApi
 
     internal static async Task<IResult> GetAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct) =>
         await jobs.GetAsync(RecommendationUser.ForRequest(http), id, ct) is { } job ? Results.Ok(job) : NotFound();
+
+    /// <summary>
+    /// <c>GET /api/videos/{id}/events</c>: Server-Sent Events of one job — its state now (event <c>job</c>), then every
+    /// change as the worker reports it, on whichever node it runs (the notifier is relayed between nodes), ending after
+    /// the final state. Another owner's job answers 404 like a missing one.
+    /// </summary>
+    internal static async Task<IResult> EventsAsync(HttpContext http, IVideoJobs jobs, IVideoJobNotifier notifier, Guid id, CancellationToken ct)
+    {
+        var owner = RecommendationUser.ForRequest(http);
+        // A reader slower than the worker loses the oldest progress, never the newest (the final state is always last).
+        var changes = Channel.CreateBounded<VideoJobDto>(new BoundedChannelOptions(JobEventBuffer)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        // Subscribed before the current state is read, so no change between the two is missed.
+        var subscription = notifier.Subscribe(owner, job =>
+        {
+            if (job.Id == id)
+            {
+                changes.Writer.TryWrite(job);
+            }
+            return Task.CompletedTask;
+        });
+        try
+        {
+            if (await jobs.GetAsync(owner, id, ct) is not { } current)
+            {
+                subscription.Dispose();
+                return NotFound();
+            }
+            // Also ends the subscription when the response ends before the stream was ever read.
+            http.Response.RegisterForDispose(subscription);
+            return TypedResults.ServerSentEvents(JobEvents(current, changes.Reader, subscription, http.RequestAborted));
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<VideoJobDto>> JobEvents(
+        VideoJobDto current, ChannelReader<VideoJobDto> changes, IDisposable subscription, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using (subscription)
+        {
+            yield return new SseItem<VideoJobDto>(current, JobEventType);
+            if (IsFinal(current.Status))
+            {
+                yield break;
+            }
+            await foreach (var job in changes.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                yield return new SseItem<VideoJobDto>(job, JobEventType);
+                if (IsFinal(job.Status))
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private static bool IsFinal(VideoJobStatus status) => status is VideoJobStatus.Succeeded or VideoJobStatus.Failed or VideoJobStatus.Cancelled;
 
     internal static async Task<IResult> AnnotatedAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct)
     {

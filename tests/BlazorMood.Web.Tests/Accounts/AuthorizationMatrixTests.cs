@@ -77,6 +77,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /api/videos/"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}/annotated"] = new(Access.User, Kind.Api),
+        ["GET /api/videos/{id:guid}/events"] = new(Access.User, Kind.Api),
         ["POST /api/videos/{id:guid}/cancel"] = new(Access.User, Kind.Api),
         ["DELETE /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
         // Prometheus metrics: administrators (and, unauthenticated, only from the machine itself, which a test host is not).
