@@ -20,15 +20,40 @@ public enum TrackAnalysisPhase
 public sealed record TrackAnalysisUpdate(string TrackId, TrackAnalysisPhase Phase, double Progress, double? Bpm, string? Error, DateTimeOffset At);
 
 /// <summary>
+/// Carries what a <see cref="TrackAnalysisNotifier"/> reports to the notifiers of the other nodes (the web host bridges it
+/// over Redis pub/sub when several nodes share one Redis). Updates from other nodes come back through
+/// <see cref="TrackAnalysisNotifier.ReportLocal"/> only, so nothing is delivered twice or sent round again.
+/// </summary>
+public interface ITrackAnalysisRelay
+{
+    void Send(TrackAnalysisUpdate update);
+}
+
+/// <summary>
 /// Where the background analysis of each track stands, for the Admin page: the worker reports, components subscribe
-/// to <see cref="Updated"/> (raised on the worker's thread; marshal to the renderer). Keeps the latest update per track,
+/// to <see cref="Updated"/> (raised on the reporting thread; marshal to the renderer). Keeps the latest update per track,
 /// bounded: finished entries beyond <see cref="MaxFinished"/> are forgotten oldest first (the stored features remain).
+/// With relays (several nodes), what a worker node reports also reaches the Admin page of every web node.
 /// </summary>
 public sealed class TrackAnalysisNotifier
 {
     public const int MaxFinished = 2000;
 
     private readonly ConcurrentDictionary<string, TrackAnalysisUpdate> _latest = new(StringComparer.Ordinal);
+
+    // Other nodes' notifiers; none in a single process.
+    private readonly ITrackAnalysisRelay[] _relays;
+
+    public TrackAnalysisNotifier()
+        : this([])
+    {
+    }
+
+    public TrackAnalysisNotifier(IEnumerable<ITrackAnalysisRelay> relays)
+    {
+        ArgumentNullException.ThrowIfNull(relays);
+        _relays = [.. relays];
+    }
 
     public event Action<TrackAnalysisUpdate>? Updated;
 
@@ -38,7 +63,18 @@ public sealed class TrackAnalysisNotifier
     public IReadOnlyList<TrackAnalysisUpdate> Pending =>
         _latest.Values.Where(u => u.Phase is TrackAnalysisPhase.Queued or TrackAnalysisPhase.Analysing).OrderBy(u => u.At).ToList();
 
+    /// <summary>Records and delivers an update on this node, then hands it to the other nodes.</summary>
     public void Report(TrackAnalysisUpdate update)
+    {
+        ReportLocal(update);
+        foreach (var relay in _relays)
+        {
+            relay.Send(update);
+        }
+    }
+
+    /// <summary>Records and delivers an update on this node only (one another node reported and relayed here).</summary>
+    public void ReportLocal(TrackAnalysisUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
         _latest[update.TrackId] = update;

@@ -1,3 +1,4 @@
+using BlazorMood.Music.Curation;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Operations;
 using BlazorMood.Web.Videos;
@@ -9,8 +10,8 @@ namespace BlazorMood.Web.ScaleOut;
 public static class ScaleOutServiceCollectionExtensions
 {
     /// <summary>
-    /// With <c>Redis:Configuration</c> set: SignalR's Redis backplane for the hubs, the live-update and video-job
-    /// notifiers bridged over Redis pub/sub (an event published on one node reaches the subscribers of every node,
+    /// With <c>Redis:Configuration</c> set: SignalR's Redis backplane for the hubs, the live-update, video-job and
+    /// track-analysis notifiers bridged over Redis pub/sub (an event published on one node reaches the subscribers of every node,
     /// once), and a Redis health check tagged "ready". Without it nothing is registered: one process, no Redis.
     /// </summary>
     public static IServiceCollection AddRedisScaleOut(this IServiceCollection services, IConfiguration configuration, ISignalRServerBuilder signalR)
@@ -58,6 +59,16 @@ public static class ScaleOutServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorMood.Web.ScaleOut.VideoJobRelay")));
         services.AddSingleton<IRelay<OwnerJobChange>>(sp => sp.GetRequiredService<RedisRelay<OwnerJobChange>>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisRelay<OwnerJobChange>>());
+
+        // Analysis runs on worker/all nodes only; its progress is shown by the Admin page of whichever node the admin uses.
+        services.AddSingleton(sp => new RedisRelay<TrackAnalysisUpdate>(
+            prefix + ":analysis",
+            update => sp.GetRequiredService<TrackAnalysisNotifier>().ReportLocal(update),
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<NodeIdentity>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorMood.Web.ScaleOut.AnalysisRelay")));
+        services.AddSingleton<ITrackAnalysisRelay>(sp => new TrackAnalysisRedisRelay(sp.GetRequiredService<RedisRelay<TrackAnalysisUpdate>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RedisRelay<TrackAnalysisUpdate>>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
         return services;
