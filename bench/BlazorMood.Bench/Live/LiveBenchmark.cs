@@ -27,6 +27,11 @@ public static class LiveBenchmark
                           [--server-dll PATH] [--cache DIR] [--out DIR (artifacts/bench)]
           without --clients: the issue's two scenarios, 1 client × 15 fps × 20 s and 10 clients × 10 fps × 60 s
           with --url: the environment variable BLAZORMOOD_TOKEN holds an API token of an account on that server
+               bench live --nodes N [--compare] [--clients N (10 per node) --fps F (10) --seconds T (60)] [--photos single|group] [--warmup S (3)]
+          N web nodes (Node:Role=web) on one PostgreSQL database and one Redis, clients spread round-robin; per node and in total:
+          latency, CPU, peak RSS and frames analysed per second per core of web-node CPU (artifacts/bench/live-nodes.json).
+          PostgreSQL/Redis from BLAZORMOOD_TEST_POSTGRES / BLAZORMOOD_TEST_REDIS, else started by scripts/start-test-services.sh.
+          --compare: first the same load per node against node A alone (the others not started yet)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -36,6 +41,10 @@ public static class LiveBenchmark
         {
             Console.WriteLine(Usage);
             return 0;
+        }
+        if (args.Contains("--nodes"))
+        {
+            return await MultiNodeLiveBenchmark.RunAsync(args);
         }
         var options = LiveBenchOptions.Parse(args);
         var frames = await LoadFramesAsync(options.CacheRoot, options.Photos);
@@ -70,7 +79,7 @@ public static class LiveBenchmark
     /// laptop) cropped at six offsets so consecutive frames differ as a moving head would; <c>group</c>: face-api's six
     /// group photos (3–5 faces each).
     /// </summary>
-    private static async Task<IReadOnlyList<byte[]>> LoadFramesAsync(string cacheRoot, string photos)
+    internal static async Task<IReadOnlyList<byte[]>> LoadFramesAsync(string cacheRoot, string photos)
     {
         var frames = new List<byte[]>();
         if (photos == "group")
@@ -148,7 +157,7 @@ public static class LiveBenchmark
     }
 
     /// <summary>One simulated browser: paced at F fps, never more than one frame in flight; late frames are skipped, not bunched.</summary>
-    private sealed class ClientRun(HubConnection connection, IReadOnlyList<byte[]> frames, int fps, int offset)
+    internal sealed class ClientRun(HubConnection connection, IReadOnlyList<byte[]> frames, int fps, int offset)
     {
         private long _sequence;
 

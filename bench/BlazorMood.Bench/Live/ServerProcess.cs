@@ -9,6 +9,9 @@ using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace BlazorMood.Bench.Live;
 
+/// <summary>How to start one node of a deployment: its name in the output, settings added to its environment, and the deployment's administrator.</summary>
+internal sealed record NodeLaunch(string Name, IReadOnlyDictionary<string, string> Environment, string AdminEmail, string AdminPassword);
+
 /// <summary>The app under test: a child process started from the built BlazorMood.Web.dll, or an attached one. Reads its CPU time and RSS from /proc.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -63,10 +66,20 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Attach(Uri url, int? pid) => new(url, pid, null, null);
 
-    public static async Task<ServerProcess> StartAsync(LiveBenchOptions options)
+    public static Task<ServerProcess> StartAsync(LiveBenchOptions options) => StartAsync(options, node: null);
+
+    /// <summary>
+    /// Starts the app. Without <paramref name="node"/>: one embedded process (role <c>all</c>, SQLite in a folder of
+    /// this run, its own administrator). With it: one node of a deployment (<c>bench live --nodes</c>), with the node's
+    /// settings added to the environment, the deployment's administrator, and readiness (<c>/readyz</c>: models,
+    /// database and Redis) awaited instead of liveness.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(LiveBenchOptions options, NodeLaunch? node)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var dll = options.ServerDll ?? FindWebDll(options.RepoRoot)
             ?? throw new InvalidOperationException("BlazorMood.Web is not built: run 'dotnet build src/BlazorMood.Web -c Release' or pass --server-dll");
+        var name = node?.Name ?? "server";
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
         var dataDir = Directory.CreateTempSubdirectory("blazormood-bench-").FullName;
@@ -80,27 +93,34 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         psi.Environment["Vision__ExecutionProvider"] = "Cpu";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         // The app has no built-in account: the bench makes its own administrator (a password of this run only) and signs in.
-        var email = "bench@blazormood.invalid";
-        var password = "Bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "-A1";
+        var email = node?.AdminEmail ?? "bench@blazormood.invalid";
+        var password = node?.AdminPassword ?? NewAdminPassword();
         psi.Environment["Admin__Email"] = email;
         psi.Environment["Admin__Password"] = password;
+        foreach (var (key, value) in node?.Environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + dll);
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine("server: " + e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) { Console.Error.WriteLine(name + ": " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        var probe = node is null ? "healthz" : "readyz";
+        // A node connects to PostgreSQL and Redis and (the first) migrates the database: it may take longer than the embedded app.
+        var startLimit = TimeSpan.FromSeconds(node is null ? 60 : 120);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the server exited with code {process.ExitCode} during start-up");
+                throw new InvalidOperationException($"the {name} exited with code {process.ExitCode} during start-up");
             }
             try
             {
-                if ((await http.GetAsync("healthz")).IsSuccessStatusCode)
+                if ((await http.GetAsync(probe)).IsSuccessStatusCode)
                 {
                     break;
                 }
@@ -111,16 +131,19 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             catch (TaskCanceledException)
             {
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            if (deadline.Elapsed > startLimit)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException("the server did not answer /healthz within 60 s");
+                throw new TimeoutException($"the {name} did not answer /{probe} within {startLimit.TotalSeconds:F0} s");
             }
             await Task.Delay(200);
         }
-        Console.WriteLine($"live: server {Path.GetFileName(dll)} (pid {process.Id}) on {url}, ready in {deadline.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"live: {name} {Path.GetFileName(dll)} (pid {process.Id}) on {url}, ready in {deadline.Elapsed.TotalSeconds:F1} s");
         return new ServerProcess(url, process.Id, process, dataDir) { AuthCookie = await SignInAsync(url, email, password) };
     }
+
+    /// <summary>A password of this run only for the bench's administrator (meets the app's password rules).</summary>
+    public static string NewAdminPassword() => "Bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "-A1";
 
     /// <summary>Signs in through the app's sign-in form (antiforgery token and form handler from the page) and returns the cookies.</summary>
     private static async Task<string> SignInAsync(Uri url, string email, string password)
@@ -148,7 +171,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex("<input[^>]*?name=\"(?<name>[^\"]+)\"[^>]*?value=\"(?<value>[^\"]*)\"", RegexOptions.CultureInvariant)]
     private static partial Regex HiddenInput();
 
-        private static string? FindWebDll(string root) =>
+    private static string? FindWebDll(string root) =>
         new[] { "Release", "Debug" }
             .Select(c => Path.Combine(root, "src", "BlazorMood.Web", "bin", c, "net10.0", "BlazorMood.Web.dll"))
             .Where(File.Exists)
