@@ -54,11 +54,27 @@ public sealed class CurationDraft
     internal CurationSnapshot ToSnapshot(long version) => new(version, Playlists.Values, BannedPaths, PinnedPlaylist);
 }
 
+/// <summary>Tells the other nodes that the curation side file changed (they read it again from the shared library volume).</summary>
+/// <param name="At">When this node saved or reloaded it.</param>
+public sealed record CurationChanged(DateTimeOffset At);
+
+/// <summary>
+/// Carries a <see cref="CurationStore"/>'s "changed" to the stores of the other nodes (the web host bridges it over Redis
+/// pub/sub when several nodes share one Redis). Those reload through <see cref="CurationStore.ReloadChangedElsewhere"/>,
+/// which sends nothing on, so a change is never sent round again.
+/// </summary>
+public interface ICurationChangeRelay
+{
+    void Send(CurationChanged change);
+}
+
 /// <summary>
 /// The curation side file <c>&lt;library&gt;/.blazormood/curation.json</c>: loaded on first use, replaced atomically on
 /// every change, and served to the recommender as an immutable <see cref="CurationSnapshot"/> swapped in one write.
 /// The library's metadata.json files stay the source of truth for tracks; this file holds only what the original
 /// format cannot say (mappings, schedules, bans, the pin). A file that cannot be read is kept aside, never overwritten.
+/// With relays (several nodes on one library volume), every change saved or reloaded here makes the other nodes read the
+/// file at once; the poll of <see cref="CurationOptions.ExternalChangePollInterval"/> stays as the fallback.
 /// </summary>
 public sealed partial class CurationStore : ICurationState, IDisposable
 {
@@ -84,8 +100,21 @@ public sealed partial class CurationStore : ICurationState, IDisposable
     private ITimer? _poll;
     private int _polling;
 
+    // Other nodes' stores; none in a single process.
+    private readonly ICurationChangeRelay[] _relays;
+
     public CurationStore(IOptions<MusicOptions> options, IOptions<CurationOptions> curation, TimeProvider time, ILogger<CurationStore> logger)
+        : this(options, curation, time, logger, [])
     {
+    }
+
+    public CurationStore(IOptions<MusicOptions> options, IOptions<CurationOptions> curation, TimeProvider time, ILogger<CurationStore> logger,
+        IEnumerable<ICurationChangeRelay> relays)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(curation);
+        ArgumentNullException.ThrowIfNull(relays);
+        _relays = [.. relays];
         _paths = new LibraryPaths(options.Value.LibraryPath);
         _pollInterval = curation.Value.ExternalChangePollInterval;
         _time = time;
@@ -151,11 +180,51 @@ public sealed partial class CurationStore : ICurationState, IDisposable
             _writeGate.Release();
         }
         Changed?.Invoke(this, next);
+        TellOtherNodes();
         return next;
     }
 
-    /// <summary>Reads the side file again (after a hand edit).</summary>
+    /// <summary>Reads the side file again (after a hand edit), and has the other nodes read it too.</summary>
     public async Task<CurationSnapshot> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var next = await ReloadHereAsync(cancellationToken);
+        TellOtherNodes();
+        return next;
+    }
+
+    /// <summary>
+    /// Another node changed the side file: reads it again now, in the background (a relay's receive must not wait on
+    /// the disk). A failure is logged; the poll catches up later.
+    /// </summary>
+    public void ReloadChangedElsewhere() => _ = ReloadChangedElsewhereAsync();
+
+    private async Task ReloadChangedElsewhereAsync()
+    {
+        try
+        {
+            LogChangedElsewhere(_logger, _paths.CurationFile);
+            await ReloadHereAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CurationException or ObjectDisposedException)
+        {
+            LogPollFailed(_logger, ex);
+        }
+    }
+
+    private void TellOtherNodes()
+    {
+        if (_relays.Length == 0)
+        {
+            return;
+        }
+        var change = new CurationChanged(_time.GetUtcNow());
+        foreach (var relay in _relays)
+        {
+            relay.Send(change);
+        }
+    }
+
+    private async Task<CurationSnapshot> ReloadHereAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         CurationSnapshot next;
@@ -184,7 +253,8 @@ public sealed partial class CurationStore : ICurationState, IDisposable
             if (FileStamp.Of(_paths.CurationFile) != _stamp)
             {
                 LogExternalChange(_logger, _paths.CurationFile);
-                await ReloadAsync(CancellationToken.None);
+                // Whoever changed it told the other nodes already (or, a hand edit, each node's poll sees it).
+                await ReloadHereAsync(CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CurationException)
@@ -330,6 +400,9 @@ public sealed partial class CurationStore : ICurationState, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the curation file for outside changes failed; will try again")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Curation file {Path} was changed on another node; reloading it")]
+    private static partial void LogChangedElsewhere(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No curation: {Reason}")]
     private static partial void LogNoLibrary(ILogger logger, string reason);

@@ -12,7 +12,8 @@ public static class ScaleOutServiceCollectionExtensions
     /// <summary>
     /// With <c>Redis:Configuration</c> set: SignalR's Redis backplane for the hubs, the live-update, video-job and
     /// track-analysis notifiers bridged over Redis pub/sub (an event published on one node reaches the subscribers of every node,
-    /// once), and a Redis health check tagged "ready". Without it nothing is registered: one process, no Redis.
+    /// once), "curation changed" so the other nodes read the curation file at once, and a Redis health check tagged
+    /// "ready". Without it nothing is registered: one process, no Redis.
     /// </summary>
     public static IServiceCollection AddRedisScaleOut(this IServiceCollection services, IConfiguration configuration, ISignalRServerBuilder signalR)
     {
@@ -63,12 +64,23 @@ public static class ScaleOutServiceCollectionExtensions
         // Analysis runs on worker/all nodes only; its progress is shown by the Admin page of whichever node the admin uses.
         services.AddSingleton(sp => new RedisRelay<TrackAnalysisUpdate>(
             prefix + ":analysis",
-            update => sp.GetRequiredService<TrackAnalysisNotifier>().ReportLocal(update),
+            update => sp.GetService<TrackAnalysisNotifier>()?.ReportLocal(update),
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<NodeIdentity>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorMood.Web.ScaleOut.AnalysisRelay")));
         services.AddSingleton<ITrackAnalysisRelay>(sp => new TrackAnalysisRedisRelay(sp.GetRequiredService<RedisRelay<TrackAnalysisUpdate>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RedisRelay<TrackAnalysisUpdate>>());
+
+        // The curation file lives on the shared library volume: the message only says "read it again" (no content, so a
+        // node never applies a state older than the file). Polling the file stays the fallback while Redis is away.
+        services.AddSingleton(sp => new RedisRelay<CurationChanged>(
+            prefix + ":curation",
+            _ => sp.GetService<CurationStore>()?.ReloadChangedElsewhere(),
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<NodeIdentity>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorMood.Web.ScaleOut.CurationRelay")));
+        services.AddSingleton<ICurationChangeRelay>(sp => new CurationRedisRelay(sp.GetRequiredService<RedisRelay<CurationChanged>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RedisRelay<CurationChanged>>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [OperationsServiceCollectionExtensions.ReadyTag]);
         return services;
