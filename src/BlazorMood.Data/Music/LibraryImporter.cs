@@ -25,6 +25,9 @@ public sealed partial class LibraryImporter : IDisposable
     private readonly ILogger<LibraryImporter> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    // PostgreSQL advisory lock taken by imports: a fixed key ("BmLibr" in ASCII) that nothing else in the database uses.
+    private const string ImportLockSql = "SELECT pg_advisory_xact_lock(73037200843378)";
+
     public LibraryImporter(IDbContextFactory<BlazorMoodDbContext> contexts, StoredTrackFeatures features, TimeProvider time, ILogger<LibraryImporter> logger)
     {
         _contexts = contexts;
@@ -59,6 +62,13 @@ public sealed partial class LibraryImporter : IDisposable
 
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+        {
+            // Every node of a deployment imports the same library when it starts (compose starts them together): they
+            // take turns, so the second sees the first's rows and updates them instead of inserting the same keys.
+            // The lock is the transaction's and ends with it.
+            await db.Database.ExecuteSqlRawAsync(ImportLockSql, cancellationToken);
+        }
         var playlists = await db.Playlists.ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken);
         var tracks = await db.Tracks.ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, cancellationToken);
         int added = 0, updated = 0, removed = 0, restored = 0;

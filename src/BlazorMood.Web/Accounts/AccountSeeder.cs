@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.Accounts;
@@ -10,8 +11,33 @@ namespace BlazorMood.Web.Accounts;
 /// </summary>
 public sealed partial class AccountSeeder(IServiceScopeFactory scopes, IOptions<AdminOptions> admin, ILogger<AccountSeeder> logger) : IHostedService
 {
+    // Passes over the seed when another node wrote the same rows in between (each pass finds more of them done).
+    private const int MaxPasses = 5;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Several nodes on one database start together (compose starts web and worker nodes at once): they race to
+        // create the same roles, account and role membership, and the loser of a race hits a unique index (or
+        // Identity's concurrency stamp). Everything here is "make sure it exists", so a new pass, in a new scope that
+        // sees the winner's rows, finishes the job.
+        for (var pass = 1; ; pass++)
+        {
+            try
+            {
+                await SeedAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (pass < MaxPasses && e is DbUpdateException or InvalidOperationException)
+            {
+                LogRaced(logger, e, pass);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * pass * (1 + Random.Shared.NextDouble())), cancellationToken);
+            }
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var scope = scopes.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
@@ -73,6 +99,9 @@ public sealed partial class AccountSeeder(IServiceScopeFactory scopes, IOptions<
             throw new InvalidOperationException($"Accounts: {what} failed: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding roles and the administrator collided with another node (pass {Pass}); trying again")]
+    private static partial void LogRaced(ILogger logger, Exception exception, int pass);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Administrator {Email} created from configuration")]
     private static partial void LogCreated(ILogger logger, string email);
