@@ -48,10 +48,19 @@ public sealed class MultiNodeCluster : IAsyncLifetime
         _database = await TestServices.CreatePostgresDatabaseAsync();
         // Fail here, with the instructions, when Redis is not started (rather than in three node logs).
         _ = TestServices.Redis;
-        A = StartNode("A", "web");
-        B = StartNode("B", "web");
-        W1 = StartNode("W1", "worker");
-        await Task.WhenAll(_nodes.Select(n => n.WaitReadyAsync(StartTimeout)));
+        try
+        {
+            A = StartNode("A", "web");
+            B = StartNode("B", "web");
+            W1 = StartNode("W1", "worker");
+            await Task.WhenAll(_nodes.Select(n => n.WaitReadyAsync(StartTimeout)));
+        }
+        catch
+        {
+            // A fixture that failed to start is not disposed by every runner: no node may outlive it.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts one more node of this cluster (stopped with the others).</summary>
