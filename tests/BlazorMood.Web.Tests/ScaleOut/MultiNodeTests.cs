@@ -211,7 +211,7 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task The_job_stream_is_only_for_the_jobs_owner()
+    public async Task On_node_B_a_job_stream_needs_a_sign_in_and_a_job_of_the_caller()
     {
         await WithNodeOutputAsync(async () =>
         {
