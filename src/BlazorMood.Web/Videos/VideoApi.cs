@@ -130,7 +130,8 @@ public static class VideoApi
     /// change as the worker reports it, on whichever node it runs (the notifier is relayed between nodes), ending after
     /// the final state. Another owner's job answers 404 like a missing one.
     /// </summary>
-    internal static async Task<IResult> EventsAsync(HttpContext http, IVideoJobs jobs, IVideoJobNotifier notifier, Guid id, CancellationToken ct)
+    internal static async Task<IResult> EventsAsync(
+        HttpContext http, IVideoJobs jobs, IVideoJobNotifier notifier, IOptions<VideoJobOptions> options, Guid id, CancellationToken ct)
     {
         var owner = RecommendationUser.ForRequest(http);
         // A reader slower than the worker loses the oldest progress, never the newest (the final state is always last).
@@ -157,7 +158,8 @@ public static class VideoApi
             }
             // Also ends the subscription when the response ends before the stream was ever read.
             http.Response.RegisterForDispose(subscription);
-            return TypedResults.ServerSentEvents(JobEvents(current, changes.Reader, subscription, http.RequestAborted));
+            var recheck = options.Value.EventStreamRecheckInterval;
+            return TypedResults.ServerSentEvents(JobEvents(current, changes.Reader, c => jobs.GetAsync(owner, id, c), recheck, subscription, http.RequestAborted));
         }
         catch
         {
@@ -167,7 +169,12 @@ public static class VideoApi
     }
 
     private static async IAsyncEnumerable<SseItem<VideoJobDto>> JobEvents(
-        VideoJobDto current, ChannelReader<VideoJobDto> changes, IDisposable subscription, [EnumeratorCancellation] CancellationToken ct)
+        VideoJobDto current,
+        ChannelReader<VideoJobDto> changes,
+        Func<CancellationToken, Task<VideoJobDto?>> reload,
+        TimeSpan recheck,
+        IDisposable subscription,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         using (subscription)
         {
@@ -176,14 +183,45 @@ public static class VideoApi
             {
                 yield break;
             }
-            await foreach (var job in changes.ReadAllAsync(ct).ConfigureAwait(false))
+            while (true)
             {
-                yield return new SseItem<VideoJobDto>(job, JobEventType);
-                if (IsFinal(job.Status))
+                if (await NextChangeAsync(changes, recheck, ct).ConfigureAwait(false) is { } change)
+                {
+                    yield return new SseItem<VideoJobDto>(change, JobEventType);
+                    if (IsFinal(change.Status))
+                    {
+                        yield break;
+                    }
+                    continue;
+                }
+                // Quiet for a while: the row says whether the job is gone (deleted) or ended without telling this node.
+                // A running row is not sent: its saved progress lags what was pushed, and must not go backwards.
+                var row = await reload(ct).ConfigureAwait(false);
+                if (row is null)
                 {
                     yield break;
                 }
+                if (IsFinal(row.Status))
+                {
+                    yield return new SseItem<VideoJobDto>(row, JobEventType);
+                    yield break;
+                }
             }
+        }
+    }
+
+    /// <summary>The next change of the job, or null when none came within <paramref name="quiet"/>.</summary>
+    private static async Task<VideoJobDto?> NextChangeAsync(ChannelReader<VideoJobDto> changes, TimeSpan quiet, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(quiet);
+        try
+        {
+            return await changes.ReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

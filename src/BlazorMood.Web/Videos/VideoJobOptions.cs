@@ -54,6 +54,12 @@ public sealed class VideoJobOptions
     /// </summary>
     public string? NodeName { get; set; }
 
+    /// <summary>
+    /// A quiet <c>GET /api/videos/{id}/events</c> stream reads the job's row this often: it ends when the job was
+    /// deleted, and sends a final state it was not told about (a relay message lost while Redis was down).
+    /// </summary>
+    public TimeSpan EventStreamRecheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Longest list <c>GET /api/videos</c> returns.</summary>
     [Range(1, 1000)]
     public int MaxListed { get; set; } = 100;

@@ -33,6 +33,8 @@ public static class VideoJobsServiceCollectionExtensions
                 "VideoJobs:JobRetention must be zero (keep) or at least InputRetention and OutputRetention.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1) && o.PollInterval >= TimeSpan.FromMilliseconds(50),
                 "VideoJobs:SweepInterval must be at least 1 s and PollInterval at least 50 ms.")
+            .Validate(o => o.EventStreamRecheckInterval >= TimeSpan.FromMilliseconds(100),
+                "VideoJobs:EventStreamRecheckInterval must be at least 100 ms.")
             .Validate(o => o.HeartbeatInterval >= TimeSpan.FromMilliseconds(100) && o.LeaseDuration >= 3 * o.HeartbeatInterval,
                 "VideoJobs:HeartbeatInterval must be at least 100 ms and LeaseDuration at least three heartbeats.")
             .ValidateOnStart();

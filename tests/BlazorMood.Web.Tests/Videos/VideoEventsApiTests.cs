@@ -36,6 +36,26 @@ public sealed class VideoEventsApiTests(VideoUploadHost host) : IClassFixture<Vi
     }
 
     [Fact]
+    public async Task Deleting_a_running_job_ends_its_stream()
+    {
+        using var client = host.ClientFor(NewSession());
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var job = await client.SubmitAsync(TestClips.LongPattern());
+        using var response = await client.GetAsync($"/api/videos/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        Assert.Equal("event: job", await reader.ReadLineAsync(cts.Token));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/videos/{job.Id}", cts.Token)).StatusCode);
+
+        // Nothing is published for a deleted job; the stream's re-check of the row (10 s by default) ends it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await reader.ReadLineAsync(cts.Token) is not null)
+        {
+        }
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Another_owners_job_and_a_missing_job_have_no_stream()
     {
         using var owner = host.ClientFor(NewSession());
