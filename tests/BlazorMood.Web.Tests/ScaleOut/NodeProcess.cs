@@ -65,7 +65,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -271,6 +271,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
         {
             return [];
         }
+    }
+
+    /// <summary>The dotnet host running these tests (the CLI passes it to its children), so no PATH entry is needed.</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+        return Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
     }
 
     private static int FreePort()
