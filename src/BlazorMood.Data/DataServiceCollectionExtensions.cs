@@ -77,17 +77,38 @@ internal sealed partial class DatabaseInitializer(
     IOptions<DataOptions> options,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
+    // A fixed advisory lock key ("BmMigr" in ASCII) that nothing else in the database uses.
+    private const string MigrationLockSql = "SELECT pg_advisory_lock(73037217621874)";
+    private const string MigrationUnlockSql = "SELECT pg_advisory_unlock(73037217621874)";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (o.MigrateOnStart)
+        if (o.MigrateOnStart && o.Provider == DatabaseProvider.Postgres)
+        {
+            // Several nodes may start together on a new database. EF Core's own migration lock lasts one migration's
+            // transaction, so a second node that listed the pending migrations before the first applied them runs
+            // one again ("column already exists"). A session advisory lock around the whole run makes them take turns;
+            // the later one finds nothing pending.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(MigrationLockSql, cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(MigrationUnlockSql, CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else if (o.MigrateOnStart)
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
         if (o.Provider == DatabaseProvider.Postgres)
         {
-            // Several nodes may start together: EF Core takes a lock on the history table while it migrates.
             LogPostgresReady(logger, db.Database.GetDbConnection().DataSource, db.Database.GetDbConnection().Database);
             return;
         }

@@ -289,6 +289,13 @@ namespace BlazorMood.Data.Postgres.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<DateTime?>("AnalysisLeaseExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AnalysisWorkerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTime?>("AnalyzedAtUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -274,6 +274,13 @@ namespace BlazorMood.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AnalysisLeaseExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnalysisWorkerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("AnalyzedAtUtc")
                         .HasColumnType("TEXT");
 

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace BlazorMood.Data.Music;
 
+/// <summary>Whether an analysis was stored (false: the worker no longer held the track, or it is gone) and the features the track has now.</summary>
+public readonly record struct AnalysisStoreResult(bool Stored, TrackFeatures? Features);
+
 /// <summary>What one import changed.</summary>
 public sealed record LibraryImportResult(int Added, int Updated, int Removed, int Restored, int Problems, int NeedingAnalysis);
 
@@ -110,12 +113,16 @@ public sealed partial class LibraryImporter : IDisposable
                     row.AnalysisError = null;
                     restored++;
                 }
-                if (row.FileSize != size || row.FileModifiedUtc != modified)
+                if (row.FileSize != size || !SameModificationTime(row.FileModifiedUtc, modified))
                 {
                     // New audio under the same path: what was measured belongs to the old file.
                     row.MeasuredBpm = row.MeasuredEnergyDb = row.MeasuredBrightnessHz = row.TempoConfidence = null;
                     row.AnalyzedAtUtc = null;
                     row.AnalysisError = null;
+                    // A worker measuring the old file loses its claim (its renewal and its store fail), so the new
+                    // file is measured afresh rather than given the old file's features.
+                    row.AnalysisWorkerId = null;
+                    row.AnalysisLeaseExpiresUtc = null;
                 }
                 row.PlaylistName = track.Playlist;
                 row.Title = track.Title;
@@ -184,46 +191,66 @@ public sealed partial class LibraryImporter : IDisposable
         return result;
     }
 
-    /// <summary>Stores one analysis of <paramref name="trackId"/> (features, or the error when it failed).</summary>
-    public async Task<TrackFeatures?> StoreAnalysisAsync(string trackId, AudioFeatures? features, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one analysis of <paramref name="trackId"/> (features, or the error when it failed) and ends
+    /// <paramref name="workerId"/>'s claim on it, in one conditional UPDATE: only while that worker still holds the
+    /// track. A worker whose lease passed and was taken over, or whose track was reset by an import of a changed file,
+    /// writes nothing; so a track is stored once, and a second run of the same file would store the same features.
+    /// </summary>
+    public async Task<AnalysisStoreResult> StoreAnalysisAsync(string trackId, string workerId, AudioFeatures? features, string? error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(workerId);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            if (await db.Tracks.FindAsync([trackId], cancellationToken) is not { } row)
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
             {
-                return null;
+                // Waits for an import running on another node, as the gate does for one on this node.
+                await db.Database.ExecuteSqlRawAsync(ImportLockSql, cancellationToken);
             }
+            var held = db.Tracks.Where(t => t.Id == trackId && t.AnalysisWorkerId == workerId);
+            int written;
             if (features is not null)
             {
-                row.MeasuredBpm = features.Bpm;
-                row.MeasuredEnergyDb = features.EnergyDb;
-                row.MeasuredBrightnessHz = features.BrightnessHz;
-                row.TempoConfidence = features.TempoConfidence;
-                row.AnalyzedAtUtc = _time.GetUtcNow().UtcDateTime;
-                row.AnalysisError = null;
-                if (row.DurationSeconds <= 0)
-                {
-                    row.DurationSeconds = features.DurationSeconds;
-                }
+                var now = _time.GetUtcNow().UtcDateTime;
                 // Declared values are already in the effective columns; measurements fill the gaps.
-                row.Bpm ??= row.MeasuredBpm;
-                row.EnergyDb ??= row.MeasuredEnergyDb;
-                row.BrightnessHz ??= row.MeasuredBrightnessHz;
+                written = await held.ExecuteUpdateAsync(u => u
+                    .SetProperty(t => t.MeasuredBpm, features.Bpm)
+                    .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
+                    .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
+                    .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
+                    .SetProperty(t => t.AnalyzedAtUtc, now)
+                    .SetProperty(t => t.AnalysisError, (string?)null)
+                    .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)
+                    .SetProperty(t => t.Bpm, t => t.Bpm ?? features.Bpm)
+                    .SetProperty(t => t.EnergyDb, t => t.EnergyDb ?? features.EnergyDb)
+                    .SetProperty(t => t.BrightnessHz, t => t.BrightnessHz ?? features.BrightnessHz)
+                    .SetProperty(t => t.AnalysisWorkerId, (string?)null)
+                    .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), cancellationToken);
             }
             else
             {
-                row.AnalysisError = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+                var message = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+                written = await held.ExecuteUpdateAsync(u => u
+                    .SetProperty(t => t.AnalysisError, message)
+                    .SetProperty(t => t.AnalysisWorkerId, (string?)null)
+                    .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), cancellationToken);
             }
-            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            if (written == 0)
+            {
+                return new AnalysisStoreResult(false, null);
+            }
+            var row = await db.Tracks.AsNoTracking().FirstAsync(t => t.Id == trackId, cancellationToken);
             var stored = StoredTrackFeatures.Of(row);
             // Only a measurement changes what the recommender sees; a failure leaves the cache (and its version) alone.
             if (features is not null && stored is not null && !row.Removed)
             {
                 _features.Set(row.Id, stored);
             }
-            return stored;
+            return new AnalysisStoreResult(true, stored);
         }
         finally
         {
@@ -250,6 +277,14 @@ public sealed partial class LibraryImporter : IDisposable
             row.BrightnessHz = brightness;
         }
     }
+
+    /// <summary>
+    /// PostgreSQL keeps times to the microsecond, the file system to 100 ns: a stamp read back from PostgreSQL differs
+    /// from the file's in the last digit, which must not count as a change (it would discard every measurement and
+    /// every analysis claim at each import).
+    /// </summary>
+    private static bool SameModificationTime(DateTime? stored, DateTime? current) =>
+        stored is { } a && current is { } b ? Math.Abs((a - b).Ticks) < TimeSpan.TicksPerMicrosecond : stored == current;
 
     private static (long? Size, DateTime? Modified) Stamp(string path)
     {

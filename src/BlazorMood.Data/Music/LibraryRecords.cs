@@ -28,6 +28,7 @@ public sealed class TrackRecord
     public const int MaxTextLength = 512;
     public const int MaxPathLength = 1024;
     public const int MaxErrorLength = 1024;
+    public const int MaxWorkerIdLength = 128;
 
     /// <summary>The library's stable id (<c>PlaylistLoader.MakeId</c> of the relative path).</summary>
     public required string Id { get; set; }
@@ -68,6 +69,15 @@ public sealed class TrackRecord
 
     /// <summary>Why the last analysis failed; such a track is not retried until its file changes or comes back.</summary>
     public string? AnalysisError { get; set; }
+
+    /// <summary>
+    /// The analysis worker measuring this track right now (node, process and a random part); null when nobody is.
+    /// Workers on several nodes share one database: only the one whose conditional UPDATE set this analyses the track.
+    /// </summary>
+    public string? AnalysisWorkerId { get; set; }
+
+    /// <summary>Until when <see cref="AnalysisWorkerId"/> holds the track; the holder renews it while decoding, and once it passes (a dead worker) another worker may take the track.</summary>
+    public DateTime? AnalysisLeaseExpiresUtc { get; set; }
 
     /// <summary>File size and modification time at import: a change means the measured features are stale.</summary>
     public long? FileSize { get; set; }

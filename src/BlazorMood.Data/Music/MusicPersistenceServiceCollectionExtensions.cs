@@ -28,11 +28,16 @@ public static class MusicPersistenceServiceCollectionExtensions
         services.AddOptions<MusicPersistenceOptions>()
             .Bind(configuration.GetSection(MusicPersistenceOptions.SectionName))
             .Validate(o => o.WriteQueueCapacity >= 1 && o.MaxPlaysLoaded >= 0, "Data:Music: WriteQueueCapacity >= 1, MaxPlaysLoaded >= 0.")
+            .Validate(o => o.AnalysisLease >= TimeSpan.FromSeconds(1) && o.AnalysisLease <= TimeSpan.FromDays(1),
+                "Data:Music:AnalysisLease must be between 00:00:01 and 1.00:00:00.")
+            .Validate(o => o.AnalysisRecheckInterval >= TimeSpan.FromMilliseconds(100) && o.AnalysisRecheckInterval <= TimeSpan.FromDays(1),
+                "Data:Music:AnalysisRecheckInterval must be between 00:00:00.1 and 1.00:00:00.")
             .ValidateOnStart();
 
         services.TryAddSingleton<StoredTrackFeatures>();
         services.TryAddSingleton<LibraryImporter>();
         services.TryAddSingleton<TrackAnalysisSignal>();
+        services.TryAddSingleton<TrackAnalysisClaims>();
         services.Replace(ServiceDescriptor.Singleton<IMusicLibrary>(sp =>
             new StoredFeaturesLibrary(sp.GetRequiredService<MusicLibrary>(), sp.GetRequiredService<StoredTrackFeatures>())));
         services.AddHostedService<LibraryImportService>();

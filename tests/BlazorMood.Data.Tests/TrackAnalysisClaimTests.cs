@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using BlazorMood.Data.Music;
+using BlazorMood.Music;
+using BlazorMood.Music.Analysis;
+using BlazorMood.Music.Library;
+using BlazorMood.Music.Synthesis;
+using BlazorMood.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BlazorMood.Data.Tests;
+
+/// <summary>
+/// Track analysis shared by several workers on one database (issue 8: jobs claimed safely by concurrent workers, a
+/// dead worker's job reclaimed after its lease). Each "worker" is its own service provider wired like a worker node
+/// (AddData, AddMusic, AddMusicPersistence) with its own worker id, over one library of generated click tracks that
+/// real ffmpeg decodes. The shared database is a real PostgreSQL server (scripts/start-test-services.sh) or a SQLite file.
+/// </summary>
+public sealed class TrackAnalysisClaimTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("blazormood-analysis-claims-").FullName;
+    private readonly List<Worker> _workers = [];
+    private PostgresTestDatabase? _postgres;
+
+    private string Library => Path.Combine(_root, "library");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Two_workers_on_one_PostgreSQL_database_analyse_every_track_exactly_once()
+    {
+        var tempos = new[] { 80, 90, 100, 110, 120, 130, 140, 150 };
+        var ids = WriteClickTracks("activity_running", tempos, seconds: 10);
+        var database = await PostgresAsync();
+
+        var workers = await Task.WhenAll(
+            StartAsync(database, "a", analyze: true),
+            StartAsync(database, "b", analyze: true));
+
+        await EventuallyAsync(workers[0], async db => await db.Tracks.CountAsync(t => t.AnalyzedAtUtc != null) == ids.Count);
+        await using var db = await workers[0].DbAsync();
+        var rows = await db.Tracks.ToListAsync();
+        Assert.All(rows, row =>
+        {
+            Assert.Null(row.AnalysisError);
+            Assert.Null(row.AnalysisWorkerId);
+            Assert.Null(row.AnalysisLeaseExpiresUtc);
+            Assert.NotNull(row.MeasuredBpm);
+        });
+        var byA = workers[0].Logs.Analysed.ToList();
+        var byB = workers[1].Logs.Analysed.ToList();
+        // Every track measured and stored by exactly one of the two workers: none twice, none by both, none missed.
+        Assert.Equal(ids.Count, byA.Count + byB.Count);
+        Assert.Equal(ids.Order(), byA.Concat(byB).Order());
+        Assert.Empty(byA.Intersect(byB));
+        Assert.Empty(workers[0].Logs.Lost.Concat(workers[1].Logs.Lost));
+        // The work was shared, not done twice by one and idled by the other.
+        Assert.NotEmpty(byA);
+        Assert.NotEmpty(byB);
+        // And what was stored is the tempo in the file, whichever worker measured it.
+        foreach (var (tempo, id) in tempos.Zip(ids))
+        {
+            Assert.InRange(rows.Single(r => r.Id == id).Bpm!.Value, tempo * 0.97, tempo * 1.03);
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task A_dead_workers_claim_holds_until_its_lease_expires_then_another_worker_takes_the_track(DatabaseProvider provider)
+    {
+        var ids = WriteClickTracks("activity_walking", [100, 120], seconds: 6);
+        var (claimed, free) = (ids[0], ids[1]);
+        var database = provider == DatabaseProvider.Postgres ? await PostgresAsync() : null;
+
+        // A node that imported the library and then died while analysing the first track: its claim is in the table.
+        var importer = await StartAsync(database, "importer", analyze: false);
+        await EventuallyAsync(importer, async db => await db.Tracks.CountAsync() == 2);
+        var deadLeaseEnds = DateTime.UtcNow.AddSeconds(6);
+        await using (var db = await importer.DbAsync())
+        {
+            Assert.Equal(1, await db.Tracks.Where(t => t.Id == claimed).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.AnalysisWorkerId, "dead-node/1-deadbeef")
+                .SetProperty(t => t.AnalysisLeaseExpiresUtc, deadLeaseEnds)));
+        }
+        await importer.DisposeAsync();
+
+        var survivor = await StartAsync(database, "survivor", analyze: true);
+
+        await EventuallyAsync(survivor, async db => (await db.Tracks.FindAsync(free))!.AnalyzedAtUtc is not null);
+        await using (var db = await survivor.DbAsync())
+        {
+            var row = (await db.Tracks.FindAsync(claimed))!;
+            if (DateTime.UtcNow < deadLeaseEnds.AddSeconds(-1))
+            {
+                // While the lease runs the track stays the dead worker's: a slow worker is not overtaken.
+                Assert.Equal("dead-node/1-deadbeef", row.AnalysisWorkerId);
+                Assert.Null(row.AnalyzedAtUtc);
+            }
+        }
+        // No import wakes the survivor again: its periodic re-check finds the expired claim.
+        await EventuallyAsync(survivor, async db => (await db.Tracks.FindAsync(claimed))!.AnalyzedAtUtc is not null);
+        await using (var db = await survivor.DbAsync())
+        {
+            var row = (await db.Tracks.FindAsync(claimed))!;
+            Assert.True(row.AnalyzedAtUtc >= deadLeaseEnds, $"analysed at {row.AnalyzedAtUtc:O}, before the lease ended at {deadLeaseEnds:O}");
+            Assert.Null(row.AnalysisWorkerId);
+            Assert.Null(row.AnalysisLeaseExpiresUtc);
+            Assert.InRange(row.Bpm!.Value, 100 * 0.97, 100 * 1.03);
+        }
+        Assert.Equal(new[] { claimed, free }.Order(), survivor.Logs.Analysed.Order());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Only_the_current_holder_of_a_claim_stores_its_result(DatabaseProvider provider)
+    {
+        var ids = WriteClickTracks("activity_running", [120], seconds: 2);
+        var id = ids[0];
+        var database = provider == DatabaseProvider.Postgres ? await PostgresAsync() : null;
+        var node = await StartAsync(database, "node", analyze: false);
+        await EventuallyAsync(node, async db => await db.Tracks.CountAsync() == 1);
+        var claims = node.Services.GetRequiredService<TrackAnalysisClaims>();
+        var importer = node.Services.GetRequiredService<LibraryImporter>();
+        var features = new AudioFeatures(2, 120, 0.9, -12, 1800);
+
+        Assert.True(await claims.TryClaimAsync(id, "slow", TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        Assert.False(await claims.TryClaimAsync(id, "other", TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Empty(await claims.FindClaimableAsync(CancellationToken.None));
+        await Task.Delay(500);
+        // The lease passed without renewal: the track is free again and the other worker takes it.
+        Assert.Equal([id], await claims.FindClaimableAsync(CancellationToken.None));
+        Assert.True(await claims.TryClaimAsync(id, "other", TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.False(await claims.RenewAsync(id, "slow", TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        // The overtaken worker's late result is refused; the holder's is stored and ends the claim; a repeat writes nothing.
+        Assert.False((await importer.StoreAnalysisAsync(id, "slow", features with { Bpm = 60 }, null, CancellationToken.None)).Stored);
+        var stored = await importer.StoreAnalysisAsync(id, "other", features, null, CancellationToken.None);
+        Assert.True(stored.Stored);
+        Assert.Equal(120, stored.Features!.Bpm);
+        Assert.False((await importer.StoreAnalysisAsync(id, "other", features, null, CancellationToken.None)).Stored);
+        Assert.False(await claims.TryClaimAsync(id, "third", TimeSpan.FromMinutes(1), CancellationToken.None));
+        await using var db = await node.DbAsync();
+        var row = (await db.Tracks.FindAsync(id))!;
+        Assert.Equal(120, row.MeasuredBpm);
+        Assert.Equal(120, row.Bpm);
+        Assert.Null(row.AnalysisWorkerId);
+        Assert.Null(row.AnalysisLeaseExpiresUtc);
+        Assert.NotNull(row.AnalyzedAtUtc);
+    }
+
+    [Fact]
+    public async Task A_claim_is_renewed_while_a_long_file_decodes()
+    {
+        // Three minutes of audio (Music:Analysis:MaxDuration) with a one-second lease: decoding outlasts the lease,
+        // so the claim survives only by renewal.
+        var ids = WriteClickTracks("activity_running", [128], seconds: 180);
+        var id = ids[0];
+        var worker = await StartAsync(await PostgresAsync(), "long", analyze: true, lease: TimeSpan.FromSeconds(1));
+        var holder = worker.Services.GetServices<IHostedService>().OfType<TrackAnalysisService>().Single().WorkerId;
+
+        var leases = new HashSet<DateTime>();
+        var deadline = DateTime.UtcNow + Patience;
+        TrackRecord row;
+        while (true)
+        {
+            await using (var db = await worker.DbAsync())
+            {
+                row = await db.Tracks.AsNoTracking().SingleAsync(t => t.Id == id);
+            }
+            if (row.AnalyzedAtUtc is not null)
+            {
+                break;
+            }
+            if (row.AnalysisWorkerId is not null)
+            {
+                Assert.Equal(holder, row.AnalysisWorkerId);
+                leases.Add(row.AnalysisLeaseExpiresUtc!.Value);
+            }
+            Assert.True(DateTime.UtcNow < deadline, "analysis not finished in time");
+            await Task.Delay(50);
+        }
+        Assert.Null(row.AnalysisWorkerId);
+        Assert.Equal([id], worker.Logs.Analysed);
+        Assert.Empty(worker.Logs.Lost);
+        Assert.True(leases.Count >= 2, $"the lease was seen {leases.Count} time(s); decoding took less than a renewal period");
+    }
+
+    private async Task<PostgresTestDatabase> PostgresAsync() => _postgres ??= await TestServices.CreatePostgresDatabaseAsync();
+
+    /// <summary>Click tracks of the given tempos in one playlist folder, with no declared features (so all need analysis); their ids in tempo order.</summary>
+    private List<string> WriteClickTracks(string playlist, int[] tempos, int seconds)
+    {
+        var dir = Path.Combine(Library, playlist);
+        Directory.CreateDirectory(dir);
+        var entries = new List<object>();
+        foreach (var tempo in tempos)
+        {
+            var file = $"click{tempo}.wav";
+            WavWriter.Write(Path.Combine(dir, file), Drums.ClickTrack(tempo, seconds), MoodSynth.SampleRate);
+            entries.Add(new { title = $"Click {tempo} [generated]", artist = "Test", duration = (double)seconds, filepath = file });
+        }
+        File.WriteAllText(Path.Combine(dir, "metadata.json"), JsonSerializer.Serialize(entries));
+        return tempos.Select(t => PlaylistLoader.MakeId($"{playlist}/click{t}.wav")).ToList();
+    }
+
+    private async Task<Worker> StartAsync(PostgresTestDatabase? postgres, string name, bool analyze, TimeSpan? lease = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Data:Music:AnalyzeInBackground"] = analyze ? "true" : "false",
+            ["Data:Music:AnalysisLease"] = (lease ?? TimeSpan.FromSeconds(10)).ToString(),
+            ["Data:Music:AnalysisRecheckInterval"] = "00:00:00.500",
+        };
+        if (postgres is not null)
+        {
+            settings["Data:Provider"] = "Postgres";
+            settings["ConnectionStrings:Postgres"] = postgres.ConnectionString;
+        }
+        else
+        {
+            settings["Data:DatabasePath"] = "db/music.db";
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var logs = new AnalysisLog();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(logs));
+        services.AddSingleton<IHostEnvironment>(new TestEnvironment(_root, name));
+        services.AddData(configuration);
+        services.AddMusic(o =>
+        {
+            o.LibraryPath = Library;
+            o.WatchForChanges = false;
+        });
+        services.AddMusicPersistence(configuration);
+        var worker = new Worker(services.BuildServiceProvider(validateScopes: true), logs);
+        _workers.Add(worker);
+        await worker.StartAsync();
+        return worker;
+    }
+
+    private static async Task EventuallyAsync(Worker worker, Func<BlazorMoodDbContext, Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            await using (var db = await worker.DbAsync())
+            {
+                if (await condition(db))
+                {
+                    return;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>One worker node: a service provider whose hosted services run like a host's.</summary>
+    private sealed class Worker(ServiceProvider services, AnalysisLog logs) : IAsyncDisposable
+    {
+        private bool _disposed;
+
+        public ServiceProvider Services { get; } = services;
+
+        public AnalysisLog Logs { get; } = logs;
+
+        public async Task StartAsync()
+        {
+            foreach (var hosted in Services.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(CancellationToken.None);
+            }
+        }
+
+        public Task<BlazorMoodDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContextAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
+            {
+                await hosted.StopAsync(CancellationToken.None);
+            }
+            await Services.DisposeAsync();
+        }
+    }
+
+    /// <summary>Collects, from the analysis worker's structured log, the tracks it stored and the claims it lost.</summary>
+    private sealed class AnalysisLog : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Analysed { get; } = new();
+
+        public ConcurrentQueue<string> Lost { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == typeof(TrackAnalysisService).FullName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(AnalysisLog log, bool analysis) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => analysis && logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (!analysis || state is not IReadOnlyList<KeyValuePair<string, object?>> fields)
+                {
+                    return;
+                }
+                var template = fields.FirstOrDefault(f => f.Key == "{OriginalFormat}").Value as string ?? "";
+                var track = fields.FirstOrDefault(f => f.Key == "TrackId").Value as string;
+                if (track is null)
+                {
+                    return;
+                }
+                if (template.StartsWith("Analysed track", StringComparison.Ordinal))
+                {
+                    log.Analysed.Enqueue(track);
+                }
+                else if (template.Contains("lost its claim", StringComparison.Ordinal) || template.Contains("no longer held", StringComparison.Ordinal))
+                {
+                    log.Lost.Enqueue(track);
+                }
+            }
+        }
+    }
+
+    private sealed class TestEnvironment(string root, string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+
+        public string ApplicationName { get; set; } = "BlazorMood.Data.Tests." + name;
+
+        public string ContentRootPath { get; set; } = root;
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
+    }
+}
