@@ -208,6 +208,33 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         Assert.True(leases.Count >= 2, $"the lease was seen {leases.Count} time(s); decoding took less than a renewal period");
     }
 
+    [Fact]
+    public async Task Another_node_importing_the_same_files_on_PostgreSQL_changes_nothing_and_keeps_the_measurement()
+    {
+        var ids = WriteClickTracks("activity_running", [120], seconds: 4);
+        var database = await PostgresAsync();
+        var first = await StartAsync(database, "first", analyze: true);
+        await EventuallyAsync(first, async db => (await db.Tracks.FindAsync(ids[0]))!.AnalyzedAtUtc is not null);
+        DateTime analysedAt;
+        await using (var db = await first.DbAsync())
+        {
+            analysedAt = (await db.Tracks.FindAsync(ids[0]))!.AnalyzedAtUtc!.Value;
+        }
+
+        // PostgreSQL keeps the file's modification time to the microsecond; the file system has 100 ns. Read back,
+        // the stamp must still match the file, or every node's import would discard the measurement and analyse again.
+        var second = await StartAsync(database, "second", analyze: false);
+        var snapshot = second.Services.GetRequiredService<MusicLibrary>().Current;
+        var result = await second.Services.GetRequiredService<LibraryImporter>().ImportAsync(snapshot, CancellationToken.None);
+
+        Assert.Equal(0, result.Updated);
+        Assert.Equal(0, result.NeedingAnalysis);
+        await using var read = await second.DbAsync();
+        var row = (await read.Tracks.FindAsync(ids[0]))!;
+        Assert.Equal(analysedAt, row.AnalyzedAtUtc);
+        Assert.NotNull(row.MeasuredBpm);
+    }
+
     private async Task<PostgresTestDatabase> PostgresAsync() => _postgres ??= await TestServices.CreatePostgresDatabaseAsync();
 
     /// <summary>Click tracks of the given tempos in one playlist folder, with no declared features (so all need analysis); their ids in tempo order.</summary>

@@ -131,7 +131,10 @@ public sealed partial class LibraryImporter : IDisposable
             }
             row.DurationSeconds = track.DurationSeconds;
             row.FileSize = size;
-            row.FileModifiedUtc = modified;
+            if (!SameModificationTime(row.FileModifiedUtc, modified))
+            {
+                row.FileModifiedUtc = modified;
+            }
             ApplyEffective(row, track.Features);
             if (size == 0 && row.NeedsAnalysis)
             {
