@@ -132,15 +132,4 @@ public sealed class DataTests : IAsyncLifetime
         Assert.Equal("delete", (string?)await command.ExecuteScalarAsync());
         Assert.True(File.Exists(path));
     }
-
-    private sealed class TestEnvironment(string root) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-
-        public string ApplicationName { get; set; } = "BlazorMood.Data.Tests";
-
-        public string ContentRootPath { get; set; } = root;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
-    }
 }

@@ -306,47 +306,4 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
             await Task.Delay(50);
         }
     }
-
-    /// <summary>A service provider whose hosted services run like a host's: started in order, stopped in reverse.</summary>
-    private sealed class RunningHost(ServiceProvider services) : IAsyncDisposable
-    {
-        private bool _disposed;
-
-        public ServiceProvider Services { get; } = services;
-
-        public async Task StartAsync()
-        {
-            foreach (var hosted in Services.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(CancellationToken.None);
-            }
-        }
-
-        public Task<BlazorMoodDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContextAsync();
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
-            foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
-            {
-                await hosted.StopAsync(CancellationToken.None);
-            }
-            await Services.DisposeAsync();
-        }
-    }
-
-    private sealed class TestEnvironment(string root) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-
-        public string ApplicationName { get; set; } = "BlazorMood.Data.Tests";
-
-        public string ContentRootPath { get; set; } = root;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
-    }
 }

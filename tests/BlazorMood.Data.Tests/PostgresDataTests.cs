@@ -48,7 +48,7 @@ public sealed class PostgresDataTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IHostEnvironment>(new PostgresTestEnvironment());
+        services.AddSingleton<IHostEnvironment>(new TestEnvironment(Path.GetTempPath()));
         services.AddData(configuration);
         return services.BuildServiceProvider(validateScopes: true);
     }
@@ -122,16 +122,5 @@ public sealed class PostgresDataTests : IAsyncLifetime
         });
 
         Assert.Equal("Host=a", services.GetRequiredService<IOptions<DataOptions>>().Value.PostgresConnectionString);
-    }
-
-    private sealed class PostgresTestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-
-        public string ApplicationName { get; set; } = "BlazorMood.Data.Tests";
-
-        public string ContentRootPath { get; set; } = Path.GetTempPath();
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

@@ -274,7 +274,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         var logs = new AnalysisLog();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs));
-        services.AddSingleton<IHostEnvironment>(new TestEnvironment(_root, name));
+        services.AddSingleton<IHostEnvironment>(new TestEnvironment(_root, "BlazorMood.Data.Tests." + name));
         services.AddData(configuration);
         services.AddMusic(o =>
         {
@@ -305,38 +305,10 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         }
     }
 
-    /// <summary>One worker node: a service provider whose hosted services run like a host's.</summary>
-    private sealed class Worker(ServiceProvider services, AnalysisLog logs) : IAsyncDisposable
+    /// <summary>One worker node: its own service provider (hosted services running) and what its analysis worker logged.</summary>
+    private sealed class Worker(ServiceProvider services, AnalysisLog logs) : RunningHost(services)
     {
-        private bool _disposed;
-
-        public ServiceProvider Services { get; } = services;
-
         public AnalysisLog Logs { get; } = logs;
-
-        public async Task StartAsync()
-        {
-            foreach (var hosted in Services.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(CancellationToken.None);
-            }
-        }
-
-        public Task<BlazorMoodDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContextAsync();
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
-            foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
-            {
-                await hosted.StopAsync(CancellationToken.None);
-            }
-            await Services.DisposeAsync();
-        }
     }
 
     /// <summary>Collects, from the analysis worker's structured log, the tracks it stored and the claims it lost.</summary>
@@ -380,16 +352,5 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
                 }
             }
         }
-    }
-
-    private sealed class TestEnvironment(string root, string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-
-        public string ApplicationName { get; set; } = "BlazorMood.Data.Tests." + name;
-
-        public string ContentRootPath { get; set; } = root;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }
