@@ -17,36 +17,23 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 public sealed class AnalysisRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":analysis";
-    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly RedisTestNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var item in _cleanup)
-        {
-            await item.DisposeAsync();
-        }
+        await _nodes.CloseAllAsync();
     }
 
     private async Task<TrackAnalysisNotifier> NodeAsync()
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
-        _cleanup.Add(redis);
+        var redis = await _nodes.ConnectAsync();
         TrackAnalysisNotifier? notifier = null;
         var relay = new RedisRelay<TrackAnalysisUpdate>(_channel, u => notifier!.ReportLocal(u), redis, new NodeIdentity(), NullLogger.Instance);
         notifier = new TrackAnalysisNotifier([new TrackAnalysisRedisRelay(relay)]);
         await relay.StartAsync(CancellationToken.None);
         return notifier;
-    }
-
-    private static async Task WaitForAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!done() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
     }
 
     [Fact]
@@ -66,7 +53,7 @@ public sealed class AnalysisRelayTests : IAsyncLifetime
         worker.Report(new TrackAnalysisUpdate("t2", TrackAnalysisPhase.Queued, 0, null, null, at.AddSeconds(2)));
         worker.Report(new TrackAnalysisUpdate("t1", TrackAnalysisPhase.Done, 1, 128.5, null, at.AddSeconds(3)));
 
-        await WaitForAsync(() => onWeb.Count >= 5);
+        await RedisTestNodes.WaitForAsync(() => onWeb.Count >= 5);
         // Room for a duplicate (or an echo back to the worker) to show up, were there one.
         await Task.Delay(300);
 
@@ -93,7 +80,7 @@ public sealed class AnalysisRelayTests : IAsyncLifetime
 
         worker.Report(new TrackAnalysisUpdate("bad", TrackAnalysisPhase.Failed, 1, null, "The audio file is empty.", DateTimeOffset.UtcNow));
 
-        await WaitForAsync(() => !onWeb.IsEmpty);
+        await RedisTestNodes.WaitForAsync(() => !onWeb.IsEmpty);
         var failed = Assert.Single(onWeb);
         Assert.Equal(TrackAnalysisPhase.Failed, failed.Phase);
         Assert.Equal("The audio file is empty.", failed.Error);
@@ -102,15 +89,7 @@ public sealed class AnalysisRelayTests : IAsyncLifetime
     [Fact]
     public void With_Redis_configured_the_scale_out_bridges_the_analysis_notifier()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = TestServices.Redis,
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TrackAnalysisNotifier>();
-        services.AddRedisScaleOut(configuration, services.AddSignalR());
-        using var provider = services.BuildServiceProvider();
+        using var provider = RedisTestNodes.ScaleOutServices(s => s.AddSingleton<TrackAnalysisNotifier>());
 
         Assert.IsType<TrackAnalysisRedisRelay>(Assert.Single(provider.GetServices<ITrackAnalysisRelay>()));
     }

@@ -20,7 +20,7 @@ public sealed class CurationRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":curation";
     private readonly string _library = Path.Combine(Path.GetTempPath(), "bm-curation-relay-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly RedisTestNodes _nodes = new();
     private readonly List<IDisposable> _stores = [];
 
     public Task InitializeAsync()
@@ -35,10 +35,7 @@ public sealed class CurationRelayTests : IAsyncLifetime
         {
             store.Dispose();
         }
-        foreach (var item in _cleanup)
-        {
-            await item.DisposeAsync();
-        }
+        await _nodes.CloseAllAsync();
         Directory.Delete(_library, recursive: true);
     }
 
@@ -53,23 +50,13 @@ public sealed class CurationRelayTests : IAsyncLifetime
             _stores.Add(alone);
             return alone;
         }
-        var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
-        _cleanup.Add(redis);
+        var redis = await _nodes.ConnectAsync();
         CurationStore? store = null;
         var relay = new RedisRelay<CurationChanged>(_channel, _ => store!.ReloadChangedElsewhere(), redis, new NodeIdentity(), NullLogger.Instance);
         store = new CurationStore(music, curation, TimeProvider.System, NullLogger<CurationStore>.Instance, [new CurationRedisRelay(relay)]);
         _stores.Add(store);
         await relay.StartAsync(CancellationToken.None);
         return store;
-    }
-
-    private static async Task WaitForAsync(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!done() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
     }
 
     [Fact]
@@ -86,11 +73,11 @@ public sealed class CurationRelayTests : IAsyncLifetime
         b.Changed += (_, s) => changesOnB.Enqueue(s);
 
         await a.UpdateAsync(d => d.BannedPaths.Add("emotion_happy/happy-03.opus"), CancellationToken.None);
-        await WaitForAsync(() => b.Current.BannedPaths.Contains("emotion_happy/happy-03.opus"));
+        await RedisTestNodes.WaitForAsync(() => b.Current.BannedPaths.Contains("emotion_happy/happy-03.opus"));
         Assert.True(b.Current.BannedPaths.Contains("emotion_happy/happy-03.opus"), "B never read the ban A saved.");
 
         await a.UpdateAsync(d => { d.PinnedPlaylist = "gym_floor"; return true; }, CancellationToken.None);
-        await WaitForAsync(() => b.Current.PinnedPlaylist == "gym_floor");
+        await RedisTestNodes.WaitForAsync(() => b.Current.PinnedPlaylist == "gym_floor");
         Assert.Equal("gym_floor", b.Current.PinnedPlaylist);
         Assert.True(b.Current.BannedPaths.Contains("emotion_happy/happy-03.opus"), "B never read the ban A saved.");
 
@@ -115,21 +102,14 @@ public sealed class CurationRelayTests : IAsyncLifetime
 
         await a.ReloadAsync(CancellationToken.None);
 
-        await WaitForAsync(() => b.Current.PinnedPlaylist == "deep_focus");
+        await RedisTestNodes.WaitForAsync(() => b.Current.PinnedPlaylist == "deep_focus");
         Assert.Equal("deep_focus", b.Current.PinnedPlaylist);
     }
 
     [Fact]
     public void With_Redis_configured_the_scale_out_bridges_the_curation_store()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = TestServices.Redis,
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddRedisScaleOut(configuration, services.AddSignalR());
-        using var provider = services.BuildServiceProvider();
+        using var provider = RedisTestNodes.ScaleOutServices();
 
         Assert.IsType<CurationRedisRelay>(Assert.Single(provider.GetServices<ICurationChangeRelay>()));
     }

@@ -17,22 +17,18 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 public sealed class RedisRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":live";
-    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly RedisTestNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var item in _cleanup)
-        {
-            await item.DisposeAsync();
-        }
+        await _nodes.CloseAllAsync();
     }
 
     private async Task<LiveMoodNotifier> NodeAsync()
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
-        _cleanup.Add(redis);
+        var redis = await _nodes.ConnectAsync();
         LiveMoodNotifier? notifier = null;
         var relay = new RedisRelay<LiveUpdate>(_channel, u => notifier!.PublishLocal(u), redis, new NodeIdentity(), NullLogger.Instance);
         notifier = new LiveMoodNotifier(NullLogger<LiveMoodNotifier>.Instance, [relay]);
@@ -81,14 +77,7 @@ public sealed class RedisRelayTests : IAsyncLifetime
     [Fact]
     public async Task With_Redis_configured_the_scale_out_registers_a_ready_health_check_that_pings_Redis()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = TestServices.Redis,
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddRedisScaleOut(configuration, services.AddSignalR());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = RedisTestNodes.ScaleOutServices();
 
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Tags.Contains("ready"));
 
