@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using BlazorMood.Data;
 using BlazorMood.TestSupport;
 using BlazorMood.Web.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
 
@@ -13,7 +16,9 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// Issue 8's deployment, run natively: one PostgreSQL database, one Redis (a channel prefix of its own), one shared
 /// folder (uploads, outputs, Data Protection keys), two web nodes A and B and a worker W1 — separate OS processes
 /// started at the same time (all migrate the database and seed the administrator at once, as compose starts them).
-/// Settings are the ones docker/compose.yaml sets, with short leases so a dead worker's job is reclaimed in seconds.
+/// Settings are docker/compose.yaml's own (<see cref="ComposeEnvironment"/>): each node gets its service's rendered
+/// environment with only the Compose-only hosts, /data, the admin and the ports mapped to this machine, plus a few
+/// test-only overrides (short leases so a dead worker's job is reclaimed in seconds).
 /// </summary>
 public sealed class MultiNodeCluster : IAsyncLifetime
 {
@@ -21,6 +26,7 @@ public sealed class MultiNodeCluster : IAsyncLifetime
 
     private readonly List<NodeProcess> _nodes = [];
     private readonly string _runId = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)[..12];
+    private readonly bool _withWorker;
     private PostgresTestDatabase? _database;
 
     public string AdminEmail { get; } = "admin@multinode.invalid";
@@ -43,6 +49,40 @@ public sealed class MultiNodeCluster : IAsyncLifetime
     /// <summary>The <c>VideoJobs:NodeName</c> of a node; worker ids are "name/slot".</summary>
     public string NodeName(string node) => $"{node.ToLowerInvariant()}-{_runId}";
 
+    /// <summary>The cluster the multi-node collection shares: A, B and the worker W1.</summary>
+    public MultiNodeCluster()
+        : this(withWorker: true)
+    {
+    }
+
+    private MultiNodeCluster(bool withWorker) => _withWorker = withWorker;
+
+    /// <summary>Text added to every title of the shared library's happy playlist: a track naming it came from <see cref="MusicLibraryPath"/>.</summary>
+    public string SharedLibraryMarker => $"[shared {_runId}]";
+
+    /// <summary>compose's /data/playlists, mapped into <see cref="SharedFolder"/>.</summary>
+    public string MusicLibraryPath => Path.Combine(SharedFolder, "playlists");
+
+    /// <summary>The nodes started so far (some may have been killed by a test).</summary>
+    public IReadOnlyList<NodeProcess> Nodes
+    {
+        get
+        {
+            lock (_nodes)
+            {
+                return [.. _nodes];
+            }
+        }
+    }
+
+    /// <summary>Two web nodes A and B without a worker, for a test that stops one of them (it cannot share the collection's cluster).</summary>
+    public static async Task<MultiNodeCluster> StartWebPairAsync()
+    {
+        var cluster = new MultiNodeCluster(withWorker: false);
+        await cluster.InitializeAsync();
+        return cluster;
+    }
+
     public async Task InitializeAsync()
     {
         _database = await TestServices.CreatePostgresDatabaseAsync();
@@ -50,9 +90,13 @@ public sealed class MultiNodeCluster : IAsyncLifetime
         _ = TestServices.Redis;
         try
         {
+            SeedMusicLibrary();
             A = StartNode("A", "web");
             B = StartNode("B", "web");
-            W1 = StartNode("W1", "worker");
+            if (_withWorker)
+            {
+                W1 = StartNode("W1", "worker");
+            }
             await Task.WhenAll(_nodes.Select(n => n.WaitReadyAsync(StartTimeout)));
         }
         catch
@@ -63,40 +107,118 @@ public sealed class MultiNodeCluster : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts one more node of this cluster (stopped with the others).</summary>
+    /// <summary>
+    /// Starts one more node of this cluster (stopped with the others): web nodes get compose's web1 (A) or web2 (B)
+    /// environment, workers its worker environment, each unchanged except where a native run must differ.
+    /// </summary>
     public NodeProcess StartNode(string name, string role)
     {
-        var settings = new Dictionary<string, string>
+        var service = role == "worker" ? "worker" : name == "B" ? "web2" : "web1";
+        var settings = NativeSettings(service, ComposeEnvironment.Of(service));
+        if (settings["Node:Role"] != role)
         {
-            ["Node:Role"] = role,
-            ["Data:Provider"] = "Postgres",
-            ["Data:PostgresConnectionString"] = ConnectionString,
-            // Measuring the music library is not what these tests are about; it would only load the two cores.
-            ["Data:Music:AnalyzeInBackground"] = "false",
-            ["Redis:Configuration"] = TestServices.Redis,
-            ["Redis:ChannelPrefix"] = "bm-multinode-" + _runId,
-            ["VideoJobs:StoragePath"] = VideoStoragePath,
-            ["DataProtection:KeysPath"] = Path.Combine(SharedFolder, "keys"),
-            ["VideoJobs:NodeName"] = NodeName(name),
-            ["VideoJobs:LeaseDuration"] = "00:00:04",
-            ["VideoJobs:HeartbeatInterval"] = "00:00:00.500",
-            ["VideoJobs:SweepInterval"] = "00:00:01",
-            ["VideoJobs:PollInterval"] = "00:00:00.500",
-            ["Admin:Email"] = AdminEmail,
-            ["Admin:Password"] = AdminPassword,
-            ["Vision:ExecutionProvider"] = "Cpu",
-            ["RateLimits:AccountForms:PermitLimit"] = "10000",
-            ["RateLimits:VideoUploads:PermitLimit"] = "10000",
-            ["RateLimits:EmotionApi:PermitLimit"] = "10000",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:BlazorMood"] = "Information",
-        };
+            throw new InvalidOperationException($"{ComposeEnvironment.ComposeFile}: {service} has Node__Role {settings["Node:Role"]}, not {role}");
+        }
+
+        // Test-only overrides, not in compose: a unique Redis channel prefix (other test runs share the Redis), a
+        // node name the tests can recognise in worker ids, short leases so a killed worker's job is reclaimed in
+        // seconds, the CPU execution provider, no background measuring of the music library (it would only load the
+        // two cores), no rate limits (every request comes from 127.0.0.1), quieter framework logs.
+        settings["Redis:ChannelPrefix"] = "bm-multinode-" + _runId;
+        settings["VideoJobs:NodeName"] = NodeName(name);
+        settings["VideoJobs:LeaseDuration"] = "00:00:04";
+        settings["VideoJobs:HeartbeatInterval"] = "00:00:00.500";
+        settings["VideoJobs:SweepInterval"] = "00:00:01";
+        settings["VideoJobs:PollInterval"] = "00:00:00.500";
+        settings["Vision:ExecutionProvider"] = "Cpu";
+        settings["Data:Music:AnalyzeInBackground"] = "false";
+        settings["RateLimits:AccountForms:PermitLimit"] = "10000";
+        settings["RateLimits:VideoUploads:PermitLimit"] = "10000";
+        settings["RateLimits:EmotionApi:PermitLimit"] = "10000";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Logging:LogLevel:BlazorMood"] = "Information";
+
         var node = NodeProcess.Start(name, settings);
         lock (_nodes)
         {
             _nodes.Add(node);
         }
         return node;
+    }
+
+    /// <summary>
+    /// A compose service's environment (Section__Key) as app settings, with what only exists inside Compose mapped to
+    /// this machine: the <c>postgres</c> host to the test PostgreSQL (this cluster's fresh database), <c>redis:6379</c>
+    /// to the test Redis, the <c>/data</c> volume to <see cref="SharedFolder"/>, the first admin to this cluster's.
+    /// Every other key reaches the node as compose writes it.
+    /// </summary>
+    private Dictionary<string, string> NativeSettings(string service, IReadOnlyDictionary<string, string> environment)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in environment)
+        {
+            settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        string Require(string key) => settings.TryGetValue(key, out var v)
+            ? v
+            : throw new InvalidOperationException($"{ComposeEnvironment.ComposeFile}: {service} does not set {key.Replace(":", "__", StringComparison.Ordinal)}");
+
+        var postgres = new NpgsqlConnectionStringBuilder(Require("ConnectionStrings:Postgres"));
+        if (postgres.Host != "postgres" || postgres.Port != 5432)
+        {
+            throw new InvalidOperationException($"{ComposeEnvironment.ComposeFile}: {service}'s ConnectionStrings__Postgres is not on postgres:5432");
+        }
+        var test = new NpgsqlConnectionStringBuilder(ConnectionString);
+        postgres.Host = test.Host;
+        postgres.Port = test.Port;
+        postgres.Database = test.Database;
+        postgres.Username = test.Username;
+        postgres.Password = test.Password;
+        settings["ConnectionStrings:Postgres"] = postgres.ConnectionString;
+
+        if (Require("Redis:Configuration") != "redis:6379")
+        {
+            throw new InvalidOperationException($"{ComposeEnvironment.ComposeFile}: {service}'s Redis__Configuration is not redis:6379");
+        }
+        settings["Redis:Configuration"] = TestServices.Redis;
+
+        foreach (var key in settings.Keys.ToList())
+        {
+            var value = settings[key];
+            if (value == "/data" || value.StartsWith("/data/", StringComparison.Ordinal))
+            {
+                settings[key] = SharedFolder + value["/data".Length..];
+            }
+        }
+
+        _ = Require("Admin:Email");
+        _ = Require("Admin:Password");
+        settings["Admin:Email"] = AdminEmail;
+        settings["Admin:Password"] = AdminPassword;
+        return settings;
+    }
+
+    /// <summary>
+    /// The image copies the repository's playlists/ into /data/playlists (docker/Dockerfile); the same here into the
+    /// shared folder. The copy's happy titles get <see cref="SharedLibraryMarker"/> so a test can tell it from the
+    /// repository's library (which a node would read if Music__LibraryPath did not reach it).
+    /// </summary>
+    private void SeedMusicLibrary()
+    {
+        var source = Path.Combine(TestAssets.RepoRoot, "playlists");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(MusicLibraryPath, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var metadataPath = Path.Combine(MusicLibraryPath, "emotion_happy", "metadata.json");
+        var metadata = JsonNode.Parse(File.ReadAllText(metadataPath))!.AsArray();
+        foreach (var track in metadata)
+        {
+            track!["title"] = $"{track["title"]!.GetValue<string>()} {SharedLibraryMarker}";
+        }
+        File.WriteAllText(metadataPath, metadata.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Every node's output, for a failure message.</summary>

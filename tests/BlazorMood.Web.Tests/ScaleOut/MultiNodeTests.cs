@@ -199,6 +199,22 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
                 .ToArray();
             Assert.Equal(["output/annotated.mp4", "output/detected_activities.txt"], files);
 
+            // compose's JSON console formatter with scopes: the worker's lines about the run of the job (start, end)
+            // carry its correlation id. (The recovery sweep's "left running … re-queued" is written outside any run.)
+            var jobId = job.Id.ToString("D", CultureInfo.InvariantCulture);
+            var jobLines = new[] { cluster.W1, w2 }
+                .SelectMany(n => n.Lines().Select(line => (n.Name, Entry: JsonLine(n.Name, line))))
+                .Where(l => l.Entry.GetProperty("Category").GetString() == typeof(VideoJobWorker).FullName
+                    && l.Entry.TryGetProperty("State", out var state) && state.TryGetProperty("JobId", out var id)
+                    && string.Equals(id.GetString(), jobId, StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            Assert.Contains(jobLines, l => l.Name == "W1");
+            Assert.Contains(jobLines, l => l.Name == "W2");
+            Assert.All(jobLines, l => Assert.True(
+                l.Entry.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray().Any(scope =>
+                    scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("CorrelationId", out var id) && string.Equals(id.GetString(), jobId, StringComparison.OrdinalIgnoreCase)),
+                $"{l.Name}: a line about job {jobId} without its correlation scope: {l.Entry}"));
+
             // B's stream saw the second attempt's progress and the end, once, last.
             var seen = events.ToArray();
             output.WriteLine("SSE on B: " + string.Join(" | ", seen.Select(e => $"{e.Status}/{e.Attempts}/{e.Progress:F2}")));
@@ -223,6 +239,89 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
             using var refused = await anonymous.GetAsync($"api/videos/{Guid.NewGuid()}/events");
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         });
+    }
+
+    [Fact]
+    public async Task Every_node_runs_with_the_settings_of_docker_compose_json_logs_anonymous_metrics_and_the_shared_music_library()
+    {
+        await WithNodeOutputAsync(async () =>
+        {
+            var live = cluster.Nodes.Where(n => !n.HasExited).ToList();
+            Assert.Contains(live, n => n.Name == "A");
+            Assert.Contains(live, n => n.Name == "B");
+
+            // Logging__Console__FormatterName=json: every line a node wrote is one JSON object.
+            foreach (var node in live)
+            {
+                var lines = node.Lines();
+                Assert.NotEmpty(lines);
+                Assert.All(lines, line => JsonLine(node.Name, line));
+            }
+
+            // Operations__MetricsAccess=Anonymous: /metrics answers without a sign-in, with the app's instruments. A web
+            // node creates them on first use (one live frame here); a worker at start (its job worker uses them).
+            var cookie = await cluster.B.SignInAsync(cluster.AdminEmail, cluster.AdminPassword);
+            foreach (var web in new[] { cluster.A, cluster.B })
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await using var hub = new HubConnectionBuilder()
+                    .WithUrl(new Uri(web.BaseAddress, "hubs/emotion"), o => o.Headers["Cookie"] = cookie)
+                    .AddMessagePackProtocol()
+                    .Build();
+                await hub.StartAsync(cts.Token);
+                Assert.Equal(FrameStatus.Ok, (await hub.InvokeAsync<FrameResult>("AnalyzeFrame", 1L, TestFrames.Astronaut, cts.Token)).Status);
+            }
+            foreach (var node in live)
+            {
+                using var anonymous = Client(node);
+                var expected = node.Name.StartsWith('W') ? "# TYPE blazormood_" : "# TYPE blazormood_frames_analysed";
+                var text = string.Empty;
+                // The exporter collects on a scrape; a gauge read from the database may miss one scrape on a loaded machine.
+                for (var scrape = 0; scrape < 5 && !text.Contains(expected, StringComparison.Ordinal); scrape++)
+                {
+                    await Task.Delay(scrape * 500);
+                    using var metrics = await anonymous.GetAsync("metrics");
+                    Assert.True(metrics.StatusCode == HttpStatusCode.OK, $"{node.Name} answered {(int)metrics.StatusCode} to an anonymous /metrics");
+                    Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+                    text = await metrics.Content.ReadAsStringAsync();
+                }
+                Assert.True(text.Contains(expected, StringComparison.Ordinal), $"{node.Name}'s /metrics has no '{expected}':\n{text}");
+            }
+
+            // Music__LibraryPath=/data/playlists: a recommendation through a web node names a track of the shared copy.
+            foreach (var node in new[] { cluster.A, cluster.B })
+            {
+                using var client = Client(node, cookie: cookie);
+                var clock = Stopwatch.StartNew();
+                while (true)
+                {
+                    var body = await client.GetStringAsync("api/recommend?emotion=happy");
+                    if (body.Contains(cluster.SharedLibraryMarker, StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                    // The library is imported in the background at start-up; give it a little time on a loaded machine.
+                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{node.Name} recommended no track of the shared library: {body}");
+                    await Task.Delay(500);
+                }
+            }
+        });
+    }
+
+    /// <summary>One output line of a node, which must be a JSON object (compose's console formatter).</summary>
+    private static JsonElement JsonLine(string node, string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            Assert.True(document.RootElement.ValueKind == JsonValueKind.Object, $"{node} wrote a line that is not a JSON object: {line}");
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            Assert.Fail($"{node} wrote a line that is not JSON: {line}");
+            throw;
+        }
     }
 
     /// <summary>Runs a test body; on failure the nodes' output goes to the test output.</summary>

@@ -138,6 +138,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>The node's output lines so far (stdout and stderr, the last 4000).</summary>
+    public IReadOnlyList<string> Lines() => [.. _log];
+
     /// <summary>Signs in through the sign-in form of this node and returns the cookie header (every cookie the form set).</summary>
     public Task<string> SignInAsync(string email, string password) => SignInAsync(this, this, email, password);
 
@@ -145,16 +148,25 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// Fetches the sign-in form (and its antiforgery token and cookie) from <paramref name="formFrom"/> and posts it to
     /// <paramref name="postTo"/>: with one shared key ring that works across nodes, as it must behind a proxy.
     /// </summary>
-    public static async Task<string> SignInAsync(NodeProcess formFrom, NodeProcess postTo, string email, string password)
+    public static Task<string> SignInAsync(NodeProcess formFrom, NodeProcess postTo, string email, string password)
     {
         ArgumentNullException.ThrowIfNull(formFrom);
         ArgumentNullException.ThrowIfNull(postTo);
+        return SignInAsync(formFrom.Name, formFrom.BaseAddress, postTo.Name, postTo.BaseAddress, email, password);
+    }
+
+    /// <summary>Signs in through the sign-in form at <paramref name="baseAddress"/> (a node or a proxy in front of nodes).</summary>
+    public static Task<string> SignInAsync(Uri baseAddress, string email, string password) =>
+        SignInAsync(baseAddress.ToString(), baseAddress, baseAddress.ToString(), baseAddress, email, password);
+
+    private static async Task<string> SignInAsync(string formFromName, Uri formFromAddress, string postToName, Uri postToAddress, string email, string password)
+    {
         var cookies = new CookieContainer();
         using var handler = new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
-        var page = await http.GetStringAsync(new Uri(formFrom.BaseAddress, "account/login"));
+        var page = await http.GetStringAsync(new Uri(formFromAddress, "account/login"));
         string Hidden(string name) => HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == name)?.Groups["value"].Value
-            ?? throw new InvalidOperationException($"the sign-in page of {formFrom.Name} has no '{name}' field");
+            ?? throw new InvalidOperationException($"the sign-in page of {formFromName} has no '{name}' field");
         // Both nodes are on 127.0.0.1 (cookies ignore the port), so the antiforgery cookie of the form goes with the post.
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -163,17 +175,17 @@ public sealed partial class NodeProcess : IAsyncDisposable
             ["Input.Email"] = email,
             ["Input.Password"] = password,
         });
-        using var response = await http.PostAsync(new Uri(postTo.BaseAddress, "account/login"), form);
+        using var response = await http.PostAsync(new Uri(postToAddress, "account/login"), form);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException(
-                $"signing in (form from {formFrom.Name}, posted to {postTo.Name}) answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                $"signing in (form from {formFromName}, posted to {postToName}) answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
-        var header = cookies.GetCookieHeader(postTo.BaseAddress);
+        var header = cookies.GetCookieHeader(postToAddress);
         // Besides the antiforgery cookie of the form, the sign-in must have set the account's cookie.
-        if (cookies.GetCookies(postTo.BaseAddress).All(c => c.Name.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)))
+        if (cookies.GetCookies(postToAddress).All(c => c.Name.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)))
         {
-            throw new InvalidOperationException($"signing in on {postTo.Name} set no sign-in cookie (cookies: {header})");
+            throw new InvalidOperationException($"signing in on {postToName} set no sign-in cookie (cookies: {header})");
         }
         return header;
     }
