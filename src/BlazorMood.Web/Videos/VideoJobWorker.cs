@@ -82,8 +82,12 @@ internal sealed partial class VideoJobWorker : BackgroundService
         await base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentJobs).Select(slot => RunSlotAsync($"{_workerPrefix}/{slot}", stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Says how many jobs this node takes at once, so an operator (and the multi-node test) can see the setting arrived.
+        LogRunning(_logger, _workerPrefix, _options.MaxConcurrentJobs);
+        return Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentJobs).Select(slot => RunSlotAsync($"{_workerPrefix}/{slot}", stoppingToken)));
+    }
 
     private async Task RunSlotAsync(string workerId, CancellationToken stoppingToken)
     {
@@ -366,6 +370,9 @@ internal sealed partial class VideoJobWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Start-up recovery: {Requeued} video job(s) re-queued, {Failed} failed after too many attempts")]
     private static partial void LogRecovered(ILogger logger, int requeued, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video job worker {WorkerPrefix} runs up to {Slots} job(s) at once")]
+    private static partial void LogRunning(ILogger logger, string workerPrefix, int slots);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video job {JobId} started (attempt {Attempt}) by {WorkerId}")]
     private static partial void LogStarted(ILogger logger, Guid jobId, int attempt, string workerId);

@@ -288,6 +288,11 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
                 Assert.True(text.Contains(expected, StringComparison.Ordinal), $"{node.Name}'s /metrics has no '{expected}':\n{text}");
             }
 
+            // VideoJobs__MaxConcurrentJobs=2 on the worker service: W1 says it runs two jobs at once (read from its
+            // output, which is kept after a test kills it).
+            var running = await LineAsync(cluster.W1, e => e.TryGetProperty("State", out var state) && state.TryGetProperty("Slots", out _));
+            Assert.Equal(2, running.GetProperty("State").GetProperty("Slots").GetInt32());
+
             // Music__LibraryPath=/data/playlists: a recommendation through a web node names a track of the shared copy.
             foreach (var node in new[] { cluster.A, cluster.B })
             {
@@ -306,6 +311,25 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
                 }
             }
         });
+    }
+
+    /// <summary>The first JSON line of a node that matches, waiting a little for it (a node logs as it starts its services).</summary>
+    private static async Task<JsonElement> LineAsync(NodeProcess node, Func<JsonElement, bool> match)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var line in node.Lines())
+            {
+                var entry = JsonLine(node.Name, line);
+                if (match(entry))
+                {
+                    return entry;
+                }
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{node.Name} wrote no such line");
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>One output line of a node, which must be a JSON object (compose's console formatter).</summary>
