@@ -473,7 +473,9 @@ public sealed class Recommender
             }
         }
 
-        var random = opts.RandomSeed is { } seed ? new Random(HashCode.Combine(seed, Interlocked.Increment(ref _requests))) : Random.Shared;
+        // A seeded run must repeat across processes: HashCode.Combine is salted per process, so the seed and the
+        // request number are mixed by plain arithmetic instead.
+        var random = opts.RandomSeed is { } seed ? new Random(unchecked((int)((seed * 486_187_739L) + Interlocked.Increment(ref _requests)))) : Random.Shared;
         var finalScore = new double[keep];
         var counts = new FeedbackCounts[keep];
         var fw = Math.Clamp(opts.FeedbackWeight, 0, 1);
