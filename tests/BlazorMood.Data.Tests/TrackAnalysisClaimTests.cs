@@ -68,6 +68,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
             Assert.Null(row.AnalysisLeaseExpiresUtc);
             Assert.NotNull(row.MeasuredBpm);
         });
+        await LoggedAsync(() => workers[0].Logs.Analysed.Count + workers[1].Logs.Analysed.Count >= ids.Count);
         var byA = workers[0].Logs.Analysed.ToList();
         var byB = workers[1].Logs.Analysed.ToList();
         // Every track measured and stored by exactly one of the two workers: none twice, none by both, none missed.
@@ -129,6 +130,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
             Assert.Null(row.AnalysisLeaseExpiresUtc);
             Assert.InRange(row.Bpm!.Value, 100 * 0.97, 100 * 1.03);
         }
+        await LoggedAsync(() => survivor.Logs.Analysed.Count >= 2);
         Assert.Equal(new[] { claimed, free }.Order(), survivor.Logs.Analysed.Order());
     }
 
@@ -174,11 +176,12 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
     [Fact]
     public async Task A_claim_is_renewed_while_a_long_file_decodes()
     {
-        // Three minutes of audio (Music:Analysis:MaxDuration) with a 1.5 s lease: decoding outlasts the lease (about
-        // 1.5 s here on a quiet machine, longer under load), so the claim survives only by renewal.
-        var ids = WriteClickTracks("activity_running", [128], seconds: 180);
+        // Fifteen minutes of audio, all of it analysed, with a 1.5 s lease: three minutes decoded in under 0.5 s on a
+        // quiet machine, so this takes a few seconds there (longer under load) and outlasts the lease several
+        // times; the claim survives only by renewal. A faster machine than the test's must not make it pass by luck.
+        var ids = WriteClickTracks("activity_running", [128], seconds: 900);
         var id = ids[0];
-        var worker = await StartAsync(await PostgresAsync(), "long", analyze: true, lease: TimeSpan.FromSeconds(1.5));
+        var worker = await StartAsync(await PostgresAsync(), "long", analyze: true, lease: TimeSpan.FromSeconds(1.5), maxAnalysed: TimeSpan.FromMinutes(15));
         var holder = worker.Services.GetServices<IHostedService>().OfType<TrackAnalysisService>().Single().WorkerId;
 
         var leases = new HashSet<DateTime>();
@@ -203,6 +206,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
             await Task.Delay(50);
         }
         Assert.Null(row.AnalysisWorkerId);
+        await LoggedAsync(() => !worker.Logs.Analysed.IsEmpty);
         Assert.Equal([id], worker.Logs.Analysed);
         Assert.Empty(worker.Logs.Lost);
         Assert.True(leases.Count >= 2, $"the lease was seen {leases.Count} time(s); decoding took less than a renewal period");
@@ -253,7 +257,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         return tempos.Select(t => PlaylistLoader.MakeId($"{playlist}/click{t}.wav")).ToList();
     }
 
-    private async Task<Worker> StartAsync(PostgresTestDatabase? postgres, string name, bool analyze, TimeSpan? lease = null)
+    private async Task<Worker> StartAsync(PostgresTestDatabase? postgres, string name, bool analyze, TimeSpan? lease = null, TimeSpan? maxAnalysed = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -280,12 +284,29 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         {
             o.LibraryPath = Library;
             o.WatchForChanges = false;
+            if (maxAnalysed is { } max)
+            {
+                o.Analysis.MaxDuration = max;
+            }
         });
         services.AddMusicPersistence(configuration);
         var worker = new Worker(services.BuildServiceProvider(validateScopes: true), logs);
         _workers.Add(worker);
         await worker.StartAsync();
         return worker;
+    }
+
+    /// <summary>
+    /// Waits (up to 10 s) for log lines the caller then asserts on: a worker logs a result right after storing it, so
+    /// the stored row can be seen a moment before its line.
+    /// </summary>
+    private static async Task LoggedAsync(Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
     }
 
     private static async Task EventuallyAsync(Worker worker, Func<BlazorMoodDbContext, Task<bool>> condition)
