@@ -62,7 +62,7 @@ public sealed class RecommenderOptions
     /// <summary>Context mode: best-scoring tracks that go on to the like/skip (Thompson sampling) stage.</summary>
     public int CandidatePool { get; set; } = 50;
 
-    /// <summary>Context mode: weight of the sampled like probability against the content score (0..1 each).</summary>
+    /// <summary>Context mode: the most weight of the sampled like probability against the content score (0..1 each); a track's share grows with its likes and skips.</summary>
     public double FeedbackWeight { get; set; } = 0.5;
 
     /// <summary>Users whose context and feedback are kept in memory; the least recently active are dropped beyond it.</summary>

@@ -29,6 +29,9 @@ public sealed class Recommender
     // promotes a track that does not fit the context.
     private const double RelevanceMargin = 0.2;
 
+    // Likes plus skips at which feedback gets half of Music:Recommender:FeedbackWeight in a track's final score.
+    private const double EvidenceForHalfFeedbackWeight = 2.0;
+
     // Context mode: bonus of a playlist mapped to the listener's emotion, activity or a custom query keyword.
     private const double PlaylistWeight = 0.5;
 
@@ -484,7 +487,13 @@ public sealed class Recommender
             var track = index.Tracks[heapIdx[i]];
             counts[i] = _feedback.GetCounts(request.UserId, contextKey, track.Id);
             var sample = BetaSampler.Sample(random, counts[i].Alpha, counts[i].Beta);
-            finalScore[i] = (1 - fw) * heapScore[i] + fw * sample;
+            // The sample counts in proportion to the evidence behind it: with no like or skip yet it is a uniform
+            // draw, and at full weight that noise outweighed the content fit (a tagged or on-mood track could land
+            // anywhere in the queue). Unrated tracks keep their content order; each like or skip lets feedback
+            // reorder more, up to FeedbackWeight.
+            var evidence = counts[i].Likes + counts[i].Skips;
+            var weight = fw * evidence / (evidence + EvidenceForHalfFeedbackWeight);
+            finalScore[i] = (1 - weight) * heapScore[i] + weight * sample;
         }
         var order = Enumerable.Range(0, keep).ToArray();
         Array.Sort(finalScore, order);
