@@ -22,10 +22,22 @@ public static class CliApp
             --models <dir>       folder with the ONNX models (default: ./models, else the repository's)
             --json <file>        where to write the JSON report (default: eval-emotion.json)
             --limit <n>          at most n images per class
-        """ + "\n" + ActivityEvaluator.Usage;
+        """ + "\n" + ActivityEvaluator.Usage + Training.ActivityCommands.Usage;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
+        if (args.Length >= 2 && args[0] == "devdata" && args[1] == "tracks")
+        {
+            return await Training.ActivityCommands.TracksAsync(args[2..], DefaultModelsPath(), stdout, stderr, ct);
+        }
+        if (args.Length >= 2 && args[0] == "train" && args[1] == "activity")
+        {
+            return await Training.ActivityCommands.TrainAsync(args[2..], stdout, stderr, ct);
+        }
+        if (args.Length >= 3 && args[0] == "eval" && args[1] == "activity" && args[2] == "--tracks")
+        {
+            return await Training.ActivityCommands.EvalAsync(args[2..], stdout, stderr, ct);
+        }
         if (args.Length >= 2 && args[0] == "eval" && args[1] == "activity")
         {
             return await ActivityEvaluator.RunAsync(args[2..], DefaultModelsPath(), stdout, stderr, ct);
