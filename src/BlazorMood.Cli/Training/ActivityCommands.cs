@@ -22,25 +22,27 @@ public static class ActivityCommands
           blazormood devdata tracks <clips-folder> [--out <dir>] [--fps <f>]
             runs the vision pipeline once on every development clip (<clips-folder>/<label>/…, e.g. .cache/devdata/activity,
             sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks)
-          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>]
+          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]…
             trains the window classifier (LightGBM, exported to ONNX) on real tracks (default .cache/devdata/activity-tracks),
             motion capture filmed by virtual cameras (snapshots under --mirror, default /work/.mirror) and synthetic motion;
             writes <file> (default models/activity.onnx) and its sidecar .json
-          blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--json <file>]
-            leave-one-source-out: for each source, a model trained without it labels its clips (clip label = majority by duration)
+          blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--reference <dir>] [--json <file>]
+            leave-one-source-out: for each source, a model trained without it labels its clips (clip label = majority by duration);
+            --reference: 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence
         """;
 
     private const string DefaultTracks = ".cache/devdata/activity-tracks";
     private const string DefaultMirror = "/work/.mirror";
 
-    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps);
+    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference);
 
     private static DataOptions? Parse(ReadOnlySpan<string> args, TextWriter stderr, string defaultOut)
     {
         string tracks = DefaultTracks, mirror = DefaultMirror, output = defaultOut;
-        string? json = null;
+        string? json = null, reference = null;
         int seed = 1, synthetic = 40, mocap = 200;
         double fps = 10;
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             try
@@ -56,6 +58,8 @@ public static class ActivityCommands
                     case "--synthetic": synthetic = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--mocap": mocap = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--fps": fps = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
+                    case "--exclude": excluded.Add(Next(args, ref i)); break;
+                    case "--reference": reference = Next(args, ref i); break;
                     default:
                         stderr.WriteLine($"unknown option {args[i]}\nusage:\n{Usage}");
                         return null;
@@ -67,7 +71,7 @@ public static class ActivityCommands
                 return null;
             }
         }
-        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps);
+        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference);
     }
 
     public static async Task<int> TracksAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -241,6 +245,25 @@ public static class ActivityCommands
                 clips = part.Select(r => new { id = r.Clip.Id, source = r.Clip.Source, truth = r.Clip.Label, predicted = r.Predicted, cadenceSpm = r.Cadence }),
             };
         }
+        // Cadence against steps counted on the motion itself (motion capture), for clips read as walking or running.
+        var cadence = results.Where(r => r.Clip.CountedCadenceSpm is not null && r.Cadence is not null)
+            .Select(r => (r.Clip, Error: (r.Cadence!.Value - r.Clip.CountedCadenceSpm!.Value) / r.Clip.CountedCadenceSpm.Value)).ToArray();
+        if (cadence.Length > 0)
+        {
+            await stdout.WriteLineAsync("\ncadence at 10 fps against counted steps (motion capture: foot strikes in 3D; real: ankle-spread peaks at 30 fps):");
+            foreach (var group in cadence.GroupBy(c => $"{c.Clip.Kind} {c.Clip.Label}").OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var errors = group.Select(g => Math.Abs(g.Error)).Order().ToArray();
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {group.Key,-14} n={errors.Length,4}  median |error| {100 * errors[errors.Length / 2]:F1} %  within ±5 %: {100.0 * errors.Count(e => e <= 0.05) / errors.Length:F0} %  counted {group.Average(g => g.Clip.CountedCadenceSpm!.Value):F0} spm on average"));
+            }
+            foreach (var (clip, error) in cadence.Where(c => c.Clip.Kind == "real"))
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"    {clip.Id}: counted {clip.CountedCadenceSpm:F0} spm, estimated {clip.CountedCadenceSpm * (1 + error):F0} ({100 * error:+0.0;-0.0} %)"));
+            }
+            json["cadence"] = cadence.Select(c => new { id = c.Clip.Id, label = c.Clip.Label, counted = c.Clip.CountedCadenceSpm, error = c.Error });
+        }
         var jsonPath = Path.GetFullPath(options.Json ?? "eval-activity-loso.json");
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(json, ActivityModelCard.JsonOptions), ct);
         await stdout.WriteLineAsync($"JSON report: {jsonPath} ({watch.Elapsed.TotalSeconds:F0} s)");
@@ -253,6 +276,16 @@ public static class ActivityCommands
     private static async Task<IReadOnlyList<LabelledClip>> CollectAsync(DataOptions options, TextWriter log, CancellationToken ct)
     {
         var real = ActivityDataset.RealClips(options.Tracks);
+        if (options.Reference is { } referenceDir)
+        {
+            // Steps counted on the full-rate track of the same clip (same file name), where one was extracted.
+            var references = Directory.Exists(referenceDir)
+                ? Directory.EnumerateFiles(referenceDir, "*.json", SearchOption.AllDirectories).ToDictionary(Path.GetFileName, f => f)
+                : [];
+            real = real.Select(c => references.TryGetValue(Path.GetFileNameWithoutExtension(c.Id) + ".json", out var file)
+                ? c with { CountedCadenceSpm = ReferenceCadence.StepsPerMinute(KeypointTrack.FromJson(File.ReadAllText(file)).ToObservations()) }
+                : c).ToArray();
+        }
         if (real.Count == 0)
         {
             await log.WriteLineAsync($"no real keypoint tracks under {options.Tracks} (scripts/devdata.sh, then blazormood devdata tracks): training on generated motion only");
@@ -261,7 +294,7 @@ public static class ActivityCommands
         var mocap = options.MocapPerLabel > 0
             ? await ActivityDataset.MocapClipsAsync(options.Mirror, new Random(options.Seed + 1), options.MocapPerLabel, 1, log, ct)
             : [];
-        return [.. real, .. mocap, .. synthetic];
+        return [.. real.Concat(mocap).Concat(synthetic).Where(c => !options.Excluded.Contains(c.Source))];
     }
 
     private static ActivityClassifier TreeClassifier() => new(Microsoft.Extensions.Options.Options.Create(new VideoOptions()));

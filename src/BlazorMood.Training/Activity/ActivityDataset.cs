@@ -6,7 +6,8 @@ namespace BlazorMood.Training.Activity;
 
 /// <summary>A labelled clip as the classifier sees it: observations over time, its source and kind of data.</summary>
 /// <param name="Kind">"real" (a development clip's extracted track), "mocap" (filmed by <see cref="VirtualCamera"/>) or "synthetic".</param>
-public sealed record LabelledClip(string Id, string Source, string Kind, string Label, double DurationSeconds, IReadOnlyList<PoseObservation> Observations);
+/// <param name="CountedCadenceSpm">Steps a minute counted on the source motion (motion capture), the reference for cadence.</param>
+public sealed record LabelledClip(string Id, string Source, string Kind, string Label, double DurationSeconds, IReadOnlyList<PoseObservation> Observations, double? CountedCadenceSpm = null);
 
 /// <summary>One training example: a window's feature vector, the clip's label and where it came from.</summary>
 public sealed record WindowRow(float[] Features, string Label, string Source, string Kind, string ClipId);
@@ -88,9 +89,10 @@ public static class ActivityDataset
                         continue;
                     }
                     var clip = new MotionClip($"{recipe.Source}/{Path.GetFileNameWithoutExtension(path)}", recipe.Source, group.Key, motion.FrameTimeSeconds, motion.Frames);
+                    var counted = group.Key is "running" or "walking" ? clip.CountedCadenceSpm() : null;
                     for (var c = 0; c < camerasPerClip; c++)
                     {
-                        clips.Add(new LabelledClip($"{clip.Id}#{c}", recipe.Source, "mocap", group.Key, clip.DurationSeconds, VirtualCamera.Film(clip, random)));
+                        clips.Add(new LabelledClip($"{clip.Id}#{c}", recipe.Source, "mocap", group.Key, clip.DurationSeconds, VirtualCamera.Film(clip, random), counted));
                     }
                 }
             }

@@ -11,6 +11,44 @@ public sealed record MotionClip(string Id, string Source, string Label, double F
 {
     public double DurationSeconds => Frames.Count * FrameTimeSeconds;
 
+    /// <summary>
+    /// Steps a minute (both feet) counted from the 3D motion itself, the reference for the cadence estimate: a foot
+    /// strike is an ankle coming down into the lowest 30% of its height range after rising above 60% of it. Null when
+    /// the feet do not lift (standing) or fewer than three strikes happen.
+    /// </summary>
+    public double? CountedCadenceSpm()
+    {
+        var strikes = new List<double>();
+        foreach (var ankle in new[] { 15, 16 })
+        {
+            var h = Frames.Select(p => p[ankle].Y).ToArray();
+            var sorted = h.Order().ToArray();
+            var lo = sorted[(int)(0.05 * (sorted.Length - 1))];
+            var hi = sorted[(int)(0.95 * (sorted.Length - 1))];
+            if (hi - lo < 0.03)
+            {
+                continue;
+            }
+            var down = lo + (0.3 * (hi - lo));
+            var up = lo + (0.6 * (hi - lo));
+            var lifted = false;
+            for (var i = 0; i < h.Length; i++)
+            {
+                if (h[i] > up)
+                {
+                    lifted = true;
+                }
+                else if (lifted && h[i] < down)
+                {
+                    strikes.Add(i * FrameTimeSeconds);
+                    lifted = false;
+                }
+            }
+        }
+        strikes.Sort();
+        return strikes.Count >= 3 && strikes[^1] > strikes[0] ? 60 * (strikes.Count - 1) / (strikes[^1] - strikes[0]) : null;
+    }
+
     /// <summary>The pose at <paramref name="t"/> seconds, linearly interpolated between frames.</summary>
     public Vec3[] At(double t, out Vec3[]? bicycle)
     {

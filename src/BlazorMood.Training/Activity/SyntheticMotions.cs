@@ -40,11 +40,13 @@ public static class SyntheticMotions
         var hz = U(1.2, 2.4);
         var jacks = r.NextDouble() < 0.7;
         var phase = U(0, 10);
+        // People also hold perfectly still (a photo-like clip, a sleeper): then only the camera's noise moves.
+        var still = label is "standing" or "sitting" or "lying" && r.NextDouble() < 0.35;
         var frames = new List<Vec3[]>();
         var bicycle = label == "cycling" ? new List<Vec3[]>() : null;
         for (var i = 0; i * frameTime < seconds; i++)
         {
-            var t = (i * frameTime) + phase;
+            var t = (still ? 0 : i * frameTime) + phase;
             (double X, double Y, double Z)[] body = label switch
             {
                 "walking" => SyntheticPose.Skeleton(SyntheticPose.Gait(t, cadence, false, speed)),

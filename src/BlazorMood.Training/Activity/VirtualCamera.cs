@@ -53,6 +53,10 @@ public static class VirtualCamera
         var swapRate = random.NextDouble() * 0.04;
         var missRate = random.NextDouble() * 0.04;
         var ar = new Vec3[17];
+        // The frame cuts the body off (a webcam or a portrait framing): the keypoints below the cut are outside the
+        // image, and MoveNet reports them with low scores. Most common for people standing close to the camera.
+        var cutChance = clip.Label switch { "standing" => 0.25, "walking" or "running" => 0.1, "sitting" => 0.05, _ => 0 };
+        var cut = random.NextDouble() < cutChance ? 0.35 + (random.NextDouble() * 0.5) : double.NaN; // 0 = hips, 1 = ankles
         double cropX = 0, cropY = 0, cropScale = 1;
 
         var observations = new List<PoseObservation>();
@@ -114,6 +118,10 @@ public static class VirtualCamera
                 u = centre.U + ((u - centre.U) * cropScale) + cropX + ar[k].X;
                 v = centre.V + ((v - centre.V) * cropScale) + cropY + ar[k].Y;
                 var score = Math.Clamp(baseScore + (Gauss(random) * 0.1) - (hidden * (0.1 + (random.NextDouble() * 0.25))), 0.02, 0.95);
+                if (double.IsFinite(cut) && k >= (int)BodyPart.LeftKnee && BelowCut(pose[k], pose, cut))
+                {
+                    score = 0.02 + (random.NextDouble() * 0.15);
+                }
                 if (random.NextDouble() < dropRate)
                 {
                     score = 0.02 + (random.NextDouble() * 0.2);
@@ -137,6 +145,14 @@ public static class VirtualCamera
             observations.Add(new PoseObservation(t, new BodyPose(box, 0, keypoints.Average(p => p.Score), keypoints), personBox, bikes));
         }
         return observations;
+    }
+
+    /// <summary>Whether a point lies below the cut, placed at a fraction of the way from the hips (0) down to the lower ankle (1).</summary>
+    private static bool BelowCut(Vec3 point, Vec3[] pose, double cut)
+    {
+        var hip = HipMid(pose).Y;
+        var foot = Math.Min(pose[(int)BodyPart.LeftAnkle].Y, pose[(int)BodyPart.RightAnkle].Y);
+        return point.Y < hip - (cut * (hip - foot));
     }
 
     private static Vec3 HipMid(Vec3[] p) => (p[(int)BodyPart.LeftHip] + p[(int)BodyPart.RightHip]) * 0.5;
