@@ -100,6 +100,69 @@ public static class ActivityDataset
         return clips;
     }
 
+    /// <summary>
+    /// People holding still, from real poses: one frame of a real clip held for 2–6 s with a little keypoint jitter
+    /// (a photo, someone waiting, a sleeper). The label is the clip's when it is a resting one (standing, sitting,
+    /// lying); from any other clip only a frame whose body is upright with straight knees is held, and it is standing
+    /// (a still, straight-legged upright person is standing whatever they did before). Each keeps its clip's source,
+    /// so leave-one-source-out holds it out together with the clip it came from.
+    /// </summary>
+    public static IReadOnlyList<LabelledClip> FrozenClips(IEnumerable<LabelledClip> realClips, Random random, int perClip, ActivityClassifier classifier)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        var frozen = new List<LabelledClip>();
+        foreach (var clip in realClips)
+        {
+            var posed = clip.Observations.Where(o => o.Pose is not null).ToArray();
+            if (posed.Length == 0)
+            {
+                continue;
+            }
+            for (var n = 0; n < perClip; n++)
+            {
+                var frame = posed[random.Next(posed.Length)];
+                string label;
+                if (clip.Label is "standing" or "sitting" or "lying")
+                {
+                    label = clip.Label;
+                }
+                else
+                {
+                    // Upright with straight knees, judged on the held frame itself (a window of one repeated frame).
+                    var still = Enumerable.Range(0, 20).Select(i => frame with { TimeSeconds = i * 0.1 }).ToArray();
+                    if (classifier.ExtractFeatures(still, 1) is not { } f || !(f.TorsoAngleDegrees < 25) || !(f.KneeAngleDegrees > 160) || !(f.ThighAlongTorso > 0.6))
+                    {
+                        continue;
+                    }
+                    label = "standing";
+                }
+                var pose = frame.Pose!;
+                // Standing close to a camera (a portrait, a webcam): the frame ends above the knees.
+                if (label == "standing" && random.NextDouble() < 0.4)
+                {
+                    var cutScore = (float)(0.02 + (random.NextDouble() * 0.15));
+                    pose = pose with { Keypoints = pose.Keypoints.Select(k => k.Part >= BlazorMood.Vision.BodyPart.LeftKnee ? k with { Score = cutScore } : k).ToArray() };
+                }
+                var torso = Math.Max(4.0, pose.Crop.Height / 3.0);
+                var jitter = (0.002 + (random.NextDouble() * 0.03)) * torso;
+                var seconds = 2 + (random.NextDouble() * 4);
+                var observations = new List<PoseObservation>();
+                for (var t = 0.0; t < seconds; t += 0.1)
+                {
+                    var keypoints = pose.Keypoints.Select(k => k with
+                    {
+                        Position = new BlazorMood.Vision.ImagePoint(
+                            (float)(k.Position.X + (VirtualCamera.Gauss(random) * jitter)),
+                            (float)(k.Position.Y + (VirtualCamera.Gauss(random) * jitter))),
+                    }).ToArray();
+                    observations.Add(new PoseObservation(t, pose with { Keypoints = keypoints }, frame.PersonBox, frame.Bicycles));
+                }
+                frozen.Add(new LabelledClip($"{clip.Id}@still{n}", clip.Source, "frozen", label, seconds, observations));
+            }
+        }
+        return frozen;
+    }
+
     /// <summary>Synthetic clips of every label, each filmed once.</summary>
     public static IReadOnlyList<LabelledClip> SyntheticClips(int perLabel, Random random, int seed) =>
         SyntheticMotions.Generate(perLabel, seed)

@@ -14,9 +14,9 @@ namespace BlazorMood.Training.Activity;
 /// </summary>
 public static class ActivityTrainer
 {
-    public const double RealWeight = 3;
+    public const double RealWeight = 2;
 
-    public sealed record Options(int Seed = 1, int Iterations = 150, int Leaves = 15, int MinExamplesPerLeaf = 20, double LearningRate = 0.1);
+    public sealed record Options(int Seed = 1, int Iterations = 150, int Leaves = 8, int MinExamplesPerLeaf = 50, double LearningRate = 0.1);
 
     /// <summary>The ONNX model and its classes in score order.</summary>
     public sealed record Trained(byte[] Onnx, IReadOnlyList<string> Classes);

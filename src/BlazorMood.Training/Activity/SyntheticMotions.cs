@@ -42,17 +42,25 @@ public static class SyntheticMotions
         var phase = U(0, 10);
         // People also hold perfectly still (a photo-like clip, a sleeper): then only the camera's noise moves.
         var still = label is "standing" or "sitting" or "lying" && r.NextDouble() < 0.35;
+        // Arms anywhere a person at rest holds them (forward, raised, bent), not only hanging down.
+        var posedArms = label is "standing" or "sitting" && r.NextDouble() < 0.5;
+        var (shoulderL, shoulderR, elbowL, elbowR) = (U(-0.2, 1.7), U(-0.2, 1.7), U(0, 2.2), U(0, 2.2));
+        var abduction = posedArms && r.NextDouble() < 0.5 ? U(0.2, 1.6) : 0; // arms out to the sides (an A or T pose)
+        SyntheticPose.Joints Arms(SyntheticPose.Joints j) => posedArms ? j with { ShoulderL = shoulderL, ShoulderR = shoulderR, ElbowL = elbowL, ElbowR = elbowR } : j;
+        (double X, double Y, double Z)[] Out((double X, double Y, double Z)[] p) => abduction > 0 ? Abduct(p, abduction) : p;
+        // Clips as short as uploads get (two seconds: one window) up to the full length, so a short clip is no cue for any label.
+        var length = seconds * U(0.35, 1);
         var frames = new List<Vec3[]>();
         var bicycle = label == "cycling" ? new List<Vec3[]>() : null;
-        for (var i = 0; i * frameTime < seconds; i++)
+        for (var i = 0; i * frameTime < length; i++)
         {
             var t = (still ? 0 : i * frameTime) + phase;
             (double X, double Y, double Z)[] body = label switch
             {
                 "walking" => SyntheticPose.Skeleton(SyntheticPose.Gait(t, cadence, false, speed)),
                 "running" => SyntheticPose.Skeleton(SyntheticPose.Gait(t, cadence, true, speed)),
-                "standing" => SyntheticPose.Skeleton(SyntheticPose.Standing(t)),
-                "sitting" => SyntheticPose.Skeleton(SyntheticPose.Sitting(t)),
+                "standing" => Out(SyntheticPose.Skeleton(Arms(SyntheticPose.Standing(t)))),
+                "sitting" => Out(SyntheticPose.Skeleton(Arms(SyntheticPose.Sitting(t)))),
                 "lying" => SyntheticPose.Skeleton(SyntheticPose.Lying(t)),
                 "cycling" => Shift(SyntheticPose.Skeleton(SyntheticPose.Cycling(t, rpm)), bikeSpeed * t),
                 "squats" => SyntheticPose.Skeleton(SyntheticPose.Squat(t, period)),
@@ -72,6 +80,23 @@ public static class SyntheticMotions
     }
 
     private static (double X, double Y, double Z)[] Shift((double X, double Y, double Z)[] p, double dx) => p.Select(q => (q.X + dx, q.Y, q.Z)).ToArray();
+
+    /// <summary>Raises both arms sideways by <paramref name="angle"/> radians about the shoulder (body frame: z to the left).</summary>
+    public static (double X, double Y, double Z)[] Abduct((double X, double Y, double Z)[] p, double angle)
+    {
+        var q = ((double X, double Y, double Z)[])p.Clone();
+        foreach (var (shoulder, elbow, wrist, sign) in new[] { (5, 7, 9, -1.0), (6, 8, 10, 1.0) })
+        {
+            var (s, c) = Math.SinCos(sign * angle);
+            var o = p[shoulder];
+            foreach (var k in new[] { elbow, wrist })
+            {
+                var (y, z) = (p[k].Y - o.Y, p[k].Z - o.Z);
+                q[k] = (p[k].X, o.Y + (y * c) - (z * s), o.Z + (y * s) + (z * c));
+            }
+        }
+        return q;
+    }
 
     /// <summary>Jumping jacks: legs and arms swing out sideways together (arms from the sides to overhead) with a small hop.</summary>
     public static (double X, double Y, double Z)[] JumpingJack(double t, double hz)

@@ -47,16 +47,24 @@ public static class VirtualCamera
         var fixedTarget = root0 + (mode == Mode.Fixed && moves ? travel * 0.5 : new Vec3(0, 0, 0));
 
         // The errors, per clip.
-        var jitter = 0.01 + (random.NextDouble() * 0.035);     // keypoint noise, torso lengths
+        // Keypoint noise in torso lengths, matched to real tracks: a still real person's keypoints move about 0.4
+        // torso lengths a second at 10 frames a second (motion energy), which this range reproduces.
+        var jitter = 0.002 + (random.NextDouble() * 0.018);
         var baseScore = 0.35 + (random.NextDouble() * 0.45);
         var dropRate = 0.02 + (random.NextDouble() * 0.1);
-        var swapRate = random.NextDouble() * 0.04;
-        var missRate = random.NextDouble() * 0.04;
+        // MoveNet mixes up the legs most when one hides the other (seen from the side): measured on real side-view
+        // runners, the labels flip every few frames.
+        var sideOn = Math.Abs(Math.Sin(azimuth)); // azimuth 0 faces the person
+        // Legs that cross (a stride) get mixed up; a person at rest keeps them apart and is rarely swapped.
+        var swapRate = random.NextDouble() * (clip.Label is "walking" or "running" ? 0.04 + (0.3 * sideOn * sideOn) : 0.02);
+        var missRate = random.NextDouble() * 0.02;
         var ar = new Vec3[17];
         // The frame cuts the body off (a webcam or a portrait framing): the keypoints below the cut are outside the
         // image, and MoveNet reports them with low scores. Most common for people standing close to the camera.
         var cutChance = clip.Label switch { "standing" => 0.25, "walking" or "running" => 0.1, "sitting" => 0.05, _ => 0 };
-        var cut = random.NextDouble() < cutChance ? 0.35 + (random.NextDouble() * 0.5) : double.NaN; // 0 = hips, 1 = ankles
+        // Walkers and runners are framed to show their stride: cut below the knees (a treadmill seen up close).
+        var cutTop = clip.Label is "walking" or "running" ? 0.6 : 0.35;
+        var cut = random.NextDouble() < cutChance ? cutTop + (random.NextDouble() * (0.9 - cutTop)) : double.NaN; // 0 = hips, 1 = ankles
         double cropX = 0, cropY = 0, cropScale = 1;
 
         var observations = new List<PoseObservation>();
@@ -97,9 +105,9 @@ public static class VirtualCamera
                 continue;
             }
             var torsoPx = Math.Max(4, Distance(Project(HipMid(pose)), Project((pose[(int)BodyPart.LeftShoulder] + pose[(int)BodyPart.RightShoulder]) * 0.5)));
-            cropX = (0.8 * cropX) + (Gauss(random) * 0.02 * torsoPx);
-            cropY = (0.8 * cropY) + (Gauss(random) * 0.02 * torsoPx);
-            cropScale = 1 + (0.8 * (cropScale - 1)) + (Gauss(random) * 0.01);
+            cropX = (0.8 * cropX) + (Gauss(random) * 0.01 * torsoPx);
+            cropY = (0.8 * cropY) + (Gauss(random) * 0.01 * torsoPx);
+            cropScale = 1 + (0.8 * (cropScale - 1)) + (Gauss(random) * 0.005);
             if (random.NextDouble() < swapRate)
             {
                 foreach (var (l, r) in new[] { (BodyPart.LeftHip, BodyPart.RightHip), (BodyPart.LeftKnee, BodyPart.RightKnee), (BodyPart.LeftAnkle, BodyPart.RightAnkle) })

@@ -95,8 +95,8 @@ public sealed class ActivityClassifier
         }
         var (p, exercise) = _model is null ? Probabilities(features) : LearnedProbabilities(_model, features);
         var best = p.MaxBy(kv => kv.Value);
-        double? cadence = best.Key is ActivityKind.Walking or ActivityKind.Running && double.IsFinite(features.StridePeriodSeconds)
-            ? 120 / features.StridePeriodSeconds
+        double? cadence = best.Key is ActivityKind.Walking or ActivityKind.Running && double.IsFinite(features.CadenceSpm)
+            ? features.CadenceSpm
             : null;
         return new ActivityWindow(start, end, best.Key, best.Key == ActivityKind.Exercising ? exercise : ExerciseKind.None, best.Value, cadence, p, features);
     }
@@ -136,7 +136,7 @@ public sealed class ActivityClassifier
         var legsMove = Sigmoid(f.LegSwing, 0.08, 0.02);
         var gait = Math.Max(Sigmoid(f.LegPeriodicity, 0.45, 0.07) * legsMove, Sigmoid(f.TranslationSpeed, 0.8, 0.15) * legsMove);
         // Running vs walking by cadence: walking tops out near 130 steps a minute, running starts near 150.
-        var cadence = double.IsFinite(f.StridePeriodSeconds) ? 120 / f.StridePeriodSeconds : double.NaN;
+        var cadence = f.CadenceSpm;
         var run = double.IsFinite(cadence) ? Sigmoid(cadence, 140, 5) : Sigmoid(f.HipVerticalStd, 0.07, 0.015);
 
         // Seated: the thigh runs across the body axis instead of along it (side view: it is horizontal; frontal view:
@@ -215,11 +215,15 @@ public sealed class ActivityClassifier
         // Leg alternation: the ankle-to-ankle vector (knees when ankles are hidden) in the body frame, reduced to its
         // main direction of variation (front-back in a side view, up-down in a frontal one).
         var (legSignal, legOk) = LegSignal(ctx, scale);
-        double legSwing = 0, legPeriodicity = 0, stride = double.NaN;
+        double legSwing = 0, legPeriodicity = 0, stride = double.NaN, stepPeriodicity = 0, step = double.NaN;
         if (legOk)
         {
             legSwing = Std(legSignal);
             (legPeriodicity, stride) = Periodicity(legSignal, dt, MinStridePeriod, MaxStridePeriod);
+            // The size of the same vector peaks once a step, whichever ankle is called left.
+            var legSpread = legSignal.Select(Math.Abs).ToArray();
+            Detrend(legSpread);
+            (stepPeriodicity, step) = Periodicity(legSpread, dt, MinStridePeriod / 2, MaxStridePeriod / 2);
         }
 
         var hipY = Series(ctx, f => f.Centre?.Y / scale);
@@ -273,11 +277,18 @@ public sealed class ActivityClassifier
         var extent = Median(core.Select(f => f.ExtentAspect()).Where(double.IsFinite));
         var shoulderWidth = Median(coreTorso.Select(f => f.ShoulderWidthRatio() ?? double.NaN).Where(double.IsFinite));
         var kneeRange = kneeSeries.Length >= 3 ? Percentile(kneeSeries, 95) - Percentile(kneeSeries, 5) : 0;
+        // Arms held out across the body (push-ups rest on them; a lying person's arms lie along the body), and how much the elbows bend.
+        var wristAcross = Median(core.Select(f => new[] { f.Across(BodyPart.LeftWrist), f.Across(BodyPart.RightWrist) }
+            .Where(v => v is not null).Select(v => Math.Abs(v!.Value)).DefaultIfEmpty(double.NaN).Max()));
+        var elbowSeries = ctx.Select(f => Median(f.ElbowAngles())).Where(double.IsFinite).ToArray();
+        var elbowRange = elbowSeries.Length >= 3 ? Percentile(elbowSeries, 95) - Percentile(elbowSeries, 5) : 0;
 
         return new WindowFeatures(torsoAngle, thigh, knee, hip, legSwing, legPeriodicity, stride, hipVertical, ankleVertical, anklePhase,
             hipAnkleRange, shoulderStd, shoulderPeriodicity, translation, MotionEnergy(ctx, scale), kneeStd, bicycleFraction, coverage,
             ArmSwing: armSwing, WristHeightRange: wristRange, AnkleSpreadStd: spreadStd, AnkleSpreadPeriodicity: spreadPeriodicity,
-            HipPeriodicity: hipPeriodicity, ExtentAspect: extent, ShoulderWidthRatio: shoulderWidth, KneeAngleRange: kneeRange, WristAboveShoulder: wristAbove);
+            HipPeriodicity: hipPeriodicity, ExtentAspect: extent, ShoulderWidthRatio: shoulderWidth, KneeAngleRange: kneeRange, WristAboveShoulder: wristAbove,
+            WristAcross: double.IsFinite(wristAcross) ? wristAcross : 0, ElbowAngleRange: elbowRange,
+            StepPeriodSeconds: step, StepPeriodicity: stepPeriodicity);
     }
 
     /// <summary>A per-frame series with gaps filled and the trend removed; null when under half the frames have it.</summary>
@@ -420,7 +431,7 @@ public sealed class ActivityClassifier
                 ? run.Where(w => w.Exercise != ExerciseKind.None).GroupBy(w => w.Exercise).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault()
                 : ExerciseKind.None;
             double? cadence = kind is ActivityKind.Walking or ActivityKind.Running
-                ? run.Where(w => w.Features is { } f && double.IsFinite(f.StridePeriodSeconds)).Select(w => 120 / w.Features!.StridePeriodSeconds).DefaultIfEmpty(double.NaN).ToArray() is var c && c.Any(double.IsFinite) ? Median(c) : null
+                ? run.Where(w => w.Features is { } f && double.IsFinite(f.CadenceSpm)).Select(w => w.Features!.CadenceSpm).DefaultIfEmpty(double.NaN).ToArray() is var c && c.Any(double.IsFinite) ? Median(c) : null
                 : null;
             segments.Add(new ActivitySegment(start, end, kind, confidence, exercise, cadence));
             i = j + 1;

@@ -18,7 +18,9 @@ public static class ActivityFeatureVector
         ("hipAngle", f => f.HipAngleDegrees),
         ("legSwing", f => f.LegSwing),
         ("legPeriodicity", f => f.LegPeriodicity),
-        ("cadenceSpm", f => double.IsFinite(f.StridePeriodSeconds) && f.StridePeriodSeconds > 0 ? 120 / f.StridePeriodSeconds : double.NaN),
+        ("cadenceSpm", f => f.CadenceSpm),
+        ("strideCadenceSpm", f => double.IsFinite(f.StridePeriodSeconds) && f.StridePeriodSeconds > 0 ? 120 / f.StridePeriodSeconds : double.NaN),
+        ("stepPeriodicity", f => f.StepPeriodicity),
         ("hipVerticalStd", f => f.HipVerticalStd),
         ("ankleVerticalStd", f => f.AnkleVerticalStd),
         ("anklePhaseCorrelation", f => f.AnklePhaseCorrelation),
@@ -29,7 +31,6 @@ public static class ActivityFeatureVector
         ("motionEnergy", f => f.MotionEnergy),
         ("kneeAngleStd", f => f.KneeAngleStd),
         ("bicycleFraction", f => f.BicycleFraction),
-        ("coverage", f => f.Coverage),
         ("armSwing", f => f.ArmSwing),
         ("wristHeightRange", f => f.WristHeightRange),
         ("ankleSpreadStd", f => f.AnkleSpreadStd),
@@ -39,6 +40,7 @@ public static class ActivityFeatureVector
         ("shoulderWidthRatio", f => f.ShoulderWidthRatio),
         ("kneeAngleRange", f => f.KneeAngleRange),
         ("wristAboveShoulder", f => f.WristAboveShoulder),
+        ("elbowAngleRange", f => f.ElbowAngleRange),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Columns.Select(c => c.Name).ToArray();

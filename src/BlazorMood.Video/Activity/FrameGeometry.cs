@@ -116,6 +116,17 @@ internal sealed class FrameGeometry
         }
     }
 
+    public IEnumerable<double> ElbowAngles()
+    {
+        foreach (var (a, b, c) in new[] { (BodyPart.LeftShoulder, BodyPart.LeftElbow, BodyPart.LeftWrist), (BodyPart.RightShoulder, BodyPart.RightElbow, BodyPart.RightWrist) })
+        {
+            if (Angle(Point(a), Point(b), Point(c)) is { } angle)
+            {
+                yield return angle;
+            }
+        }
+    }
+
     public IEnumerable<double> HipAngles()
     {
         foreach (var (a, b, c) in new[] { (BodyPart.LeftShoulder, BodyPart.LeftHip, BodyPart.LeftKnee), (BodyPart.RightShoulder, BodyPart.RightHip, BodyPart.RightKnee) })
