@@ -106,13 +106,13 @@ public sealed class EmotionOptions : ModelOptions
     public bool AlignEyes { get; set; } = true;
 
     /// <summary>Side of the square crop as a multiple of the face scale (see <see cref="FaceScaleFromEyes"/>).</summary>
-    public float CropScale { get; set; } = 2.8f;
+    public float CropScale { get; set; } = 2.6f;
 
     /// <summary>
     /// Where the eye line sits in the crop, as a fraction of its height from the top.
     /// Lower values put more forehead above the eyes.
     /// </summary>
-    public float EyeLine { get; set; } = 0.40f;
+    public float EyeLine { get; set; } = 0.44f;
 
     /// <summary>
     /// Face scale = max(inter-eye distance, eye-to-mouth distance × <see cref="MouthToEyeRatio"/>) when true;
@@ -142,10 +142,10 @@ public sealed class FaceExpressionOptions : ModelOptions
     public override string FileName { get; set; } = "face-expression.onnx";
 
     /// <summary>Side of the square crop as a multiple of the BlazeFace box's larger side.</summary>
-    public float BoxScale { get; set; } = 1.0f;
+    public float BoxScale { get; set; } = 1.1f;
 
     /// <summary>Moves the crop's centre down (positive) or up by this fraction of its side.</summary>
-    public float ShiftY { get; set; }
+    public float ShiftY { get; set; } = 0.05f;
 
     /// <summary>Rotate the crop so that the eyes are level.</summary>
     public bool AlignEyes { get; set; }

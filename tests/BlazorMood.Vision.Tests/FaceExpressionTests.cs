@@ -84,4 +84,13 @@ public class FaceExpressionTests(ModelsFixture models)
         var analysed = Assert.Single(analyzer.Analyze(frame).Faces);
         Assert.Equal(alone.Probabilities["happy"], analysed.Probabilities["happy"], 5);
     }
+
+    [Fact]
+    public void A_missing_fusion_file_fails_with_its_name_and_the_command_that_makes_it()
+    {
+        using var services = ModelsFixture.Build(o => o.EmotionFusion.FileName = "no-such-fusion.json");
+        var e = Assert.Throws<ModelLoadException>(() => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EmotionAnalyzer>(services));
+        Assert.Contains("no-such-fusion.json", e.Message);
+        Assert.Contains("train emotion-fusion", e.Message);
+    }
 }
