@@ -5,7 +5,8 @@
 // DIR holds <name>.rgb (raw RGB24) + <name>.json ({width, height}) written by `bench peer`. Human runs in Node with
 // the TF.js WASM backend (SIMD, one thread), face detector + emotion only, as its demo configures them for emotion;
 // result caching and frame skipping are switched off (cacheSensitivity 0, skipFrames 0, skipTime 0) so that every
-// frame is analysed, as the product does. Frames are handed over already decoded (a tensor): JPEG decoding is not
+// frame is analysed, as the product does. Besides wall-clock time it records the process CPU time of each call
+// (process.cpuUsage: every thread of Node, which is at worst generous to Human), steadier on a loaded machine. Frames are handed over already decoded (a tensor): JPEG decoding is not
 // timed for Human, while the product's figure includes it, so the ratio is conservative.
 // Packages: the cached @vladmandic/human package (.cache/npm/...) and tools/parity's node_modules (@tensorflow/tfjs 4.22.0
 // and @tensorflow/tfjs-backend-wasm 4.22.0, `npm ci` in tools/parity).
@@ -92,16 +93,20 @@ for (const name of readdirSync(opts.frames).filter((f) => f.endsWith('.rgb')).so
   const tensor = human.tf.tensor(new Int32Array(rgb), [1, meta.height, meta.width, 3], 'int32');
   let faces = 0;
   const times = [];
+  const cpu = [];
   for (let i = 0; i < opts.warmup + opts.iterations; i++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const r = await human.detect(tensor);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const c = process.cpuUsage(c0);
     faces = r.face.length;
-    if (i >= opts.warmup) times.push(ms);
+    if (i >= opts.warmup) { times.push(ms); cpu.push((c.user + c.system) / 1000); }
   }
+  cpu.sort((a, b) => a - b);
   tensor.dispose();
   times.sort((a, b) => a - b);
-  const row = { frame: name.replace(/\.rgb$/, ''), width: meta.width, height: meta.height, faces, runs: times.length, p50: pct(times, 0.5), p95: pct(times, 0.95), p99: pct(times, 0.99) };
+  const row = { frame: name.replace(/\.rgb$/, ''), width: meta.width, height: meta.height, faces, runs: times.length, p50: pct(times, 0.5), p95: pct(times, 0.95), p99: pct(times, 0.99), cpuP50: pct(cpu, 0.5), cpuP95: pct(cpu, 0.95) };
   results.push(row);
   console.error(`human ${row.frame}: ${faces} faces, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms (${backend})`);
 }
