@@ -358,7 +358,8 @@ public static class EmotionCommands
         var settings = new FusionSettings(o.Seed, o.L2, o.ClassBalance);
         var model = FusionTrainer.Train(rows, settings, new Dictionary<string, string>
         {
-            ["command"] = "blazormood train emotion-fusion " + string.Join(' ', args.Select(a => a.Replace('\\', '/'))),
+            // The command without --out (where this file goes), so the same training gives the same bytes anywhere.
+            ["command"] = "blazormood train emotion-fusion " + string.Join(' ', args.Where((a, i) => a != "--out" && (i == 0 || args[i - 1] != "--out")).Select(a => a.Replace('\\', '/'))),
             ["data"] = string.Join(", ", rows.GroupBy(r => r.Source).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")),
         });
         // Record the in-sample accuracy per source: the CI test checks that the committed weights keep it on the fixture.
