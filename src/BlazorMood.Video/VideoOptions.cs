@@ -35,6 +35,12 @@ public sealed class VideoOptions
     /// <summary>Optional folder holding the ffmpeg and ffprobe binaries; empty uses the PATH.</summary>
     public string? BinaryFolder { get; set; }
 
+    /// <summary>
+    /// The learned window classifier (ONNX, trained by <c>blazormood train activity</c>; its sidecar <c>.json</c> beside
+    /// it). Disabled, the hand-set decision tree in <see cref="ActivityClassifier"/> labels the windows instead.
+    /// </summary>
+    public ActivityModelOptions Model { get; set; } = new();
+
     /// <summary>Seconds of pose that one posture decision looks at.</summary>
     public double WindowSeconds { get; set; } = 2;
 
@@ -105,4 +111,10 @@ public sealed class VideoOptions
 
     /// <summary>Most progress reports a second.</summary>
     public double MaxProgressPerSecond { get; set; } = 4;
+}
+
+/// <summary>Where the learned activity model lives (a file name under <c>Vision:ModelsPath</c>, or an absolute path).</summary>
+public sealed class ActivityModelOptions : BlazorMood.Vision.ModelOptions
+{
+    public override string FileName { get; set; } = "activity.onnx";
 }

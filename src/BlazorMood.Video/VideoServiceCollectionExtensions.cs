@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Video;
 
@@ -45,7 +46,12 @@ public static class VideoServiceCollectionExtensions
             .Validate(o => o.DecoderThreads is >= 0 and <= 64 && o.EncoderThreads is >= 0 and <= 64, "Video:DecoderThreads and EncoderThreads must be 0..64 (0: ffmpeg chooses).")
             .ValidateOnStart();
         services.TryAddSingleton<FfmpegService>();
-        services.TryAddSingleton<ActivityClassifier>();
+        services.TryAddSingleton<ActivityModel>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<VideoOptions>>();
+            return new ActivityClassifier(options, options.Value.Model.Enabled ? sp.GetRequiredService<ActivityModel>() : null);
+        });
         services.TryAddSingleton<ActivityPipeline>();
         return services;
     }

@@ -1,3 +1,4 @@
+using BlazorMood.Training.Activity;
 using BlazorMood.Vision;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using BlazorMood.Training.Activity;
 using BlazorMood.Video.Drawing;
 using BlazorMood.Vision;
 

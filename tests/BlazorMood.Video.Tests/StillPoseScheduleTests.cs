@@ -1,3 +1,4 @@
+using BlazorMood.Training.Activity;
 using BlazorMood.Vision;
 
 namespace BlazorMood.Video.Tests;

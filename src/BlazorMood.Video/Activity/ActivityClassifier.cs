@@ -22,12 +22,19 @@ public sealed class ActivityClassifier
     private static readonly ActivityKind[] States = Enum.GetValues<ActivityKind>();
 
     private readonly VideoOptions _options;
+    private readonly ActivityModel? _model;
 
-    public ActivityClassifier(IOptions<VideoOptions> options)
+    /// <param name="options">Window lengths and keypoint thresholds.</param>
+    /// <param name="model">The learned window classifier; null labels windows with the hand-set decision tree.</param>
+    public ActivityClassifier(IOptions<VideoOptions> options, ActivityModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _model = model;
     }
+
+    /// <summary>Whether windows are labelled by the learned model (else by the hand-set tree).</summary>
+    public bool UsesLearnedModel => _model is not null;
 
     /// <summary>The timeline of a whole clip. <paramref name="observations"/> must be in time order.</summary>
     public ActivityResult Classify(IReadOnlyList<PoseObservation> observations, double durationSeconds, CancellationToken cancellationToken = default)
@@ -86,12 +93,32 @@ public sealed class ActivityClassifier
             return new ActivityWindow(start, end, ActivityKind.Unknown, ExerciseKind.None, 1, null,
                 new Dictionary<ActivityKind, double> { [ActivityKind.Unknown] = 1 }, null);
         }
-        var (p, exercise) = Probabilities(features);
+        var (p, exercise) = _model is null ? Probabilities(features) : LearnedProbabilities(_model, features);
         var best = p.MaxBy(kv => kv.Value);
         double? cadence = best.Key is ActivityKind.Walking or ActivityKind.Running && double.IsFinite(features.StridePeriodSeconds)
             ? 120 / features.StridePeriodSeconds
             : null;
         return new ActivityWindow(start, end, best.Key, best.Key == ActivityKind.Exercising ? exercise : ExerciseKind.None, best.Value, cadence, p, features);
+    }
+
+    /// <summary>The learned model's probabilities, the exercises summed into <see cref="ActivityKind.Exercising"/>.</summary>
+    private static (Dictionary<ActivityKind, double> P, ExerciseKind Exercise) LearnedProbabilities(ActivityModel model, WindowFeatures f)
+    {
+        var scores = model.Predict([ActivityFeatureVector.Of(f)])[0];
+        var p = new Dictionary<ActivityKind, double>();
+        var exercise = ExerciseKind.None;
+        var bestExercise = -1.0;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            var (kind, kindOfExercise) = model.Classes[c];
+            p[kind] = p.GetValueOrDefault(kind) + scores[c];
+            if (kindOfExercise != ExerciseKind.None && scores[c] > bestExercise)
+            {
+                bestExercise = scores[c];
+                exercise = kindOfExercise;
+            }
+        }
+        return (p, exercise);
     }
 
     /// <summary>
@@ -143,6 +170,16 @@ public sealed class ActivityClassifier
         };
         var exercise = horizontal * pushUp > rest * exerciseUp ? ExerciseKind.PushUps : jump >= squat ? ExerciseKind.Jumping : ExerciseKind.Squats;
         return (p, exercise);
+    }
+
+    /// <summary>The features of the window centred at <paramref name="centreSeconds"/> (null when the body is not seen well enough), as training uses them.</summary>
+    public WindowFeatures? ExtractFeatures(IReadOnlyList<PoseObservation> observations, double centreSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var half = Math.Max(_options.WindowSeconds, _options.PeriodicityWindowSeconds) / 2;
+        var frames = observations.Where(o => Math.Abs(o.TimeSeconds - centreSeconds) <= half + 1e-6)
+            .Select(o => FrameGeometry.Of(o, _options.MinKeypointScore)).ToArray();
+        return Extract(frames, centreSeconds);
     }
 
     internal WindowFeatures? Extract(FrameGeometry[] all, double centre)
@@ -216,8 +253,31 @@ public sealed class ActivityClassifier
 
         var bicycleFraction = core.Count(f => f.BicycleUnderLegs(scale)) / (double)core.Length;
 
+        // Arms: runners swing them, jumping jacks raise them over the head.
+        var armSwing = new[] { BodyPart.LeftWrist, BodyPart.RightWrist }
+            .Select(w => Series(ctx, f => f.Along(w))).Where(x => x is not null).Select(x => Std(x!)).DefaultIfEmpty(0).Average();
+        var highestWrist = ctx.Select(f => new[] { f.Along(BodyPart.LeftWrist), f.Along(BodyPart.RightWrist) }.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(double.NaN).Min())
+            .Where(double.IsFinite).ToArray();
+        var wristRange = highestWrist.Length >= 3 ? Percentile(highestWrist, 95) - Percentile(highestWrist, 5) : 0;
+        var wristAbove = highestWrist.Length > 0 ? highestWrist.Count(v => v < -0.1) / (double)highestWrist.Length : 0;
+
+        // Feet apart and together across the body axis (jumping jacks), and how regularly.
+        var spread = Series(ctx, f => f.Across(BodyPart.LeftAnkle) is { } l && f.Across(BodyPart.RightAnkle) is { } r ? Math.Abs(l - r) : null);
+        double spreadStd = 0, spreadPeriodicity = 0;
+        if (spread is not null)
+        {
+            spreadStd = Std(spread);
+            (spreadPeriodicity, _) = Periodicity(spread, dt, 0.3, 2.5);
+        }
+        var hipPeriodicity = hipY is null ? 0 : Periodicity(hipY, dt, 0.25, MaxStridePeriod).Strength;
+        var extent = Median(core.Select(f => f.ExtentAspect()).Where(double.IsFinite));
+        var shoulderWidth = Median(coreTorso.Select(f => f.ShoulderWidthRatio() ?? double.NaN).Where(double.IsFinite));
+        var kneeRange = kneeSeries.Length >= 3 ? Percentile(kneeSeries, 95) - Percentile(kneeSeries, 5) : 0;
+
         return new WindowFeatures(torsoAngle, thigh, knee, hip, legSwing, legPeriodicity, stride, hipVertical, ankleVertical, anklePhase,
-            hipAnkleRange, shoulderStd, shoulderPeriodicity, translation, MotionEnergy(ctx, scale), kneeStd, bicycleFraction, coverage);
+            hipAnkleRange, shoulderStd, shoulderPeriodicity, translation, MotionEnergy(ctx, scale), kneeStd, bicycleFraction, coverage,
+            ArmSwing: armSwing, WristHeightRange: wristRange, AnkleSpreadStd: spreadStd, AnkleSpreadPeriodicity: spreadPeriodicity,
+            HipPeriodicity: hipPeriodicity, ExtentAspect: extent, ShoulderWidthRatio: shoulderWidth, KneeAngleRange: kneeRange, WristAboveShoulder: wristAbove);
     }
 
     /// <summary>A per-frame series with gaps filled and the trend removed; null when under half the frames have it.</summary>

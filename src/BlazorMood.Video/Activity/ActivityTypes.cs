@@ -72,7 +72,16 @@ public sealed record WindowFeatures(
     double MotionEnergy,
     double KneeAngleStd,
     double BicycleFraction,
-    double Coverage);
+    double Coverage,
+    double ArmSwing = 0,
+    double WristHeightRange = 0,
+    double AnkleSpreadStd = 0,
+    double AnkleSpreadPeriodicity = 0,
+    double HipPeriodicity = 0,
+    double ExtentAspect = double.NaN,
+    double ShoulderWidthRatio = double.NaN,
+    double KneeAngleRange = 0,
+    double WristAboveShoulder = 0);
 
 /// <summary>The decision for one window.</summary>
 public sealed record ActivityWindow(double Start, double End, ActivityKind Activity, ExerciseKind Exercise, double Confidence, double? CadenceSpm, IReadOnlyDictionary<ActivityKind, double> Probabilities, WindowFeatures? Features);

@@ -77,6 +77,34 @@ internal sealed class FrameGeometry
         }
     }
 
+    /// <summary>A keypoint's position along the body axis from the shoulder midpoint, in torso lengths (0 shoulders, 1 hips, negative above the shoulders).</summary>
+    public double? Along(BodyPart part) =>
+        HasTorso && Down is { } d && Point(part) is { } p && ShoulderMid is { } s
+            ? (((p.X - s.X) * d.X) + ((p.Y - s.Y) * d.Y)) / TorsoLength
+            : null;
+
+    /// <summary>A keypoint's position across the body axis from the shoulder midpoint, in torso lengths.</summary>
+    public double? Across(BodyPart part) =>
+        HasTorso && Down is { } d && Point(part) is { } p && ShoulderMid is { } s
+            ? ((-(p.X - s.X) * d.Y) + ((p.Y - s.Y) * d.X)) / TorsoLength
+            : null;
+
+    /// <summary>Width over height of the box around the confident keypoints (NaN with fewer than four).</summary>
+    public double ExtentAspect()
+    {
+        var pts = _points.Where(p => p is not null).Select(p => p!.Value).ToArray();
+        if (pts.Length < 4)
+        {
+            return double.NaN;
+        }
+        var h = pts.Max(p => p.Y) - pts.Min(p => p.Y);
+        return h > 1e-3 ? (pts.Max(p => p.X) - pts.Min(p => p.X)) / h : double.NaN;
+    }
+
+    /// <summary>Shoulder-to-shoulder distance over torso length: about 0.8 seen from the front, near 0 from the side.</summary>
+    public double? ShoulderWidthRatio() =>
+        HasTorso && Point(BodyPart.LeftShoulder) is { } l && Point(BodyPart.RightShoulder) is { } r ? l.DistanceTo(r) / TorsoLength : null;
+
     public IEnumerable<double> KneeAngles()
     {
         foreach (var (a, b, c) in new[] { (BodyPart.LeftHip, BodyPart.LeftKnee, BodyPart.LeftAnkle), (BodyPart.RightHip, BodyPart.RightKnee, BodyPart.RightAnkle) })

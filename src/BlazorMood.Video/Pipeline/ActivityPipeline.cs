@@ -10,6 +10,9 @@ namespace BlazorMood.Video;
 /// <summary>What one run of <see cref="ActivityPipeline"/> produced.</summary>
 public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, string AnnotatedVideoPath, string ActivitiesFilePath, int Frames, int FrameWidth, int FrameHeight, double SampleFps, TimeSpan Elapsed)
 {
+    /// <summary>The main person's pose at every analysed frame, in time order (what the activity classifier saw).</summary>
+    public IReadOnlyList<PoseObservation> Observations { get; init; } = [];
+
     /// <summary>Time spent in person detection and in pose estimation (the pose stage's two models).</summary>
     public TimeSpan DetectTime { get; init; }
 
@@ -194,6 +197,7 @@ public sealed partial class ActivityPipeline
             Detections = timings.Detections,
             InterpolatedFrames = timings.Interpolated,
             PoseSearches = timings.PoseSearches,
+            Observations = observations,
         };
     }
 

@@ -1,16 +1,16 @@
 using BlazorMood.Vision;
 
-namespace BlazorMood.Video.Tests;
+namespace BlazorMood.Training.Activity;
 
 /// <summary>Where the camera looks from: azimuth 0 sees the body's side (sagittal plane), 90 its front.</summary>
-internal sealed record Camera(double AzimuthDegrees, double ElevationDegrees, double PixelsPerMetre, double CentreX = 320, double CentreY = 240);
+public sealed record Camera(double AzimuthDegrees, double ElevationDegrees, double PixelsPerMetre, double CentreX = 320, double CentreY = 240);
 
 /// <summary>
 /// A simple biomechanical body model: joint angles over time drive a 3D skeleton (body frame: x forward, y up,
 /// z to the person's left), which an orthographic camera projects to the 17 COCO keypoints, with Gaussian noise and
 /// randomly dropped (low-score, displaced) keypoints, as MoveNet would report them.
 /// </summary>
-internal sealed class SyntheticPose
+public sealed class SyntheticPose
 {
     // Segment lengths in metres for a 1.75 m adult.
     private const double Torso = 0.50, Thigh = 0.45, Shank = 0.43, UpperArm = 0.30, Forearm = 0.27, HipHalf = 0.15, ShoulderHalf = 0.19;
@@ -27,7 +27,7 @@ internal sealed class SyntheticPose
     }
 
     /// <summary>Joint angles (radians) and pelvis position of one instant.</summary>
-    internal sealed record Joints
+    public sealed record Joints
     {
         public double PelvisX { get; init; }
         public double PelvisY { get; init; } = Thigh + Shank;
