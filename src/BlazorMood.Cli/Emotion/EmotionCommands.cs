@@ -24,6 +24,7 @@ public static class EmotionCommands
             --features <file>    write both models' per-face probabilities (TSV, numbers only) for training and tests
             --from-features <f>  score an existing feature file instead of images (repeatable)
             --fusion <file>      fusion weights (default models/emotion-fusion.json when it exists)
+            --faceapi-flip on|off  override face-api's mirror averaging (to measure what it is worth)
             --sweep              measure each model's framing (crop scale, eye line, box scale, shift) instead;
                                  --human-grid 2.4:0.36,2.8:0.40 (CropScale:EyeLine) and --faceapi-grid 1.1:0.05 (BoxScale:ShiftY)
                                  narrow the grids
@@ -53,6 +54,7 @@ public static class EmotionCommands
         public string? Models;
         public List<(float, float)>? HumanGrid;
         public List<(float, float)>? FaceApiGrid;
+        public bool? FaceApiFlip;
     }
 
     private static List<(float, float)> Grid(string text) => text.Split(',').Select(p =>
@@ -91,6 +93,7 @@ public static class EmotionCommands
                     case "--models": o.Models = Next(a, ref i); break;
                     case "--human-grid": o.HumanGrid = Grid(Next(a, ref i)); break;
                     case "--faceapi-grid": o.FaceApiGrid = Grid(Next(a, ref i)); break;
+                    case "--faceapi-flip": o.FaceApiFlip = Next(a, ref i) switch { "on" => true, "off" => false, var v => throw new FormatException($"--faceapi-flip on|off, not {v}") }; break;
                     default:
                         if (a[i].StartsWith("--", StringComparison.Ordinal) || o.Root is not null)
                         {
@@ -153,6 +156,7 @@ public static class EmotionCommands
                     // Each model as the product runs it (its default crop and mirror averaging), so the features the
                     // fusion learns from are the ones it gets at run time.
                     v.EmotionFusion.Enabled = false;
+                    v.FaceExpression.FlipAveraging = o.FaceApiFlip ?? v.FaceExpression.FlipAveraging;
                 })
                 .BuildServiceProvider();
             var sessions = provider.GetRequiredService<ModelSessionFactory>();
