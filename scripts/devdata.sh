@@ -12,6 +12,11 @@
 # Recipe columns (tab-separated, '#' comments): set source repo commit path label start end licence
 #   path   a file in the repository, or a folder ending in '/' (every file under it)
 #   start/end  seconds, or '-' for the whole file: a range is cut out with ffmpeg (re-encoded, so cuts are exact)
+#   label  a folder name, or for a folder row whose files are labelled by a CSV in the same repository:
+#          legend:<csv path>:<file column>:<label column>[:<from>=<to>,...]
+#          each file takes the (lower-cased, then mapped) label of the CSV row naming its file name; a label mapped
+#          to '-', and files the CSV does not name, are left out. Example (muxspace/facial_expressions):
+#          legend:data/legend.csv:image:emotion:anger=angry,happiness=happy,sadness=sad,contempt=-
 # The script says which sources, commits and files are missing and exits 0 when at least one file was written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,9 +64,25 @@ for set in "${sets[@]}"; do
       missing_files[$source]=$(( ${missing_files[$source]:-0} + 1 ))
       continue
     fi
-    mkdir -p "$out/$set/$label"
+    # Per-file labels from a CSV in the repository (see 'label' above); otherwise the row's label for every file.
+    declare -A legend=()
+    if [[ "$label" == legend:* ]]; then
+      IFS=: read -r _ csv filecol labelcol mapping <<< "$label"
+      while IFS=$'\t' read -r key value; do legend[$key]=$value; done < <(
+        git --git-dir="$gitdir" show "$commit:$csv" | awk -F, -v fc="$filecol" -v lc="$labelcol" -v map="$mapping" '
+          BEGIN { n = split(map, pairs, ","); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); to[kv[1]] = kv[2] } }
+          { sub(/\r$/, "") }
+          NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+          { l = tolower($(col[lc])); if (l in to) l = to[l]; if (l != "-" && l != "") print $(col[fc]) "\t" l }')
+    fi
     while IFS=$'\t' read -r meta file; do
       hash=${meta##* }
+      file_label=$label
+      if [[ "$label" == legend:* ]]; then
+        file_label=${legend[$(basename "$file")]:-}
+        [ -n "$file_label" ] || continue
+      fi
+      mkdir -p "$out/$set/$file_label"
       if ! git --git-dir="$gitdir" cat-file -e "$hash" 2>/dev/null; then
         # Snapshots leave out files of 4 MiB and more.
         missing_files[$source]=$(( ${missing_files[$source]:-0} + 1 ))
@@ -71,7 +92,7 @@ for set in "${sets[@]}"; do
       [[ "$path" == */ ]] || name=$(safe_name "$(basename "$file")")
       ext="${file##*.}"
       if [ "$start" != "-" ] && [ -n "$start" ]; then
-        target="$out/$set/$label/${source}__${name%.*}__${start}-${end}.$ext"
+        target="$out/$set/$file_label/${source}__${name%.*}__${start}-${end}.$ext"
         if [ ! -s "$target" ]; then
           tmp=$(mktemp --suffix=".$ext")
           git --git-dir="$gitdir" cat-file blob "$hash" > "$tmp"
@@ -80,13 +101,14 @@ for set in "${sets[@]}"; do
           rm -f "$tmp"
         fi
       else
-        target="$out/$set/$label/${source}__${name}"
+        target="$out/$set/$file_label/${source}__${name}"
         [ -s "$target" ] || git --git-dir="$gitdir" cat-file blob "$hash" > "$target"
       fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${target#"$out/$set/"}" "$source" "$label" "$licence" "$repo" "$commit" "$file" "$start" "$end" >> "$manifest"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${target#"$out/$set/"}" "$source" "$file_label" "$licence" "$repo" "$commit" "$file" "$start" "$end" >> "$manifest"
       got[$source]=$(( ${got[$source]:-0} + 1 ))
       written=$((written + 1))
     done <<< "$listing"
+    unset legend
   done < "$recipes"
   echo "devdata: set '$set' → $out/$set ($(($(wc -l < "$manifest") - 1)) files)"
   for s in "${!got[@]}"; do echo "  $s: ${got[$s]} files"; done | sort

@@ -9,6 +9,7 @@ const string usage = """
       models   per-model ONNX Runtime latency, 1 and 2 threads
       frame    whole per-frame path (JPEG decode → detect → classify), 320×240 and 640×480, 1 and 5 faces
       vision   both of the above
+      peer     the per-frame path with both emotion models + fusion against Human 3.3.6 (TF.js WASM, Node) on the same 640×480 frames: ratio
       recommender  one recommendation on a generated 10,000-track library, baseline and context mode
       recommend-http  GET /api/recommend of the real app (child process) on a generated 10,000-track library
       video    upload pipeline on 10 s 30 fps clips at 480p/720p/1080p, a 40 s 720p clip, moving and lying people: real-time factor, CPU s, peak memory
@@ -37,6 +38,7 @@ return args[0] switch
     "recommender" => await RecommenderBenchmark.RunAsync(settings),
     "video" => await BlazorMood.Bench.Video.VideoPipelineBenchmark.RunAsync(settings, args[1..]),
     "recommend-http" => await RecommendHttpBenchmark.RunAsync(settings, repoRoot),
+    "peer" => await PeerBenchmark.RunAsync(settings, repoRoot),
     _ => Usage(),
 };
 

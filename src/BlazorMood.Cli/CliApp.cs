@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using BlazorMood.Cli.Emotion;
 using BlazorMood.Cli.Evaluation;
 using BlazorMood.Vision;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,10 +23,18 @@ public static class CliApp
             --models <dir>       folder with the ONNX models (default: ./models, else the repository's)
             --json <file>        where to write the JSON report (default: eval-emotion.json)
             --limit <n>          at most n images per class
-        """ + "\n" + ActivityEvaluator.Usage + Training.ActivityCommands.Usage;
+        """ + "\n" + EmotionCommands.Usage + "\n" + ActivityEvaluator.Usage + Training.ActivityCommands.Usage;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
+        if (args.Length >= 2 && args[0] == "train" && args[1] == "emotion-fusion")
+        {
+            return await EmotionCommands.TrainAsync(args[2..], stdout, stderr, ct);
+        }
+        if (args.Length >= 3 && args[0] == "eval" && args[1] == "emotion" && (EmotionCommands.IsDevSet(args[2]) || args[2].StartsWith("--", StringComparison.Ordinal)))
+        {
+            return await EmotionCommands.EvalAsync(args[2..], DefaultModelsPath(), stdout, stderr, ct);
+        }
         if (args.Length >= 2 && args[0] == "devdata" && args[1] == "tracks")
         {
             return await Training.ActivityCommands.TracksAsync(args[2..], DefaultModelsPath(), stdout, stderr, ct);

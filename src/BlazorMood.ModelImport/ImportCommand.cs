@@ -48,8 +48,14 @@ internal static class ImportCommand
         try
         {
             var models = only.Count == 0 ? ModelCatalog.All : only.Select(ModelCatalog.Get).ToList();
-            packageDir ??= await NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, cache, stdout);
-            ModelImporter.Import(packageDir, NpmPackageSpec.Human, outDir, models, stdout);
+            foreach (var group in models.GroupBy(m => m.Package))
+            {
+                // --package-dir stands for the Human package; face-api is always fetched (or reused) from the cache.
+                var dir = packageDir is not null && group.Key == NpmPackageSpec.Human
+                    ? packageDir
+                    : await NpmPackageFetcher.FetchAsync(group.Key, cache, stdout);
+                ModelImporter.Import(dir, group.Key, outDir, group.ToList(), stdout);
+            }
             return 0;
         }
         catch (Exception e) when (e is ConversionException or InvalidDataException or IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
@@ -61,7 +67,7 @@ internal static class ImportCommand
 
     private static void PrintUsage(TextWriter w) => w.WriteLine(
         "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]\n" +
-        $"  Converts {string.Join(", ", ModelCatalog.All.Select(m => m.PackagePath))} from {NpmPackageSpec.Human.Name}@{NpmPackageSpec.Human.Version}\n" +
+        $"  Converts {string.Join(", ", ModelCatalog.All.Select(m => $"{m.Package.Name}@{m.Package.Version} {m.PackagePath}"))}\n" +
         "  into DIR/<name>.onnx. The package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
-        "  unless --package-dir points at an unpacked copy.");
+        "  unless --package-dir points at an unpacked copy of the Human package.");
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using BlazorMood.ModelImport.Conversion;
+using BlazorMood.ModelImport.FaceApi;
 using BlazorMood.ModelImport.Npm;
 using BlazorMood.ModelImport.Tfjs;
 using Google.Protobuf;
@@ -24,6 +25,10 @@ public static class ModelImporter
         var results = new List<ImportResult>();
         foreach (var model in models)
         {
+            if (model.Package != spec)
+            {
+                throw new ArgumentException($"{model.Name} comes from {model.Package.Name}@{model.Package.Version}, not {spec.Name}@{spec.Version}.", nameof(models));
+            }
             var bytes = Convert(packageDir, spec, model);
             var target = Path.Combine(outDir, model.OnnxFileName);
             WriteAtomically(target, bytes);
@@ -38,8 +43,19 @@ public static class ModelImporter
     public static byte[] Convert(string packageDir, NpmPackageSpec spec, CatalogModel model)
     {
         var jsonPath = Path.Combine(packageDir, model.PackagePath);
-        var graph = TfjsGraphModel.Load(jsonPath);
-        var weights = TfjsWeightReader.ReadAll(graph);
+        TfjsGraphModel graph;
+        IReadOnlyDictionary<string, TensorData> weights;
+        if (model.Format == ModelSourceFormat.FaceApiExpressionNet)
+        {
+            // face-api ships weights only; the graph is written from its network code.
+            graph = FaceExpressionNetGraph.Build(jsonPath);
+            weights = FaceExpressionNetGraph.ReadWeights(graph);
+        }
+        else
+        {
+            graph = TfjsGraphModel.Load(jsonPath);
+            weights = TfjsWeightReader.ReadAll(graph);
+        }
         var provenance = Provenance(spec, model, graph);
         var proto = new TfjsToOnnxConverter().Convert(graph, weights, provenance);
         return proto.ToByteArray();

@@ -40,6 +40,9 @@ public static class ServiceCollectionExtensions
                 "Vision:FaceDetector: MinScore and IouThreshold must be in (0, 1), MaxFaces >= 1.")
             .Validate(o => o.Emotion.CropScale is > 0.5f and < 10f && o.Emotion.EyeLine is > 0 and < 1 && o.Emotion.MouthToEyeRatio > 0,
                 "Vision:Emotion: CropScale must be in (0.5, 10), EyeLine in (0, 1), MouthToEyeRatio > 0.")
+            .Validate(o => o.FaceExpression.BoxScale is > 0.3f and < 5f && o.FaceExpression.ShiftY is > -0.5f and < 0.5f,
+                "Vision:FaceExpression: BoxScale must be in (0.3, 5), ShiftY in (-0.5, 0.5).")
+            .Validate(o => !o.EmotionFusion.Enabled || !string.IsNullOrWhiteSpace(o.EmotionFusion.FileName), "Vision:EmotionFusion:FileName must be set.")
             .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
             .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")
             .Validate(o => o.Decoder.MaxPixels > 0 && o.Decoder.MaxBytes > 0, "Vision:Decoder limits must be positive.")
@@ -50,7 +53,21 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EmotionClassifier>();
         services.TryAddSingleton<PoseEstimator>();
         services.TryAddSingleton<ObjectDetector>();
-        services.TryAddSingleton<EmotionAnalyzer>();
+        services.TryAddSingleton<FaceExpressionClassifier>();
+        services.TryAddSingleton<EmotionFusion>();
+        // Both emotion models and their fusion when all are enabled; Human's model alone otherwise.
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<VisionOptions>>().Value;
+            var fused = o.FaceExpression.Enabled && o.EmotionFusion.Enabled;
+            return new EmotionAnalyzer(
+                sp.GetRequiredService<FaceDetector>(),
+                sp.GetRequiredService<EmotionClassifier>(),
+                fused ? sp.GetRequiredService<FaceExpressionClassifier>() : null,
+                fused ? sp.GetRequiredService<EmotionFusion>() : null,
+                sp.GetRequiredService<ImageDecoder>(),
+                sp.GetRequiredService<ILogger<EmotionAnalyzer>>());
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VisionModelValidator>());
         return services;
     }
@@ -93,6 +110,11 @@ internal sealed class VisionModelValidator : IHostedService
         }
         Load<FaceDetector>(o.FaceDetector, d => d.Detect(blank, cancellationToken));
         Load<EmotionClassifier>(o.Emotion, e => e.ClassifyFaceCrop(blank, cancellationToken));
+        Load<FaceExpressionClassifier>(o.FaceExpression, e => e.ClassifyFaceCrop(blank, cancellationToken));
+        if (o.EmotionFusion.Enabled && o.FaceExpression.Enabled)
+        {
+            loaded.Add(_services.GetRequiredService<EmotionFusion>().Path);
+        }
         Load<PoseEstimator>(o.Pose, p => p.Estimate(blank, null, cancellationToken));
         Load<ObjectDetector>(o.Objects, d => d.Detect(blank, cancellationToken));
         _logger.LogInformation("Vision models ready: {Models}", loaded);

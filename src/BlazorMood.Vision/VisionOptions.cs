@@ -36,6 +36,12 @@ public sealed class VisionOptions
 
     public EmotionOptions Emotion { get; set; } = new();
 
+    /// <summary>face-api's expression net, the second emotion model (see <see cref="FaceExpressionClassifier"/>).</summary>
+    public FaceExpressionOptions FaceExpression { get; set; } = new();
+
+    /// <summary>The learned combination of the two emotion models (see <see cref="EmotionFusion"/>).</summary>
+    public EmotionFusionOptions EmotionFusion { get; set; } = new();
+
     public PoseOptions Pose { get; set; } = new();
 
     public ObjectDetectorOptions Objects { get; set; } = new();
@@ -100,13 +106,13 @@ public sealed class EmotionOptions : ModelOptions
     public bool AlignEyes { get; set; } = true;
 
     /// <summary>Side of the square crop as a multiple of the face scale (see <see cref="FaceScaleFromEyes"/>).</summary>
-    public float CropScale { get; set; } = 2.8f;
+    public float CropScale { get; set; } = 2.6f;
 
     /// <summary>
     /// Where the eye line sits in the crop, as a fraction of its height from the top.
     /// Lower values put more forehead above the eyes.
     /// </summary>
-    public float EyeLine { get; set; } = 0.40f;
+    public float EyeLine { get; set; } = 0.44f;
 
     /// <summary>
     /// Face scale = max(inter-eye distance, eye-to-mouth distance × <see cref="MouthToEyeRatio"/>) when true;
@@ -125,6 +131,39 @@ public sealed class EmotionOptions : ModelOptions
 
     /// <summary>Also classify the mirrored crop and average the two (one batched run, ≈ +0.5 points, ≈ +1 ms).</summary>
     public bool FlipAveraging { get; set; }
+}
+
+/// <summary>
+/// How the face is cut out for face-api's expression net. face-api hands it its own detector's box (tight, brow to chin)
+/// padded to a square; the defaults were measured on the development set (docs/accuracy.md).
+/// </summary>
+public sealed class FaceExpressionOptions : ModelOptions
+{
+    public override string FileName { get; set; } = "face-expression.onnx";
+
+    /// <summary>Side of the square crop as a multiple of the BlazeFace box's larger side.</summary>
+    public float BoxScale { get; set; } = 1.1f;
+
+    /// <summary>Moves the crop's centre down (positive) or up by this fraction of its side.</summary>
+    public float ShiftY { get; set; } = 0.05f;
+
+    /// <summary>Rotate the crop so that the eyes are level.</summary>
+    public bool AlignEyes { get; set; }
+
+    /// <summary>Also classify the mirrored crop and average the two (one batched run).</summary>
+    public bool FlipAveraging { get; set; } = true;
+}
+
+/// <summary>
+/// The learned fusion of both emotion models: a linear layer and softmax over their log-probabilities, trained by
+/// <c>blazormood train emotion-fusion</c>. Used only when both models are enabled.
+/// </summary>
+public sealed class EmotionFusionOptions
+{
+    /// <summary>Weights file (JSON) in <see cref="VisionOptions.ModelsPath"/>, unless rooted.</summary>
+    public string FileName { get; set; } = "emotion-fusion.json";
+
+    public bool Enabled { get; set; } = true;
 }
 
 public sealed class PoseOptions : ModelOptions

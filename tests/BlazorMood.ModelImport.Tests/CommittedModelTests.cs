@@ -14,7 +14,9 @@ public sealed class CommittedModelTests : IDisposable
     [Fact]
     public void Importing_again_reproduces_the_committed_files_byte_for_byte()
     {
-        var results = ModelImporter.Import(TestAssets.HumanPackageDir, NpmPackageSpec.Human, _out, ModelCatalog.All);
+        var results = ModelImporter.Import(TestAssets.HumanPackageDir, NpmPackageSpec.Human, _out, ModelCatalog.All.Where(m => m.Package == NpmPackageSpec.Human))
+            .Concat(ModelImporter.Import(TestAssets.FaceApiPackageDir, NpmPackageSpec.FaceApi, _out, ModelCatalog.All.Where(m => m.Package == NpmPackageSpec.FaceApi)))
+            .ToList();
         Assert.Equal(ModelCatalog.All.Count, results.Count);
         foreach (var r in results)
         {
@@ -31,16 +33,18 @@ public sealed class CommittedModelTests : IDisposable
     [InlineData("blazeface", "input", new long[] { 1, 256, 256, 3 }, "Identity_3", 1)]
     [InlineData("movenet-lightning", "input", new long[] { 1, 192, 192, 3 }, "Identity", 6)]
     [InlineData("centernet", "tower_0_images", new long[] { 1, 512, 512, 3 }, "tower_0_wh", 1)]
+    [InlineData("face-expression", "input", new long[] { -1, 112, 112, 3 }, "expressions", 1)]
     public void Committed_models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TestAssets.ModelsDir, name + ".onnx")));
         Assert.Equal(TfjsToOnnxConverter.ProducerName, model.ProducerName);
         Assert.Equal(TfjsToOnnxConverter.OpsetVersion, model.OpsetImport.Single().Version);
         var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal(NpmPackageSpec.Human.Name, meta["source.package"]);
-        Assert.Equal(NpmPackageSpec.Human.Version, meta["source.version"]);
-        Assert.Equal(NpmPackageSpec.Human.Integrity, meta["source.integrity"]);
-        Assert.Equal($"models/{name}.json", meta["source.file"]);
+        var catalog = ModelCatalog.Get(name);
+        Assert.Equal(catalog.Package.Name, meta["source.package"]);
+        Assert.Equal(catalog.Package.Version, meta["source.version"]);
+        Assert.Equal(catalog.Package.Integrity, meta["source.integrity"]);
+        Assert.Equal(catalog.PackagePath, meta["source.file"]);
 
         var graphInput = Assert.Single(model.Graph.Input);
         Assert.Equal(input, graphInput.Name);

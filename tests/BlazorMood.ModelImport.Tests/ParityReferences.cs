@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BlazorMood.ModelImport.Npm;
 using BlazorMood.TestSupport;
 
 namespace BlazorMood.ModelImport.Tests;
@@ -39,6 +40,7 @@ public sealed class ParityReferences
     public ParityReferences()
     {
         PackageDir = TestAssets.HumanPackageDir;
+        FaceApiPackageDir = TestAssets.FaceApiPackageDir;
         Root = Path.Combine(TestAssets.CacheRoot, "parity");
         var stale = ModelCatalog.All.Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
         if (stale.Count > 0)
@@ -48,6 +50,8 @@ public sealed class ParityReferences
     }
 
     public string PackageDir { get; }
+
+    public string FaceApiPackageDir { get; }
 
     public string Root { get; }
 
@@ -68,7 +72,8 @@ public sealed class ParityReferences
         {
             return null;
         }
-        var modelJson = Path.Combine(PackageDir, index.ModelFile);
+        var packageDir = ModelCatalog.Get(model).Package == NpmPackageSpec.FaceApi ? FaceApiPackageDir : PackageDir;
+        var modelJson = Path.Combine(packageDir, index.ModelFile);
         var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelJson)));
         return actual == index.ModelFileSha256 ? index : null;
     }
@@ -80,7 +85,7 @@ public sealed class ParityReferences
         {
             Run("npm", toolDir, ["ci", "--no-audit", "--no-fund"]);
         }
-        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--package", PackageDir, "--out", Root };
+        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--package", PackageDir, "--faceapi-package", FaceApiPackageDir, "--out", Root };
         foreach (var m in models)
         {
             args.Add("--model");

@@ -121,7 +121,9 @@ public class AnalyzerAndHostingTests(ModelsFixture models)
         Assert.False(o.Pose.Enabled);
         // Defaults where nothing is configured.
         Assert.Equal("emotion.onnx", o.Emotion.FileName);
-        Assert.Equal(0.40f, o.Emotion.EyeLine);
+        Assert.Equal(0.44f, o.Emotion.EyeLine);
+        Assert.True(o.FaceExpression.Enabled);
+        Assert.True(o.EmotionFusion.Enabled);
     }
 
     [Fact]
@@ -198,9 +200,10 @@ public class AnalyzerAndHostingTests(ModelsFixture models)
                 o.ExecutionProvider = ExecutionProvider.Cpu;
                 o.Pose.Enabled = false;
                 o.Objects.Enabled = false;
+                o.FaceExpression.Enabled = false;
             });
             await host.StartAsync();
-            Assert.NotNull(host.Services.GetRequiredService<EmotionAnalyzer>());
+            Assert.False(host.Services.GetRequiredService<EmotionAnalyzer>().Fused);
             Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<PoseEstimator>());
             await host.StopAsync();
 

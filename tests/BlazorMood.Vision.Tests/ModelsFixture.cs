@@ -20,6 +20,8 @@ public sealed class ModelsFixture : IDisposable
 
     public EmotionClassifier Emotions => _services.GetRequiredService<EmotionClassifier>();
 
+    public FaceExpressionClassifier FaceExpressions => _services.GetRequiredService<FaceExpressionClassifier>();
+
     public EmotionAnalyzer Analyzer => _services.GetRequiredService<EmotionAnalyzer>();
 
     public PoseEstimator Poses => _services.GetRequiredService<PoseEstimator>();

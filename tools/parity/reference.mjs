@@ -7,9 +7,14 @@
 //   node tools/parity/reference.mjs [--package DIR] [--out DIR] [--model NAME]...
 //
 // Defaults: --package .cache/npm/vladmandic-human-3.3.6/package (the importer fetches it there),
+//           --faceapi-package .cache/npm/vladmandic-face-api-1.7.15/package,
 //           --out .cache/parity. Everything here is deterministic: the same files come out on every run.
+//
+// face-api's expression net has no graph model: the reference is face-api's own code (its dist/face-api.node-wasm.js
+// build, loaded with this folder's @tensorflow/tfjs) running FaceExpressionNet on the same inputs.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -26,14 +31,22 @@ const MODELS = {
   blazeface: { file: 'models/blazeface.json', input: { dtype: 'float32', hwc: [256, 256, 3], min: -1, max: 1 } },
   'movenet-lightning': { file: 'models/movenet-lightning.json', input: { dtype: 'int32', hwc: [192, 192, 3], min: 0, max: 255 } },
   centernet: { file: 'models/centernet.json', input: { dtype: 'float32', hwc: [512, 512, 3], min: 0, max: 255 } },
+  // Input: a face already padded to a square and resized to 112x112, RGB 0..255 (what NetInput.toBatchTensor(112) gives).
+  'face-expression': { faceApi: true, file: 'model/face_expression_model-weights_manifest.json', input: { dtype: 'float32', hwc: [112, 112, 3], min: 0, max: 255 }, batches: { noise: 2, pattern: 1 } },
 };
 
 function parseArgs(argv) {
-  const opts = { pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package'), out: join(repoRoot, '.cache', 'parity'), models: [] };
+  const opts = {
+    pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package'),
+    faceApiPkg: join(repoRoot, '.cache', 'npm', 'vladmandic-face-api-1.7.15', 'package'),
+    out: join(repoRoot, '.cache', 'parity'),
+    models: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const next = () => { if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`); return argv[++i]; };
     switch (argv[i]) {
       case '--package': opts.pkg = resolve(next()); break;
+      case '--faceapi-package': opts.faceApiPkg = resolve(next()); break;
       case '--out': opts.out = resolve(next()); break;
       case '--model': opts.models.push(next()); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
@@ -123,9 +136,54 @@ async function loadModel(pkg, file) {
   return { model, sha256: createHash('sha256').update(jsonBytes).digest('hex') };
 }
 
+// face-api's Node build, evaluated with this folder's require so that it shares @tensorflow/tfjs 4.22.0 from
+// tools/parity/node_modules (the cached package has no node_modules of its own).
+let faceApi = null;
+async function loadFaceApi(pkg) {
+  if (faceApi) return faceApi;
+  const file = join(pkg, 'dist', 'face-api.node-wasm.js');
+  const source = readFileSync(file, 'utf8');
+  const mod = { exports: {} };
+  new Function('require', 'module', 'exports', '__filename', '__dirname', source)(createRequire(import.meta.url), mod, mod.exports, file, dirname(file));
+  faceApi = mod.exports;
+  await faceApi.tf.setBackend('cpu');
+  await faceApi.tf.ready();
+  return faceApi;
+}
+
+// Wraps face-api's FaceExpressionNet in the execute() shape the graph models have. The batch goes through
+// toNetInput/forwardInput, i.e. face-api's own normalisation, dense blocks, pooling, fully connected layer and softmax.
+async function loadFaceApiModel(pkg, file) {
+  const api = await loadFaceApi(pkg);
+  const manifestPath = join(pkg, file);
+  const manifestBytes = readFileSync(manifestPath);
+  const manifest = JSON.parse(manifestBytes.toString('utf8'));
+  const shards = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(manifestPath), p))));
+  const all = Buffer.concat(shards);
+  const weightMap = api.tf.io.decodeWeights(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), manifest.flatMap((g) => g.weights));
+  const net = new api.FaceExpressionNet();
+  net.loadFromWeightMap(weightMap);
+  const model = {
+    inputs: [{ name: 'input:0' }],
+    outputs: [{ name: 'expressions:0' }],
+    tf: api.tf,
+    async run(values, shape) {
+      const x = api.tf.tensor(values, shape, 'float32');
+      const input = await api.toNetInput(api.tf.unstack(x));
+      const out = net.forwardInput(input);
+      const result = [{ shape: out.shape, dtype: out.dtype, values: out.dataSync().slice() }];
+      out.dispose();
+      x.dispose();
+      return result;
+    },
+    dispose() { net.dispose(); },
+  };
+  return { model, sha256: createHash('sha256').update(manifestBytes).digest('hex') };
+}
+
 async function run(name, opts) {
   const def = MODELS[name];
-  const { model, sha256 } = await loadModel(opts.pkg, def.file);
+  const { model, sha256 } = def.faceApi ? await loadFaceApiModel(opts.faceApiPkg, def.file) : await loadModel(opts.pkg, def.file);
   const dir = join(opts.out, name);
   mkdirSync(dir, { recursive: true });
   const inputName = model.inputs[0].name;
@@ -135,7 +193,7 @@ async function run(name, opts) {
     const batch = def.batches?.[kind] ?? 1;
     const input = makeInput(kind, def.input, batch, seedOf(`${name}/${kind}`));
     const started = process.hrtime.bigint();
-    const result = tf.tidy(() => {
+    const result = def.faceApi ? await model.run(input.values, input.shape) : tf.tidy(() => {
       const x = tf.tensor(input.values, input.shape, def.input.dtype);
       const out = model.execute({ [inputName]: x }, outputNames);
       return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync().slice() }));
@@ -151,14 +209,15 @@ async function run(name, opts) {
       return { tfName: outputNames[i], dtype: r.dtype, shape: r.shape, file, maxAbs };
     });
     cases.push({ name: kind, inputs: [{ tfName: inputName, dtype: def.input.dtype, shape: input.shape, file: inputFile }], outputs });
-    console.log(`${name}/${kind}: ${outputs.map((o) => `${o.tfName}[${o.shape}]`).join(' ')} (${ms.toFixed(0)} ms in tfjs-${tf.getBackend()})`);
+    const backend = def.faceApi ? model.tf.getBackend() : tf.getBackend();
+    console.log(`${name}/${kind}: ${outputs.map((o) => `${o.tfName}[${o.shape}]`).join(' ')} (${ms.toFixed(0)} ms in tfjs-${backend})`);
   }
   model.dispose();
   const index = {
     formatVersion: FORMAT_VERSION,
     generator: 'tools/parity/reference.mjs',
     tfjsVersion: tf.version.tfjs,
-    backend: tf.getBackend(),
+    backend: def.faceApi ? model.tf.getBackend() : tf.getBackend(),
     model: name,
     modelFile: def.file,
     modelFileSha256: sha256,
@@ -169,8 +228,12 @@ async function run(name, opts) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-if (!existsSync(join(opts.pkg, 'package.json'))) {
+if (opts.models.some((m) => !MODELS[m].faceApi) && !existsSync(join(opts.pkg, 'package.json'))) {
   console.error(`No unpacked package at ${opts.pkg}. Run the importer first (dotnet run --project src/BlazorMood.ModelImport -- --out models) or pass --package.`);
+  process.exit(2);
+}
+if (opts.models.some((m) => MODELS[m].faceApi) && !existsSync(join(opts.faceApiPkg, 'package.json'))) {
+  console.error(`No unpacked package at ${opts.faceApiPkg}. Run the importer first or pass --faceapi-package.`);
   process.exit(2);
 }
 await tf.setBackend('cpu');

@@ -20,6 +20,7 @@ public static class ModelLatencyBenchmark
         var models = new (string Name, Func<VisionOptions, ModelOptions> Pick)[]
         {
             ("emotion", o => o.Emotion),
+            ("face-expression", o => o.FaceExpression),
             ("blazeface", o => o.FaceDetector),
             ("movenet-lightning", o => o.Pose),
             ("centernet", o => o.Objects),

@@ -34,6 +34,7 @@ public sealed class OpConverterRegistry
         new StridedSliceConverter(),
         new GatherConverter(),
         new ResizeConverter(),
+        new MatMulConverter(),
     ]);
 
     public IEnumerable<string> SupportedOps => _byOp.Keys.Order(StringComparer.Ordinal);

@@ -36,23 +36,38 @@ public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyL
 
 /// <summary>
 /// The one-call path for the web API, the live hub, the evaluation CLI and the benchmark:
-/// (decode →) detect faces → classify each face's emotion (one batched run) → <see cref="EmotionAnalysis"/>.
+/// (decode →) detect faces → classify each face's emotion with both models (one batched run each) → learned fusion →
+/// <see cref="EmotionAnalysis"/>. With face-api's model or the fusion disabled, Human's model alone decides.
 /// Thread-safe singleton.
 /// </summary>
 public sealed class EmotionAnalyzer
 {
     private readonly FaceDetector _detector;
     private readonly EmotionClassifier _classifier;
+    private readonly FaceExpressionClassifier? _faceExpression;
+    private readonly EmotionFusion? _fusion;
     private readonly ImageDecoder _decoder;
     private readonly ILogger<EmotionAnalyzer> _logger;
 
     public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
+        : this(detector, classifier, null, null, decoder, logger)
+    {
+    }
+
+    /// <summary>Both models and their fusion; either of the two optional parts missing means Human's model alone.</summary>
+    public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, FaceExpressionClassifier? faceExpression, EmotionFusion? fusion,
+        ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
     {
         _detector = detector;
         _classifier = classifier;
+        _faceExpression = fusion is null ? null : faceExpression;
+        _fusion = faceExpression is null ? null : fusion;
         _decoder = decoder;
         _logger = logger;
     }
+
+    /// <summary>True when both models run and their outputs are fused.</summary>
+    public bool Fused => _fusion is not null;
 
     /// <summary>Analyses an encoded JPEG/PNG/WebP; throws <see cref="ImageDecodeException"/> for bad input.</summary>
     public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, int? maxFaces = null, CancellationToken cancellationToken = default)
@@ -87,7 +102,7 @@ public sealed class EmotionAnalyzer
         var detectMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
 
         var t1 = Stopwatch.GetTimestamp();
-        var emotions = _classifier.Classify(frame, faces, cancellationToken);
+        var emotions = Classify(frame, faces, cancellationToken);
         var classifyMs = faces.Count > 0 ? Stopwatch.GetElapsedTime(t1).TotalMilliseconds : 0;
 
         var results = new FaceEmotion[faces.Count];
@@ -101,5 +116,22 @@ public sealed class EmotionAnalyzer
         _logger.LogDebug("Emotion analysis of {Width}x{Height}: {FaceCount} faces in {TotalMs:F1} ms (detect {DetectMs:F1}, classify {ClassifyMs:F1})",
             frame.Width, frame.Height, results.Length, timings.TotalMs, detectMs, classifyMs);
         return new EmotionAnalysis(frame.Width, frame.Height, results, timings);
+    }
+
+    /// <summary>Each face's emotion: both models in one batched run each, then the fusion; or Human's model alone.</summary>
+    public IReadOnlyList<EmotionPrediction> Classify(RgbFrame frame, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
+    {
+        var human = _classifier.Classify(frame, faces, cancellationToken);
+        if (_fusion is null || _faceExpression is null || faces.Count == 0)
+        {
+            return human;
+        }
+        var faceApi = _faceExpression.Classify(frame, faces, cancellationToken);
+        var fused = new EmotionPrediction[faces.Count];
+        for (var i = 0; i < fused.Length; i++)
+        {
+            fused[i] = _fusion.Fuse(human[i], faceApi[i]);
+        }
+        return fused;
     }
 }

@@ -35,11 +35,17 @@ public sealed class ModelSessionFactory
     public string ResolvePath(ModelOptions model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (Path.IsPathRooted(model.FileName))
+        return ResolvePath(model.FileName);
+    }
+
+    /// <summary>Where a file named in the options lives: rooted as given, else under <see cref="VisionOptions.ModelsPath"/>.</summary>
+    public string ResolvePath(string fileName)
+    {
+        if (Path.IsPathRooted(fileName))
         {
-            return model.FileName;
+            return fileName;
         }
-        var relative = Path.Combine(_options.ModelsPath, model.FileName);
+        var relative = Path.Combine(_options.ModelsPath, fileName);
         if (Path.IsPathRooted(relative))
         {
             return relative;

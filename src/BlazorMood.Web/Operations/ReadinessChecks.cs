@@ -21,6 +21,11 @@ internal sealed class ModelsReadyCheck(IServiceProvider services, IOptions<Visio
             // once it exists, and proves the file loads when it does not yet.
             Require<FaceDetector>(o.FaceDetector, loaded);
             Require<EmotionClassifier>(o.Emotion, loaded);
+            Require<FaceExpressionClassifier>(o.FaceExpression, loaded);
+            if (o.FaceExpression.Enabled && o.EmotionFusion.Enabled)
+            {
+                loaded[nameof(EmotionFusion)] = services.GetRequiredService<EmotionFusion>().Path;
+            }
             Require<PoseEstimator>(o.Pose, loaded);
             Require<ObjectDetector>(o.Objects, loaded);
         }

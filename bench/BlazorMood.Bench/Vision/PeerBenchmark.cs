@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using BlazorMood.Bench.Infrastructure;
+using BlazorMood.ModelImport.Debian;
+using BlazorMood.ModelImport.Npm;
+using BlazorMood.Vision;
+using Microsoft.Extensions.DependencyInjection;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace BlazorMood.Bench.Vision;
+
+/// <summary>
+/// <c>bench peer</c>: the product's whole per-frame emotion path (JPEG decode → BlazeFace → Human's and face-api's
+/// expression models → learned fusion, one intra-op thread) against Human 3.3.6 itself (TF.js WASM backend in Node,
+/// face detector + emotion, <c>bench/peer/human-peer.mjs</c>) on the same 640×480 frames in the same run, and the ratio.
+/// The product is measured before and after Human and the slower of its two series is compared, so a load change during
+/// the run counts against the product. Human gets the frames already decoded (its JPEG decoding is not timed).
+/// </summary>
+public static class PeerBenchmark
+{
+    private const double TargetRatio = 5;
+
+    public static async Task<int> RunAsync(BenchSettings settings, string repoRoot)
+    {
+        var astronaut = DebianPackageFetcher.FetchAstronautPng(settings.CacheRoot);
+        var faceApi = await NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, settings.CacheRoot);
+        await NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, settings.CacheRoot);
+        var frames = new (string Name, byte[] Jpeg)[]
+        {
+            ("1-face", FramePathBenchmark.MakeFrame(astronaut, 640, 480)),
+            ("5-faces", FramePathBenchmark.MakeFrame(Path.Combine(faceApi, "demo", "sample5.jpg"), 640, 480)),
+        };
+        var dir = Directory.CreateTempSubdirectory("blazormood-peer-").FullName;
+        try
+        {
+            foreach (var (name, jpeg) in frames)
+            {
+                using var decoded = Image.Load<Rgb24>(jpeg);
+                var rgb = new byte[decoded.Width * decoded.Height * 3];
+                decoded.CopyPixelDataTo(rgb);
+                await File.WriteAllBytesAsync(Path.Combine(dir, name + ".rgb"), rgb);
+                await File.WriteAllTextAsync(Path.Combine(dir, name + ".json"), JsonSerializer.Serialize(new { width = decoded.Width, height = decoded.Height }));
+            }
+
+            await using var provider = new ServiceCollection()
+                .AddVision(o =>
+                {
+                    o.ModelsPath = settings.ModelsPath;
+                    o.ExecutionProvider = ExecutionProvider.Cpu;
+                    o.IntraOpThreads = 1;
+                    o.Pose.Enabled = false;
+                    o.Objects.Enabled = false;
+                })
+                .BuildServiceProvider();
+            var analyzer = provider.GetRequiredService<EmotionAnalyzer>();
+            if (!analyzer.Fused)
+            {
+                Console.Error.WriteLine("The analyzer is not fusing both models (face-expression.onnx or emotion-fusion.json disabled or missing).");
+                return 1;
+            }
+
+            var cpuBefore = new Dictionary<string, List<double>>();
+            var cpuAfter = new Dictionary<string, List<double>>();
+            Action Timed(byte[] jpeg, Dictionary<string, List<double>> cpu, string name)
+            {
+                cpu[name] = [];
+                return () =>
+                {
+                    var c0 = ThreadCpuTime.NowMs();
+                    analyzer.Analyze(jpeg);
+                    cpu[name].Add(ThreadCpuTime.NowMs() - c0);
+                };
+            }
+            var before = frames.ToDictionary(f => f.Name, f => LatencySummary.Of(ModelLatencyBenchmark.Measure(Timed(f.Jpeg, cpuBefore, f.Name), settings)));
+            var human = await RunHumanAsync(repoRoot, dir, settings);
+            var after = frames.ToDictionary(f => f.Name, f => LatencySummary.Of(ModelLatencyBenchmark.Measure(Timed(f.Jpeg, cpuAfter, f.Name), settings)));
+
+            var report = new Report("peer", ["frame", "faces (product / Human)", "product p50 ms", "product p95 ms", "Human p50 ms", "Human p95 ms", "ratio p50", "ratio p95",
+                "product CPU p50 / p95 ms", "Human CPU p50 / p95 ms", "CPU ratio p50 / p95"]);
+            var inv = CultureInfo.InvariantCulture;
+            var ok = true;
+            foreach (var (name, jpeg) in frames)
+            {
+                var product = before[name].P50 >= after[name].P50 ? before[name] : after[name];
+                var productP95 = Math.Max(before[name].P95, after[name].P95);
+                var peer = human.GetProperty("results").EnumerateArray().First(r => r.GetProperty("frame").GetString() == name);
+                var (hp50, hp95) = (peer.GetProperty("p50").GetDouble(), peer.GetProperty("p95").GetDouble());
+                var faces = analyzer.Analyze(jpeg).Faces.Count;
+                var (r50, r95) = (hp50 / product.P50, hp95 / productP95);
+                ok &= r50 >= TargetRatio && r95 >= TargetRatio;
+                // CPU time: the work per frame, without the waits for a core that a loaded machine adds to wall-clock times.
+                var productCpu = LatencySummary.Of(cpuBefore[name].Concat(cpuAfter[name]).ToList());
+                var (hc50, hc95) = (peer.GetProperty("cpuP50").GetDouble(), peer.GetProperty("cpuP95").GetDouble());
+                report.Add([$"{name} 640×480 JPEG {jpeg.Length / 1024} KB", $"{faces} / {peer.GetProperty("faces").GetInt32()}", Report.Ms(product.P50), Report.Ms(productP95),
+                        Report.Ms(hp50), Report.Ms(hp95), r50.ToString("F1", inv) + "×", r95.ToString("F1", inv) + "×",
+                        $"{Report.Ms(productCpu.P50)} / {Report.Ms(productCpu.P95)}", $"{Report.Ms(hc50)} / {Report.Ms(hc95)}",
+                        $"{(hc50 / productCpu.P50).ToString("F1", inv)}× / {(hc95 / productCpu.P95).ToString("F1", inv)}×"],
+                    new { frame = name, productBefore = before[name], productAfter = after[name], productCpu, human = JsonSerializer.Deserialize<object>(peer.GetRawText()), ratioP50 = r50, ratioP95 = r95,
+                        cpuRatioP50 = hc50 / productCpu.P50, cpuRatioP95 = hc95 / productCpu.P95 });
+            }
+            Console.WriteLine(report.ToTable());
+            Console.WriteLine($"Human {human.GetProperty("version").GetString()} on tfjs-{human.GetProperty("backend").GetString()}; target wall-clock ratio ≥ {TargetRatio}× at p50 and p95: {(ok ? "met" : "NOT met")} (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}).");
+            Console.WriteLine("CPU: the product's thread CPU time (CLOCK_THREAD_CPUTIME_ID); Human's process CPU time (process.cpuUsage, all of Node's threads).");
+            Console.WriteLine($"JSON: {await report.WriteJsonAsync(settings.OutDir, MachineInfo.Current(), settings)}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<JsonElement> RunHumanAsync(string repoRoot, string frames, BenchSettings settings)
+    {
+        var output = Path.Combine(frames, "human.json");
+        var psi = new ProcessStartInfo("node") { WorkingDirectory = repoRoot, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+                 {
+                     Path.Combine(repoRoot, "bench", "peer", "human-peer.mjs"), "--frames", frames, "--out", output,
+                     "--iterations", settings.Iterations.ToString(CultureInfo.InvariantCulture), "--warmup", settings.WarmUp.ToString(CultureInfo.InvariantCulture),
+                     "--package", Path.Combine(settings.CacheRoot, "npm", NpmPackageSpec.Human.CacheFolderName, "package"),
+                 })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("Could not start node (Node.js 20 is needed for the peer benchmark).");
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Console.Error.Write(stderr);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"human-peer.mjs failed ({p.ExitCode}): {stderr}");
+        }
+        using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(output));
+        return doc.RootElement.Clone();
+    }
+}
