@@ -224,8 +224,18 @@ public static class ActivityCommands
             Directory.Delete(scratch, recursive: true);
         }
 
+        // The hand-set decision tree (the classifier before the learned model) on the same real clips, for comparison.
+        var tree = TreeClassifier();
+        var realClips = clips.Where(c => c.Kind == "real").ToArray();
+        var treeRight = realClips.Count(c => tree.Classify(c.Observations, c.DurationSeconds, ct).Dominant.Label() == Truth(c));
+        if (realClips.Length > 0)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"hand-set decision tree on the same real clips: {treeRight}/{realClips.Length} = {100.0 * treeRight / realClips.Length:F1} %"));
+        }
         var json = new Dictionary<string, object>
         {
+            ["treeBaselineRealAccuracy"] = realClips.Length > 0 ? treeRight / (double)realClips.Length : double.NaN,
             ["date"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["seed"] = options.Seed,
             ["perSource"] = perSource,
