@@ -10,7 +10,7 @@ internal static class ImportCommand
     {
         string? outDir = null;
         var cache = ".cache";
-        string? packageDir = null;
+        var packageDirs = new List<string>();
         var only = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -22,7 +22,7 @@ internal static class ImportCommand
                     case "--out": outDir = Next(); break;
                     case "--cache": cache = Next(); break;
                     case "--model": only.Add(Next()); break;
-                    case "--package-dir": packageDir = Next(); break;
+                    case "--package-dir": packageDirs.Add(Next()); break;
                     case "-h" or "--help":
                         PrintUsage(stdout);
                         return 0;
@@ -48,8 +48,14 @@ internal static class ImportCommand
         try
         {
             var models = only.Count == 0 ? ModelCatalog.All : only.Select(ModelCatalog.Get).ToList();
-            packageDir ??= await NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, cache, stdout);
-            ModelImporter.Import(packageDir, NpmPackageSpec.Human, outDir, models, stdout);
+            // Each model comes from its own pinned package; a --package-dir stands in for the package its package.json names.
+            var given = packageDirs.ToDictionary(PackageNameOf, d => d, StringComparer.Ordinal);
+            var dirs = new Dictionary<NpmPackageSpec, string>();
+            foreach (var spec in models.Select(m => m.Package).Distinct())
+            {
+                dirs[spec] = given.TryGetValue(spec.Name, out var dir) ? dir : await NpmPackageFetcher.FetchAsync(spec, cache, stdout);
+            }
+            ModelImporter.Import(spec => dirs[spec], outDir, models, stdout);
             return 0;
         }
         catch (Exception e) when (e is ConversionException or InvalidDataException or IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
@@ -59,9 +65,21 @@ internal static class ImportCommand
         }
     }
 
+    private static string PackageNameOf(string packageDir)
+    {
+        var packageJson = Path.Combine(packageDir, "package.json");
+        if (!File.Exists(packageJson))
+        {
+            throw new DirectoryNotFoundException($"'{packageDir}' is not an unpacked npm package (no package.json).");
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(packageJson));
+        return doc.RootElement.GetProperty("name").GetString() ?? throw new InvalidDataException($"{packageJson} has no name.");
+    }
+
     private static void PrintUsage(TextWriter w) => w.WriteLine(
-        "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]\n" +
-        $"  Converts {string.Join(", ", ModelCatalog.All.Select(m => m.PackagePath))} from {NpmPackageSpec.Human.Name}@{NpmPackageSpec.Human.Version}\n" +
-        "  into DIR/<name>.onnx. The package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
-        "  unless --package-dir points at an unpacked copy.");
+        "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]...\n" +
+        string.Concat(ModelCatalog.All.GroupBy(m => m.Package).Select(g =>
+            $"  Converts {string.Join(", ", g.Select(m => m.PackagePath))} from {g.Key.Name}@{g.Key.Version}\n")) +
+        "  into DIR/<name>.onnx. Each package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
+        "  unless a --package-dir points at an unpacked copy of it.");
 }

@@ -14,7 +14,7 @@ public sealed class CommittedModelTests : IDisposable
     [Fact]
     public void Importing_again_reproduces_the_committed_files_byte_for_byte()
     {
-        var results = ModelImporter.Import(TestAssets.HumanPackageDir, NpmPackageSpec.Human, _out, ModelCatalog.All);
+        var results = ModelImporter.Import(TestAssets.PackageDir, _out, ModelCatalog.All);
         Assert.Equal(ModelCatalog.All.Count, results.Count);
         foreach (var r in results)
         {
@@ -31,15 +31,17 @@ public sealed class CommittedModelTests : IDisposable
     [InlineData("blazeface", "input", new long[] { 1, 256, 256, 3 }, "Identity_3", 1)]
     [InlineData("movenet-lightning", "input", new long[] { 1, 192, 192, 3 }, "Identity", 6)]
     [InlineData("centernet", "tower_0_images", new long[] { 1, 512, 512, 3 }, "tower_0_wh", 1)]
+    [InlineData("movenet-thunder", "input", new long[] { 1, 256, 256, 3 }, "Identity", 6)]
     public void Committed_models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TestAssets.ModelsDir, name + ".onnx")));
         Assert.Equal(TfjsToOnnxConverter.ProducerName, model.ProducerName);
         Assert.Equal(TfjsToOnnxConverter.OpsetVersion, model.OpsetImport.Single().Version);
         var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal(NpmPackageSpec.Human.Name, meta["source.package"]);
-        Assert.Equal(NpmPackageSpec.Human.Version, meta["source.version"]);
-        Assert.Equal(NpmPackageSpec.Human.Integrity, meta["source.integrity"]);
+        var package = ModelCatalog.Get(name).Package;
+        Assert.Equal(package.Name, meta["source.package"]);
+        Assert.Equal(package.Version, meta["source.version"]);
+        Assert.Equal(package.Integrity, meta["source.integrity"]);
         Assert.Equal($"models/{name}.json", meta["source.file"]);
 
         var graphInput = Assert.Single(model.Graph.Input);

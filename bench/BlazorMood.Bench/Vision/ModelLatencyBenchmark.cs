@@ -17,13 +17,22 @@ public static class ModelLatencyBenchmark
     public static async Task<int> RunAsync(BenchSettings settings)
     {
         var report = new Report("models", ["model", "input", "threads", "runs", "p50 ms", "p95 ms", "mean ms"]);
-        var models = new (string Name, Func<VisionOptions, ModelOptions> Pick)[]
+        var models = new List<(string Name, Func<VisionOptions, ModelOptions> Pick)>
         {
             ("emotion", o => o.Emotion),
             ("blazeface", o => o.FaceDetector),
             ("movenet-lightning", o => o.Pose),
             ("centernet", o => o.Objects),
         };
+        // The optional larger pose model (Vision:Pose:FileName), measured when it has been imported.
+        if (File.Exists(Path.Combine(settings.ModelsPath, "movenet-thunder.onnx")))
+        {
+            models.Add(("movenet-thunder", o =>
+            {
+                o.Pose.FileName = "movenet-thunder.onnx";
+                return o.Pose;
+            }));
+        }
         foreach (var threads in new[] { 1, 2 })
         {
             foreach (var (name, pick) in models)
