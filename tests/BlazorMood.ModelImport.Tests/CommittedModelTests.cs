@@ -6,7 +6,10 @@ using Onnx;
 
 namespace BlazorMood.ModelImport.Tests;
 
-/// <summary>The files in models/ are exactly what the importer produces, and carry their provenance.</summary>
+/// <summary>
+/// The files in models/ are exactly what the importer produces, and carry their provenance; so does an optional model
+/// (imported fresh, not committed).
+/// </summary>
 public sealed class CommittedModelTests : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "blazormood-import-" + Guid.NewGuid().ToString("N"));
@@ -32,9 +35,9 @@ public sealed class CommittedModelTests : IDisposable
     [InlineData("movenet-lightning", "input", new long[] { 1, 192, 192, 3 }, "Identity", 6)]
     [InlineData("centernet", "tower_0_images", new long[] { 1, 512, 512, 3 }, "tower_0_wh", 1)]
     [InlineData("movenet-thunder", "input", new long[] { 1, 256, 256, 3 }, "Identity", 6)]
-    public void Committed_models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
+    public void Models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TestAssets.ModelsDir, name + ".onnx")));
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TestAssets.ModelPath(name)));
         Assert.Equal(TfjsToOnnxConverter.ProducerName, model.ProducerName);
         Assert.Equal(TfjsToOnnxConverter.OpsetVersion, model.OpsetImport.Single().Version);
         var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);

@@ -39,7 +39,7 @@ public sealed class ParityReferences
     public ParityReferences()
     {
         Root = Path.Combine(TestAssets.CacheRoot, "parity");
-        var stale = ModelCatalog.All.Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
+        var stale = ModelCatalog.All.Concat(ModelCatalog.Optional).Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
         if (stale.Count > 0)
         {
             Generate(stale);

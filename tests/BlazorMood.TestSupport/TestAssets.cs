@@ -1,3 +1,4 @@
+using BlazorMood.ModelImport;
 using BlazorMood.ModelImport.Debian;
 using BlazorMood.ModelImport.Npm;
 
@@ -19,6 +20,38 @@ public static class TestAssets
         Environment.GetEnvironmentVariable("BLAZORMOOD_CACHE") is { Length: > 0 } c ? Path.GetFullPath(c) : Path.Combine(RepoRoot, ".cache");
 
     public static string ModelsDir => Path.Combine(RepoRoot, "models");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> OptionalModels = new();
+
+    /// <summary>
+    /// Path of a model the importer makes: the committed file in <c>models/</c>, or, for an optional model that is not
+    /// committed (<see cref="ModelCatalog.Optional"/>), a fresh import made once per test process into a temporary
+    /// folder (fresh, so that it is always what the importer makes now).
+    /// </summary>
+    public static string ModelPath(string name)
+    {
+        if (ModelCatalog.All.Any(m => m.Name == name))
+        {
+            return Path.Combine(ModelsDir, name + ".onnx");
+        }
+        var model = ModelCatalog.Get(name);
+        return OptionalModels.GetOrAdd(name, _ => new Lazy<string>(() =>
+        {
+            var packageDir = PackageDir(model.Package);
+            var dir = Path.Combine(Path.GetTempPath(), "blazormood-optional-models-" + Environment.ProcessId);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            };
+            return ModelImporter.Import(packageDir, model.Package, dir, [model]).Single().OnnxPath;
+        })).Value;
+    }
 
     /// <summary>Unpacked <c>@vladmandic/human@3.3.6</c> (models and <c>assets/samples.jpg</c>).</summary>
     public static string HumanPackageDir => Locked(() => NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, CacheRoot).GetAwaiter().GetResult());
