@@ -72,8 +72,17 @@ internal static class ImportCommand
         {
             throw new DirectoryNotFoundException($"'{packageDir}' is not an unpacked npm package (no package.json).");
         }
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(packageJson));
-        return doc.RootElement.GetProperty("name").GetString() ?? throw new InvalidDataException($"{packageJson} has no name.");
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(packageJson));
+            return doc.RootElement.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } n
+                ? n
+                : throw new InvalidDataException($"{packageJson} names no package.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{packageJson} is not valid JSON: {e.Message}", e);
+        }
     }
 
     private static void PrintUsage(TextWriter w) => w.WriteLine(
