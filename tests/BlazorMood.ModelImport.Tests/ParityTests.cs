@@ -16,14 +16,14 @@ public sealed class ParityTests(ParityReferences references, ITestOutputHelper o
 {
     public const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Models => new(ModelCatalog.All.Select(m => m.Name));
+    public static TheoryData<string> Models => new(ModelCatalog.All.Concat(ModelCatalog.Optional).Select(m => m.Name));
 
     [Theory]
     [MemberData(nameof(Models))]
     public void Onnx_matches_tfjs(string model)
     {
         var index = references.Index(model);
-        using var session = new InferenceSession(Path.Combine(TestAssets.ModelsDir, model + ".onnx"));
+        using var session = new InferenceSession(TestAssets.ModelPath(model));
         foreach (var c in index.Cases)
         {
             var results = Run(session, model, c);

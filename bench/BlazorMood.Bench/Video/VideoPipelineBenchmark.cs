@@ -76,8 +76,13 @@ public static class VideoPipelineBenchmark
                 paths[name] = MakeClip(photo, Path.Combine(work, name + ".mp4"), w, h, seconds, scene);
             }
 
+            // --pose-models a.onnx,b.onnx: one pipeline per pose model, measured alternately clip by clip in this one run,
+            // so that a shared machine's changing load falls on both alike.
+            var poseModels = Value("--pose-models")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } listed
+                ? listed
+                : [new PoseOptions().FileName];
             VideoOptions? used = null;
-            await using var provider = new ServiceCollection()
+            ServiceProvider Build(string poseModel) => new ServiceCollection()
                 .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
                 .AddVision(o =>
                 {
@@ -85,6 +90,7 @@ public static class VideoPipelineBenchmark
                     o.ExecutionProvider = ExecutionProvider.Cpu;
                     o.FaceDetector.Enabled = false;
                     o.Emotion.Enabled = false;
+                    o.Pose.FileName = poseModel;
                 })
                 .AddVideo(o =>
                 {
@@ -124,73 +130,97 @@ public static class VideoPipelineBenchmark
                     used = o;
                 })
                 .BuildServiceProvider();
-            var pipeline = provider.GetRequiredService<ActivityPipeline>();
 
-            // Warm-up: model sessions, JIT (two runs: tiered compilation re-JITs hot methods in the background well
-            // into the first one), thread pool.
-            for (var i = 0; i < 2; i++)
+            var pipelines = new List<(string PoseModel, ServiceProvider Provider, ActivityPipeline Pipeline)>();
+            try
             {
-                await pipeline.RunAsync(paths[clips[0].Name], Path.Combine(work, "warmup"), null, CancellationToken.None);
-            }
-
-            var report = new Report("video", ["clip", "source", "duration s", "frames", "wall s", "× real time", "CPU s (.NET + ffmpeg)", "CPU s / clip s", "detections", "estimated / interpolated", "pose searches", "detect ms/run", "pose ms/estimate", "peak extra MB", "load avg", "activity"]);
-            for (var run = 0; run < repeat; run++)
-            {
-                foreach (var (name, w, h, seconds, _) in clips)
+                foreach (var poseModel in poseModels)
                 {
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
-                    var baseline = ResidentBytes();
-                    long peak = baseline;
-                    using var stopSampling = new CancellationTokenSource();
-                    var sampler = Task.Run(async () =>
+                    var provider = Build(poseModel);
+                    var pipeline = provider.GetRequiredService<ActivityPipeline>();
+                    pipelines.Add((poseModel, provider, pipeline));
+
+                    // Warm-up: model sessions, JIT (two runs: tiered compilation re-JITs hot methods in the background well
+                    // into the first one), thread pool.
+                    for (var i = 0; i < 2; i++)
                     {
-                        while (!stopSampling.IsCancellationRequested)
-                        {
-                            peak = Math.Max(peak, ResidentBytes());
-                            try
-                            {
-                                await Task.Delay(20, stopSampling.Token);
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                break;
-                            }
-                        }
-                    });
-                    var cpuBefore = CpuClock.Now();
-                    var watch = Stopwatch.StartNew();
-                    var result = await pipeline.RunAsync(paths[name], Path.Combine(work, "out-" + name), null, CancellationToken.None);
-                    var wall = watch.Elapsed.TotalSeconds;
-                    await stopSampling.CancelAsync();
-                    await sampler;
-                    // The sampler's own 50 wake-ups a second are in "self"; they cost well under 1 % of a core.
-                    var cpu = CpuClock.Now() - cpuBefore;
-                    var load = LoadAverage();
-                    var extraMb = (peak - baseline) / (1024.0 * 1024);
-                    var rtf = seconds / wall;
-                    var detectMs = result.DetectTime.TotalMilliseconds / Math.Max(1, result.Detections);
-                    var estimated = result.Frames - result.InterpolatedFrames;
-                    var poseMs = result.PoseTime.TotalMilliseconds / Math.Max(1, estimated);
-                    report.Add([name, $"{w}×{h} 30 fps", seconds.ToString("F0", inv), result.Frames.ToString(inv), wall.ToString("F2", inv), rtf.ToString("F1", inv),
-                            $"{cpu.TotalSeconds:F2} ({cpu.SelfSeconds:F2} + {cpu.ChildrenSeconds:F2})".ToString(inv), (cpu.TotalSeconds / seconds).ToString("F3", inv),
-                            result.Detections.ToString(inv), $"{estimated} / {result.InterpolatedFrames}".ToString(inv), result.PoseSearches.ToString(inv), detectMs.ToString("F1", inv), poseMs.ToString("F1", inv), extraMb.ToString("F0", inv), load, result.Activity.Dominant.Label()],
-                        new
-                        {
-                            clip = name, run = run + 1, width = w, height = h, durationSeconds = seconds, sourceFps = 30, sampleFps = result.SampleFps, frames = result.Frames,
-                            analysedWidth = result.FrameWidth, analysedHeight = result.FrameHeight, wallSeconds = wall, realTimeFactor = rtf,
-                            cpuSeconds = cpu.TotalSeconds, cpuSecondsDotnet = cpu.SelfSeconds, cpuSecondsFfmpeg = cpu.ChildrenSeconds, cpuSecondsPerClipSecond = cpu.TotalSeconds / seconds,
-                            detections = result.Detections, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, poseSearches = result.PoseSearches, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
-                            activity = result.Activity.Dominant.Label(),
-                        });
-                    Console.Error.WriteLine($"  {name}: {wall:F2} s wall, {rtf:F1}× real time, CPU {cpu.SelfSeconds:F2} s .NET + {cpu.ChildrenSeconds:F2} s ffmpeg, detect {result.DetectTime.TotalSeconds:F2} s ({result.Detections}), pose {result.PoseTime.TotalSeconds:F2} s, peak +{extraMb:F0} MB, load {load}".ToString(inv));
+                        await pipeline.RunAsync(paths[clips[0].Name], Path.Combine(work, "warmup"), null, CancellationToken.None);
+                    }
+                }
+                await MeasureAsync();
+            }
+            finally
+            {
+                foreach (var (_, provider, _) in pipelines)
+                {
+                    await provider.DisposeAsync();
                 }
             }
-            Console.WriteLine(report.ToTable());
-            Console.WriteLine($"Targets: ≥ {TargetRealTime720}× real time at 720p30 (10 fps sampling); peak extra memory ≤ {TargetPeakMb} MB whatever the length. "
-                + $"On {Environment.ProcessorCount} cores, {TargetRealTime720}× real time needs ≤ {Environment.ProcessorCount / TargetRealTime720:F2} CPU s per clip second even if perfectly parallel.");
-            Console.WriteLine($"JSON: {await report.WriteJsonAsync(settings.OutDir, MachineInfo.Current(), new { settings, video = used })}");
             return 0;
+
+            async Task MeasureAsync()
+            {
+                var report = new Report("video", ["clip", "pose model", "source", "duration s", "frames", "wall s", "× real time", "CPU s (.NET + ffmpeg)", "CPU s / clip s", "detections", "estimated / interpolated", "pose searches", "detect ms/run", "pose ms/estimate", "peak extra MB", "load avg", "activity"]);
+                for (var run = 0; run < repeat; run++)
+                {
+                    foreach (var (name, w, h, seconds, _) in clips)
+                    {
+                        foreach (var (poseModel, _, pipeline) in pipelines)
+                        {
+                            GC.Collect();
+                            GC.WaitForPendingFinalizers();
+                            var baseline = ResidentBytes();
+                            long peak = baseline;
+                            using var stopSampling = new CancellationTokenSource();
+                            var sampler = Task.Run(async () =>
+                            {
+                                while (!stopSampling.IsCancellationRequested)
+                                {
+                                    peak = Math.Max(peak, ResidentBytes());
+                                    try
+                                    {
+                                        await Task.Delay(20, stopSampling.Token);
+                                    }
+                                    catch (OperationCanceledException)
+                                    {
+                                        break;
+                                    }
+                                }
+                            });
+                            var cpuBefore = CpuClock.Now();
+                            var watch = Stopwatch.StartNew();
+                            var result = await pipeline.RunAsync(paths[name], Path.Combine(work, "out-" + name), null, CancellationToken.None);
+                            var wall = watch.Elapsed.TotalSeconds;
+                            await stopSampling.CancelAsync();
+                            await sampler;
+                            // The sampler's own 50 wake-ups a second are in "self"; they cost well under 1 % of a core.
+                            var cpu = CpuClock.Now() - cpuBefore;
+                            var load = LoadAverage();
+                            var extraMb = (peak - baseline) / (1024.0 * 1024);
+                            var rtf = seconds / wall;
+                            var detectMs = result.DetectTime.TotalMilliseconds / Math.Max(1, result.Detections);
+                            var estimated = result.Frames - result.InterpolatedFrames;
+                            var poseMs = result.PoseTime.TotalMilliseconds / Math.Max(1, estimated);
+                            report.Add([name, Path.GetFileNameWithoutExtension(poseModel), $"{w}×{h} 30 fps", seconds.ToString("F0", inv), result.Frames.ToString(inv), wall.ToString("F2", inv), rtf.ToString("F1", inv),
+                                    $"{cpu.TotalSeconds:F2} ({cpu.SelfSeconds:F2} + {cpu.ChildrenSeconds:F2})".ToString(inv), (cpu.TotalSeconds / seconds).ToString("F3", inv),
+                                    result.Detections.ToString(inv), $"{estimated} / {result.InterpolatedFrames}".ToString(inv), result.PoseSearches.ToString(inv), detectMs.ToString("F1", inv), poseMs.ToString("F1", inv), extraMb.ToString("F0", inv), load, result.Activity.Dominant.Label()],
+                                new
+                                {
+                                    clip = name, poseModel, run = run + 1, width = w, height = h, durationSeconds = seconds, sourceFps = 30, sampleFps = result.SampleFps, frames = result.Frames,
+                                    analysedWidth = result.FrameWidth, analysedHeight = result.FrameHeight, wallSeconds = wall, realTimeFactor = rtf,
+                                    cpuSeconds = cpu.TotalSeconds, cpuSecondsDotnet = cpu.SelfSeconds, cpuSecondsFfmpeg = cpu.ChildrenSeconds, cpuSecondsPerClipSecond = cpu.TotalSeconds / seconds,
+                                    detections = result.Detections, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, poseSearches = result.PoseSearches, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
+                                    activity = result.Activity.Dominant.Label(),
+                                });
+                            Console.Error.WriteLine($"  {name} ({poseModel}): {wall:F2} s wall, {rtf:F1}× real time, CPU {cpu.SelfSeconds:F2} s .NET + {cpu.ChildrenSeconds:F2} s ffmpeg, detect {result.DetectTime.TotalSeconds:F2} s ({result.Detections}), pose {result.PoseTime.TotalSeconds:F2} s, peak +{extraMb:F0} MB, load {load}".ToString(inv));
+                        }
+                    }
+                }
+                Console.WriteLine(report.ToTable());
+                Console.WriteLine($"Targets: ≥ {TargetRealTime720}× real time at 720p30 (10 fps sampling); peak extra memory ≤ {TargetPeakMb} MB whatever the length. "
+                    + $"On {Environment.ProcessorCount} cores, {TargetRealTime720}× real time needs ≤ {Environment.ProcessorCount / TargetRealTime720:F2} CPU s per clip second even if perfectly parallel.");
+                Console.WriteLine($"JSON: {await report.WriteJsonAsync(settings.OutDir, MachineInfo.Current(), new { settings, video = used, poseModels })}");
+            }
         }
         finally
         {

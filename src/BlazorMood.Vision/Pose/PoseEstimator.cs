@@ -10,14 +10,14 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace BlazorMood.Vision;
 
 /// <summary>
-/// Single-person pose with MoveNet Lightning (192×192 int32 RGB input, 17 keypoints as normalised y, x, score).
-/// The model looks at a square crop: around the person box with <see cref="PoseOptions.CropMargin"/>, or the whole
+/// Single-person pose with MoveNet SinglePose (int32 RGB input, 17 keypoints as normalised y, x, score): Lightning
+/// (192×192, the default) or Thunder (256×256), chosen by <see cref="PoseOptions.FileName"/>; the input side is read
+/// from the model. The model looks at a square crop: around the person box with <see cref="PoseOptions.CropMargin"/>, or the whole
 /// image padded to a square. When the upright view scores poorly the crop is also tried rotated by ±90° and 180°
 /// (people lying down, sideways phone photos) and the best view is kept. Thread-safe; one instance per process.
 /// </summary>
 public sealed class PoseEstimator : IDisposable
 {
-    public const int InputSize = 192;
     private const int Keypoints = 17;
     private const float RotationMargin = 0.15f;
 
@@ -33,11 +33,14 @@ public sealed class PoseEstimator : IDisposable
         _model = new OnnxModel(sessions.Create(_options), sessions.ResolvePath(_options));
         try
         {
-            _model.Require(_model.Input.Dimensions is [_, InputSize, InputSize, 3] && _model.Input.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32,
-                "input [1,192,192,3] int32");
+            // Both MoveNet SinglePose variants share the graph; only the square input side differs (192 or 256).
+            _model.Require(_model.Input.Dimensions is [_, var h, var w, 3] && h == w && h >= 32 && _model.Input.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32,
+                "input [1,S,S,3] int32");
+            InputSize = _model.Input.Dimensions[1];
             var output = _model.Session.OutputMetadata.FirstOrDefault(kv => kv.Value.Dimensions is [_, _, Keypoints, 3]);
             _model.Require(output.Key is not null, "output [1,1,17,3]");
             _outputNames = [output.Key!];
+            _logger.LogInformation("Pose model {File} with a {InputSize}-pixel square input", Path.GetFileName(_model.Path), InputSize);
         }
         catch
         {
@@ -45,6 +48,9 @@ public sealed class PoseEstimator : IDisposable
             throw;
         }
     }
+
+    /// <summary>Side of the model's square input in pixels (192 for Lightning, 256 for Thunder).</summary>
+    public int InputSize { get; }
 
     /// <summary>Estimates the pose of the person inside <paramref name="person"/>, or of the whole image when null.</summary>
     public BodyPose Estimate(Image<Rgb24> image, ImageBox? person = null, CancellationToken cancellationToken = default) =>
@@ -89,12 +95,13 @@ public sealed class PoseEstimator : IDisposable
         var cos = MathF.Round(MathF.Cos(angle));
         var sin = MathF.Round(MathF.Sin(angle));
         var c = crop.Center;
-        const float half = InputSize / 2f;
+        var size = InputSize;
+        var half = size / 2f;
         var map = new Affine(
             k * cos, -k * sin, c.X - (k * ((cos * half) - (sin * half))),
             k * sin, k * cos, c.Y - (k * ((sin * half) + (cos * half))));
 
-        const int length = InputSize * InputSize * 3;
+        var length = size * size * 3;
         var floats = ArrayPool<float>.Shared.Rent(length);
         var ints = ArrayPool<int>.Shared.Rent(length);
         var output = ArrayPool<float>.Shared.Rent(Keypoints * 3);
@@ -103,17 +110,17 @@ public sealed class PoseEstimator : IDisposable
             var supersample = Math.Clamp((int)MathF.Ceiling(k), 1, 2);
             if (supersample > 1)
             {
-                Resampler.WarpRgbSupersampled(frame, map, InputSize, InputSize, floats, supersample);
+                Resampler.WarpRgbSupersampled(frame, map, size, size, floats, supersample);
             }
             else
             {
-                Resampler.WarpRgb(frame, map, InputSize, InputSize, floats, 1f, 0f);
+                Resampler.WarpRgb(frame, map, size, size, floats, 1f, 0f);
             }
             for (var i = 0; i < length; i++)
             {
                 ints[i] = (int)(floats[i] + 0.5f);
             }
-            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ints.AsMemory(0, length), [1, InputSize, InputSize, 3]);
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ints.AsMemory(0, length), [1, size, size, 3]);
             using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, Keypoints * 3), [1, 1, Keypoints, 3]);
             _model.Run(inputValue, _outputNames, [outputValue], cancellationToken);
 
@@ -121,8 +128,8 @@ public sealed class PoseEstimator : IDisposable
             float total = 0;
             for (var i = 0; i < Keypoints; i++)
             {
-                var y = output[i * 3] * InputSize;
-                var x = output[(i * 3) + 1] * InputSize;
+                var y = output[i * 3] * size;
+                var x = output[(i * 3) + 1] * size;
                 var score = output[(i * 3) + 2];
                 keypoints[i] = new PoseKeypoint((BodyPart)i, map.Map(x, y), score);
                 total += score;
