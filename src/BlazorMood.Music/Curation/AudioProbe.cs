@@ -30,6 +30,15 @@ public sealed partial class AudioProbe
         _logger = logger;
     }
 
+    /// <summary>
+    /// The only demuxers ffprobe may use on an upload (mp3, ogg, wav, flac, and mov for M4A), and only the local file
+    /// protocol: a playlist or concat script posing as audio must not make ffprobe open other files of the server.
+    /// </summary>
+    internal const string AcceptedDemuxers = "mp3,ogg,wav,flac,mov";
+
+    /// <summary>The input options that confine ffprobe/ffmpeg to a local file in an accepted container.</summary>
+    internal static IReadOnlyList<string> InputWhitelist { get; } = ["-protocol_whitelist", "file", "-format_whitelist", AcceptedDemuxers];
+
     /// <summary>The accepted formats, for messages and the upload picker.</summary>
     public static IReadOnlyList<string> AcceptedExtensions { get; } = [".mp3", ".ogg", ".opus", ".wav", ".flac", ".m4a"];
 
@@ -134,11 +143,11 @@ public sealed partial class AudioProbe
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var arg in new[]
-        {
-            "-v", "error", "-hide_banner", "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
+        foreach (var arg in (string[])
+        [
+            "-v", "error", "-hide_banner", .. InputWhitelist, "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
             "-of", "json", "-i", path,
-        })
+        ])
         {
             psi.ArgumentList.Add(arg);
         }
