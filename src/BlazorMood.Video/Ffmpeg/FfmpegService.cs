@@ -138,7 +138,7 @@ public sealed partial class FfmpegService : IDisposable
             Interlocked.Increment(ref _running);
             try
             {
-                analysis = await FFProbe.AnalyseAsync(path, _ffOptions, timeout.Token, string.Join(' ', InputWhitelist)).ConfigureAwait(false);
+                analysis = await FFProbe.AnalyseAsync(path, _ffOptions, customArguments: string.Join(" ", InputWhitelist), cancellationToken: timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -96,6 +96,9 @@ public static class AccountServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddSingleton<IApiTokens, ApiTokenService>();
+        // Open SSE streams and hub connections re-check their sign-in, at once when a token or device is revoked here.
+        services.AddSingleton<CredentialChanges>();
+        services.AddSingleton<SignInRevalidator>();
         services.AddMemoryCache();
         services.AddHostedService<AccountSeeder>();
         return services;

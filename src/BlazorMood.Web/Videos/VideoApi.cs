@@ -159,7 +159,9 @@ public static class VideoApi
             // Also ends the subscription when the response ends before the stream was ever read.
             http.Response.RegisterForDispose(subscription);
             var recheck = options.Value.EventStreamRecheckInterval;
-            return TypedResults.ServerSentEvents(JobEvents(current, changes.Reader, c => jobs.GetAsync(owner, id, c), recheck, subscription, http.RequestAborted));
+            // Ends, too, when the caller's sign-in is revoked.
+            return TypedResults.ServerSentEvents(Accounts.RevalidatedStream.Of(http,
+                stop => JobEvents(current, changes.Reader, c => jobs.GetAsync(owner, id, c), recheck, subscription, stop)));
         }
         catch
         {
