@@ -162,7 +162,8 @@ public sealed class ImageDecoder : IDisposable
                 ancillaryTotal += length;
                 if (length > limit || ancillaryTotal > _options.MaxAncillaryChunkBytes * 4L)
                 {
-                    throw new ImageDecodeException(ImageDecodeError.Corrupt,
+                    // Over the memory budget rather than damaged: 413 for uploads, TooLarge for live frames.
+                    throw new ImageDecodeException(ImageDecodeError.TooLarge,
                         $"The PNG image carries a {name} metadata chunk of {length:N0} bytes; at most {limit:N0} are accepted (metadata is not needed).");
                 }
             }

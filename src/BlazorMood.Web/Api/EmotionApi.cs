@@ -109,7 +109,7 @@ public static class EmotionApi
         {
             return BadRequest("The request body could not be read: " + e.Message);
         }
-        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException e) when (Hosting.ClientErrors.IsMalformedBody(e))
         {
             // A multipart body that ends before its closing boundary: the client's framing, not a server fault.
             return BadRequest("The multipart body ended before its closing boundary: " + e.Message);

@@ -149,7 +149,8 @@ public static class RecommendationApi
         }
         if (http.Request.ContentLength > MaxFeedbackBytes)
         {
-            return BadRequest("Body too large", $"A feedback body is at most {MaxFeedbackBytes} bytes.");
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"A feedback body is at most {MaxFeedbackBytes} bytes.");
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
@@ -163,6 +164,11 @@ public static class RecommendationApi
         catch (JsonException e)
         {
             return BadRequest("Invalid JSON", "The body is not a JSON object {trackId, kind}: " + e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"A feedback body is at most {MaxFeedbackBytes} bytes.");
         }
         catch (BadHttpRequestException e)
         {

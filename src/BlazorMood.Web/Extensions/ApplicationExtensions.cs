@@ -34,6 +34,8 @@ public static class ApplicationExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
+        // Body errors that escape a handler (oversize, malformed multipart) are 413/400, never 500.
+        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
         builder.Services.AddVision(builder.Configuration);
         // Model paths in configuration are relative to the content root (the repository root or the publish folder).
         builder.Services.PostConfigure<VisionOptions>(o =>

@@ -117,6 +117,10 @@ public static class VideoApi
         {
             return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body could not be read: " + e.Message);
         }
+        catch (IOException e) when (Hosting.ClientErrors.IsMalformedBody(e))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body ended before its closing boundary.");
+        }
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, IVideoJobs jobs, int? max, CancellationToken ct) =>
