@@ -54,6 +54,9 @@ public sealed class SecurityServerFixture : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_dataDir, "keys"));
         builder.UseSetting("Vision:ExecutionProvider", "Cpu");
         builder.UseSetting("Accounts:ConnectionRevalidationInterval", "00:00:01");
+        // Small upload caps, so an oversize body is a few MB for every endpoint.
+        builder.UseSetting("Video:MaxFileBytes", "2097152");
+        builder.UseSetting("Music:Curation:MaxUploadBytes", "2097152");
         builder.UseSetting("RateLimits:AccountForms:PermitLimit", "100000");
         builder.UseSetting("RateLimits:VideoUploads:PermitLimit", "100000");
         builder.UseSetting("RateLimits:EmotionApi:PermitLimit", "100000");
