@@ -54,7 +54,8 @@ public static class SecurityHeaders
         var options = app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value;
         return app.Use((http, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex: valid in a CSP nonce and never HTML-encoded in the attribute.
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             http.Items[NonceKey] = nonce;
             http.Response.OnStarting(() =>
             {

@@ -45,6 +45,13 @@ public sealed class SecurityServerFixture : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A browser without JavaScript on the real socket: cookies kept, redirects not followed.</summary>
+    public Accounts.BrowserSession NewBrowser() => new(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(TestAssets.RepoRoot);
@@ -58,6 +65,8 @@ public sealed class SecurityServerFixture : WebApplicationFactory<Program>
         builder.UseSetting("Video:MaxFileBytes", "2097152");
         builder.UseSetting("Music:Curation:MaxUploadBytes", "2097152");
         builder.UseSetting("RateLimits:AccountForms:PermitLimit", "100000");
+        // The timing test tries many wrong passwords on one account; a lockout would answer it early.
+        builder.UseSetting("Accounts:Lockout:MaxFailedAttempts", "100");
         builder.UseSetting("RateLimits:VideoUploads:PermitLimit", "100000");
         builder.UseSetting("RateLimits:EmotionApi:PermitLimit", "100000");
     }
