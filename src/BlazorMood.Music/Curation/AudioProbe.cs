@@ -47,7 +47,11 @@ public sealed partial class AudioProbe
         var (exitCode, stdout, stderr) = await RunAsync(path, cancellationToken);
         if (exitCode != 0)
         {
-            throw Unsupported($"ffprobe cannot read it as audio ({FirstLine(stderr)}).");
+            // A container outside the whitelist (a playlist, a concat script…) gets one fixed answer: nothing about
+            // what ffprobe saw, let alone about files such a playlist names.
+            throw stderr.Contains("not on whitelist", StringComparison.Ordinal)
+                ? Unsupported("it is not in an accepted container (MP3, Ogg, WAV, FLAC, M4A).")
+                : Unsupported($"ffprobe cannot read it as audio ({FirstLine(stderr)}).");
         }
         JsonElement root;
         try
@@ -207,6 +211,8 @@ public sealed partial class AudioProbe
     private static string FirstLine(string text)
     {
         var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no detail";
+        // "[mp3 @ 0x55d0…] …": the demuxer's name and an address of ffprobe's memory say nothing useful.
+        line = System.Text.RegularExpressions.Regex.Replace(line, @"^\[[^\]]*@ 0x[0-9a-f]+\]\s*", "");
         // ffprobe names the temp file; the admin knows the file by the name they picked.
         var colon = line.LastIndexOf(": ", StringComparison.Ordinal);
         return colon >= 0 ? line[(colon + 2)..] : line;
