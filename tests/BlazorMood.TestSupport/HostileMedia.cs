@@ -31,7 +31,7 @@ public static class HostileMedia
         // One scanline per row (filter byte + pixels) for small images; huge declared sizes get one row only, which is
         // enough for the header to be read and the size check to fire.
         var rows = (long)width * height <= 1 << 20 ? height : 1;
-        var raw = new byte[rows * (width + 1L)];
+        var raw = new byte[Math.Clamp(rows * (width + 1L), 0, 1 << 16)];
         WriteChunk(ms, "IDAT", Zlib(raw));
         WriteChunk(ms, "IEND", []);
         return ms.ToArray();
