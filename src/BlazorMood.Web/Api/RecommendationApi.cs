@@ -72,7 +72,7 @@ public static class RecommendationApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapGet("/api/tracks/{id}", Track).WithName("Track")
+        api.MapMethods("/api/tracks/{id}", Hosting.FileValidators.GetAndHead, Track).WithName("Track")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
@@ -208,7 +208,7 @@ public static class RecommendationApi
         // stops, the stream is cut so that it never holds a restart for the whole shutdown timeout (players ask again).
         http.Response.RegisterForDispose(lifetime.ApplicationStopping.Register(http.Abort));
         return Results.File(track.FullPath, AudioContentTypes.ForPath(track.FullPath),
-            lastModified: info.LastWriteTimeUtc, enableRangeProcessing: true);
+            lastModified: info.LastWriteTimeUtc, entityTag: Hosting.FileValidators.ETagOf(info), enableRangeProcessing: true);
     }
 
     internal static bool TryParseMode(string? text, out RecommendationMode mode)

@@ -45,7 +45,7 @@ public static class VideoApi
         videos.MapGet("/{id:guid}/events", EventsAsync).WithName("VideoJobEvents")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        videos.MapGet("/{id:guid}/annotated", AnnotatedAsync).WithName("GetAnnotatedVideo")
+        videos.MapMethods("/{id:guid}/annotated", Hosting.FileValidators.GetAndHead, AnnotatedAsync).WithName("GetAnnotatedVideo")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
@@ -239,7 +239,9 @@ public static class VideoApi
         if (await jobs.GetAnnotatedVideoPathAsync(owner, id, ct) is { } path)
         {
             // Range requests let the browser's <video> seek without downloading the whole file.
-            return Results.File(path, "video/mp4", enableRangeProcessing: true);
+            var info = new FileInfo(path);
+            return Results.File(path, "video/mp4", lastModified: info.LastWriteTimeUtc,
+                entityTag: Hosting.FileValidators.ETagOf(info), enableRangeProcessing: true);
         }
         return await jobs.GetAsync(owner, id, ct) switch
         {

@@ -68,7 +68,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /api/emotions/recent"] = new(Access.Kiosk, Kind.Api),
         ["GET /api/recommend"] = new(Access.Kiosk, Kind.Api),
         ["POST /api/feedback"] = new(Access.Kiosk, Kind.Api),
-        ["GET /api/tracks/{id}"] = new(Access.Kiosk, Kind.Api),
+        ["GET,HEAD /api/tracks/{id}"] = new(Access.Kiosk, Kind.Api),
         ["* /hubs/emotion"] = new(Access.Kiosk, Kind.Api),
         ["* /hubs/emotion/negotiate"] = new(Access.Kiosk, Kind.Api),
         // Personal: a person's history, uploads and tokens (User or Admin; never a shared kiosk).
@@ -77,7 +77,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["POST /api/videos/"] = new(Access.User, Kind.Api),
         ["GET /api/videos/"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
-        ["GET /api/videos/{id:guid}/annotated"] = new(Access.User, Kind.Api),
+        ["GET,HEAD /api/videos/{id:guid}/annotated"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}/events"] = new(Access.User, Kind.Api),
         ["POST /api/videos/{id:guid}/cancel"] = new(Access.User, Kind.Api),
         ["DELETE /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
