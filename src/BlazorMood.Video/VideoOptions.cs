@@ -17,6 +17,13 @@ public sealed class VideoOptions
     /// <summary>Largest file accepted, in bytes (50 MB).</summary>
     public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// FFmpeg demuxers an upload may be read with (its <c>-format_whitelist</c>): the containers cameras and phones
+    /// write — mov (MP4, MOV, 3GP, M4V), matroska (MKV, WebM), avi, mpegts (MTS/M2TS, TS), mpeg (MPEG-PS, VOB). Never
+    /// playlists (hls), concat scripts or image sequences, which make ffmpeg open other files named inside the upload.
+    /// </summary>
+    public string AllowedFormats { get; set; } = "mov,matroska,avi,mpegts,mpeg";
+
     /// <summary>Largest frame side accepted (4K UHD is 3840); anything larger is treated as absurd.</summary>
     public int MaxResolution { get; set; } = 4096;
 

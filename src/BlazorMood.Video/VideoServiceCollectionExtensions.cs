@@ -32,6 +32,9 @@ public static class VideoServiceCollectionExtensions
         services.AddLogging();
         services.AddOptions<VideoOptions>()
             .Validate(o => o.SampleFps is > 0 and <= 60, "Video:SampleFps must be in (0, 60].")
+            .Validate(o => FfmpegService.IsValidFormatList(o.AllowedFormats)
+                    && !o.AllowedFormats.Split(',').Any(f => f is "hls" or "concat" or "image2" or "ffmetadata" or "lavfi"),
+                "Video:AllowedFormats must be a comma-separated list of demuxer names, and none of hls, concat, image2, ffmetadata, lavfi.")
             .Validate(o => o.ScaleWidth is >= 64 and <= 4096, "Video:ScaleWidth must be 64..4096.")
             .Validate(o => o.MaxDuration > TimeSpan.Zero && o.MaxFileBytes > 0, "Video:MaxDuration and MaxFileBytes must be positive.")
             .Validate(o => o.MinResolution >= 2 && o.MaxResolution >= o.MinResolution, "Video:MinResolution/MaxResolution are inconsistent.")

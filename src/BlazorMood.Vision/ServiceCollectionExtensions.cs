@@ -46,6 +46,10 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
             .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")
             .Validate(o => o.Decoder.MaxPixels > 0 && o.Decoder.MaxBytes > 0, "Vision:Decoder limits must be positive.")
+            .Validate(o => o.Decoder.MaxAncillaryChunkBytes >= 0 && o.Decoder.MaxCompressedChunkBytes >= 0 && o.Decoder.MaxConcurrentDecodes >= 0
+                    && o.Decoder.MaxAllocationMegabytes >= 16 && o.Decoder.MaxPoolMegabytes >= 0
+                    && o.Decoder.QueueTimeout >= TimeSpan.Zero && o.Decoder.QueueTimeout <= TimeSpan.FromMinutes(1),
+                "Vision:Decoder: chunk limits and MaxConcurrentDecodes must be >= 0, MaxAllocationMegabytes >= 16, QueueTimeout within 0..1 min.")
             .ValidateOnStart();
         services.TryAddSingleton<ModelSessionFactory>();
         services.TryAddSingleton<ImageDecoder>();

@@ -197,4 +197,28 @@ public sealed class ImageDecoderOptions
 
     /// <summary>Largest accepted encoded size, in bytes, for streams.</summary>
     public long MaxBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest PNG ancillary chunk (text, EXIF, anything lower-case); a webcam frame or photo carries a few hundred
+    /// bytes of them. All ancillary chunks together may hold four times this.
+    /// </summary>
+    public int MaxAncillaryChunkBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Largest compressed PNG metadata chunk (zTXt, compressed iTXt, iCCP): deflate inflates about 1000:1, so this is
+    /// the decompression-bomb guard. Real ICC profiles compress to a few KB.
+    /// </summary>
+    public int MaxCompressedChunkBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Largest single buffer the image decoder may allocate, in MB, whatever the file's header claims.</summary>
+    public int MaxAllocationMegabytes { get; set; } = 256;
+
+    /// <summary>Most memory the decoder's buffer pool keeps between decodes, in MB.</summary>
+    public int MaxPoolMegabytes { get; set; } = 64;
+
+    /// <summary>Decodes running at once in the process (0 = one per CPU core); more wait <see cref="QueueTimeout"/>.</summary>
+    public int MaxConcurrentDecodes { get; set; }
+
+    /// <summary>How long a decode waits for a free slot before it fails as busy (HTTP 503, a dropped live frame).</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -40,6 +40,48 @@ public sealed class FfmpegServiceTests : IDisposable
         Assert.Equal(0, s.RunningProcesses);
     }
 
+    public static TheoryData<string, string> CameraContainers => new()
+    {
+        { "clip.mov", "libx264" },
+        { "clip.3gp", "libx264" },
+        { "clip.mkv", "libx264" },
+        { "clip.webm", "libvpx" },
+        { "clip.avi", "mpeg4" },
+        { "clip.ts", "libx264" },
+        { "clip.mpg", "mpeg2video" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CameraContainers))]
+    public async Task The_containers_cameras_and_phones_write_pass_the_format_whitelist(string name, string codec)
+    {
+        using var s = Service();
+        var path = Clips.Ffmpeg(_dir.File(name), "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10:duration=1", "-c:v", codec, "-pix_fmt", "yuv420p");
+
+        var probe = await s.ProbeAsync(path, CancellationToken.None);
+
+        Assert.Equal(96, probe.Width);
+    }
+
+    [Fact]
+    public async Task Playlists_and_concat_scripts_are_not_videos_whether_or_not_what_they_name_exists()
+    {
+        using var s = Service();
+        var target = Clips.TestPattern(_dir.File("target.mp4"), 96, 64, 1);
+        var playlist = _dir.File("clip.mp4");
+        await File.WriteAllTextAsync(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n");
+        var dangling = _dir.File("dangling.mp4");
+        await File.WriteAllTextAsync(dangling, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}.missing\n#EXT-X-ENDLIST\n");
+        var concat = _dir.File("concat.mp4");
+        await File.WriteAllTextAsync(concat, $"ffconcat version 1.0\nfile '{target}'\n");
+
+        var existing = await Rejects(s, playlist, VideoError.NotAVideo);
+        var missing = await Rejects(s, dangling, VideoError.NotAVideo);
+        await Rejects(s, concat, VideoError.NotAVideo);
+
+        Assert.Equal(existing.Message, missing.Message);
+    }
+
     [Fact]
     public async Task Zero_bytes_is_rejected_as_empty()
     {

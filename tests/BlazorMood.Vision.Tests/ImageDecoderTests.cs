@@ -8,9 +8,11 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace BlazorMood.Vision.Tests;
 
-public class ImageDecoderTests
+public sealed class ImageDecoderTests : IDisposable
 {
     private readonly ImageDecoder _decoder = new(new ImageDecoderOptions());
+
+    public void Dispose() => _decoder.Dispose();
 
     private static byte[] Encode(SixLabors.ImageSharp.Formats.IImageEncoder encoder, int width = 120, int height = 80)
     {
@@ -108,7 +110,7 @@ public class ImageDecoderTests
     [MemberData(nameof(Formats))]
     public void Images_over_the_pixel_limit_are_rejected_as_too_large(string format)
     {
-        var decoder = new ImageDecoder(new ImageDecoderOptions { MaxPixels = 100 * 100 });
+        using var decoder = new ImageDecoder(new ImageDecoderOptions { MaxPixels = 100 * 100 });
         var e = Assert.Throws<ImageDecodeException>(() => decoder.Decode(EncodeAs(format, 120, 90)));
         Assert.Equal(ImageDecodeError.TooLarge, e.Error);
         Assert.Contains("120x90", e.Message, StringComparison.Ordinal);
@@ -119,7 +121,7 @@ public class ImageDecoderTests
     public async Task Streams_over_the_byte_limit_are_rejected_as_too_large()
     {
         var bytes = EncodeAs("png", 300, 300);
-        var decoder = new ImageDecoder(new ImageDecoderOptions { MaxBytes = bytes.Length - 1 });
+        using var decoder = new ImageDecoder(new ImageDecoderOptions { MaxBytes = bytes.Length - 1 });
         using var stream = new MemoryStream(bytes);
         var e = await Assert.ThrowsAsync<ImageDecodeException>(() => decoder.DecodeAsync(stream));
         Assert.Equal(ImageDecodeError.TooLarge, e.Error);

@@ -42,7 +42,10 @@ public sealed class HostTests(BlazorMoodWebFactory factory) : IClassFixture<Blaz
     [Fact]
     public async Task The_home_page_renders_the_tabbed_dashboard()
     {
-        var html = await _client.GetStringAsync("/");
+        // Pages need a browser sign-in (an API token opens APIs only).
+        using var browser = new Accounts.BrowserSession(factory);
+        await browser.SignInAsync(factory.User);
+        var html = await browser.Client.GetStringAsync("/");
 
         Assert.Contains("Live Emotion", html, StringComparison.Ordinal);
         Assert.Contains("Upload Video", html, StringComparison.Ordinal);

@@ -61,12 +61,15 @@ public sealed class AudioAnalyzer : IDisposable
             CreateNoWindow = true,
         };
         // -xerror: a corrupt stream is an error, not a silently shorter decode. "-t" bounds the work for long files.
-        foreach (var arg in new[]
-        {
-            "-nostdin", "-hide_banner", "-loglevel", "error", "-xerror", "-i", path,
+        // Library files may also be placed by hand, so ffmpeg reads the local file only, with audio demuxers only
+        // (those of uploads plus raw AAC and WebM, which the library serves): never a playlist naming other files.
+        foreach (var arg in (string[])
+        [
+            "-nostdin", "-hide_banner", "-loglevel", "error", "-xerror",
+            "-protocol_whitelist", "file", "-format_whitelist", "mp3,ogg,wav,flac,mov,aac,matroska", "-i", path,
             "-t", _options.MaxDuration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-vn", "-f", "f32le", "-ac", "1", "-ar", SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "pipe:1",
-        })
+        ])
         {
             psi.ArgumentList.Add(arg);
         }

@@ -30,6 +30,15 @@ public sealed partial class AudioProbe
         _logger = logger;
     }
 
+    /// <summary>
+    /// The only demuxers ffprobe may use on an upload (mp3, ogg, wav, flac, and mov for M4A), and only the local file
+    /// protocol: a playlist or concat script posing as audio must not make ffprobe open other files of the server.
+    /// </summary>
+    internal const string AcceptedDemuxers = "mp3,ogg,wav,flac,mov";
+
+    /// <summary>The input options that confine ffprobe/ffmpeg to a local file in an accepted container.</summary>
+    internal static IReadOnlyList<string> InputWhitelist { get; } = ["-protocol_whitelist", "file", "-format_whitelist", AcceptedDemuxers];
+
     /// <summary>The accepted formats, for messages and the upload picker.</summary>
     public static IReadOnlyList<string> AcceptedExtensions { get; } = [".mp3", ".ogg", ".opus", ".wav", ".flac", ".m4a"];
 
@@ -38,7 +47,11 @@ public sealed partial class AudioProbe
         var (exitCode, stdout, stderr) = await RunAsync(path, cancellationToken);
         if (exitCode != 0)
         {
-            throw Unsupported($"ffprobe cannot read it as audio ({FirstLine(stderr)}).");
+            // A container outside the whitelist (a playlist, a concat script…) gets one fixed answer: nothing about
+            // what ffprobe saw, let alone about files such a playlist names.
+            throw stderr.Contains("not on whitelist", StringComparison.Ordinal)
+                ? Unsupported("it is not in an accepted container (MP3, Ogg, WAV, FLAC, M4A).")
+                : Unsupported($"ffprobe cannot read it as audio ({FirstLine(stderr)}).");
         }
         JsonElement root;
         try
@@ -134,11 +147,11 @@ public sealed partial class AudioProbe
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var arg in new[]
-        {
-            "-v", "error", "-hide_banner", "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
+        foreach (var arg in (string[])
+        [
+            "-v", "error", "-hide_banner", .. InputWhitelist, "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
             "-of", "json", "-i", path,
-        })
+        ])
         {
             psi.ArgumentList.Add(arg);
         }
@@ -198,6 +211,8 @@ public sealed partial class AudioProbe
     private static string FirstLine(string text)
     {
         var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no detail";
+        // "[mp3 @ 0x55d0…] …": the demuxer's name and an address of ffprobe's memory say nothing useful.
+        line = System.Text.RegularExpressions.Regex.Replace(line, @"^\[[^\]]*@ 0x[0-9a-f]+\]\s*", "");
         // ffprobe names the temp file; the admin knows the file by the name they picked.
         var colon = line.LastIndexOf(": ", StringComparison.Ordinal);
         return colon >= 0 ? line[(colon + 2)..] : line;

@@ -31,6 +31,19 @@ public sealed partial class FfmpegService : IDisposable
         _ffOptions = new FFOptions { BinaryFolder = _options.BinaryFolder ?? string.Empty };
     }
 
+    /// <summary>
+    /// Input options of every ffprobe/ffmpeg run on an upload: read the local file only (no network, no other
+    /// protocol), and only with the demuxers of <see cref="VideoOptions.AllowedFormats"/>. Without them an uploaded
+    /// HLS playlist or concat script named clip.mp4 makes ffmpeg read whatever server file it names; with them
+    /// it fails at once, the same way whether or not that file exists.
+    /// </summary>
+    private string[] InputWhitelist => ["-protocol_whitelist", "file", "-format_whitelist", _options.AllowedFormats];
+
+    /// <summary>A non-empty comma-separated list of demuxer names (letters, digits, underscores).</summary>
+    public static bool IsValidFormatList(string? formats) =>
+        !string.IsNullOrWhiteSpace(formats)
+        && formats.Split(',').All(f => f.Length > 0 && f.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'));
+
     /// <summary>ffmpeg/ffprobe processes this service is running now.</summary>
     public int RunningProcesses => Volatile.Read(ref _running);
 
@@ -125,7 +138,7 @@ public sealed partial class FfmpegService : IDisposable
             Interlocked.Increment(ref _running);
             try
             {
-                analysis = await FFProbe.AnalyseAsync(path, _ffOptions, cancellationToken: timeout.Token).ConfigureAwait(false);
+                analysis = await FFProbe.AnalyseAsync(path, _ffOptions, customArguments: string.Join(" ", InputWhitelist), cancellationToken: timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -193,7 +206,7 @@ public sealed partial class FfmpegService : IDisposable
     /// </summary>
     private async Task<(long Declared, long Present)> CountPacketsAsync(string path, CancellationToken cancellationToken)
     {
-        string[] args = ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_frames,nb_read_packets", "-of", "json", path];
+        string[] args = ["-v", "error", .. InputWhitelist, "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_frames,nb_read_packets", "-of", "json", path];
         var (exit, stdout, stderr) = await RunToEndAsync(FfprobePath, args, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
@@ -256,6 +269,7 @@ public sealed partial class FfmpegService : IDisposable
         [
             "-nostdin", "-hide_banner", "-loglevel", "error",
             "-threads", threads.ToString(inv),
+            .. InputWhitelist,
             "-i", path,
             "-map", "0:v:0", "-an", "-sn", "-dn",
             "-vf", string.Create(inv, $"fps={fps:0.###},scale={width}:{height}:flags=area"),
@@ -351,6 +365,8 @@ public sealed partial class FfmpegService : IDisposable
         [
             "-nostdin", "-hide_banner", "-loglevel", "error",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", string.Create(inv, $"{width}x{height}"), "-framerate", fps.ToString("0.###", inv),
+            // Our own frames come in through stdin; nothing else is to be opened as input.
+            "-protocol_whitelist", "pipe",
             "-i", "pipe:0",
             "-an", "-c:v", "libx264", "-preset", _options.EncoderPreset, "-crf", _options.EncoderCrf.ToString(inv), "-threads", _options.EncoderThreads.ToString(inv),
             "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", "-y", temp,

@@ -1,6 +1,6 @@
 namespace BlazorMood.Vision;
 
-/// <summary>Why an upload could not be decoded. The web layer maps <see cref="TooLarge"/> to 413 and the rest to 400.</summary>
+/// <summary>Why an upload could not be decoded. The web layer maps <see cref="TooLarge"/> to 413, <see cref="Busy"/> to 503 and the rest to 400.</summary>
 public enum ImageDecodeError
 {
     /// <summary>No bytes at all.</summary>
@@ -14,6 +14,9 @@ public enum ImageDecodeError
 
     /// <summary>Over the configured pixel or byte limit.</summary>
     TooLarge,
+
+    /// <summary>Every decode slot stayed taken for the queue timeout; the web layer answers 503 (try again).</summary>
+    Busy,
 }
 
 /// <summary>Thrown by <see cref="ImageDecoder"/>; the message is safe to show to the client.</summary>

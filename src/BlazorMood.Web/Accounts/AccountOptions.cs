@@ -20,6 +20,12 @@ public sealed class AccountOptions
     /// <summary>How often an open page re-checks that its account still exists and still has its roles.</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often an open SSE stream or hub connection re-checks its sign-in (token, device, account, security stamp);
+    /// a revocation on this node is seen at once, one on another node within this.
+    /// </summary>
+    public TimeSpan ConnectionRevalidationInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most API tokens one user may hold at a time.</summary>
     [Range(1, 1000)]
     public int MaxApiTokensPerUser { get; set; } = 20;
@@ -50,6 +56,10 @@ public sealed class AccountOptions
         if (RevalidationInterval < TimeSpan.FromSeconds(10) || RevalidationInterval > TimeSpan.FromDays(1))
         {
             yield return "Accounts:RevalidationInterval must be between 10 seconds and a day.";
+        }
+        if (ConnectionRevalidationInterval < TimeSpan.FromMilliseconds(100) || ConnectionRevalidationInterval > TimeSpan.FromMinutes(10))
+        {
+            yield return "Accounts:ConnectionRevalidationInterval must be between 100 ms and 10 minutes.";
         }
     }
 }

@@ -96,6 +96,11 @@ public static class AccountServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddSingleton<IApiTokens, ApiTokenService>();
+        // Open SSE streams and hub connections re-check their sign-in, at once when a token or device is revoked here.
+        services.AddSingleton<CredentialChanges>();
+        services.AddSingleton<SignInRevalidator>();
+        // Sign-in with an unknown email takes as long as with a known one.
+        services.AddSingleton<UnknownAccountDelay>();
         services.AddMemoryCache();
         services.AddHostedService<AccountSeeder>();
         return services;

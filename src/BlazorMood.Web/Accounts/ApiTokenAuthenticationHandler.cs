@@ -17,6 +17,11 @@ public sealed class ApiTokenAuthenticationOptions : AuthenticationSchemeOptions;
 /// SignalR clients that cannot set headers on a WebSocket (browsers) send it as <c>?access_token=</c> on hub paths only.
 /// Every request checks the token and its account in one query (revoked, deleted or locked out: refused at once); the
 /// account's claims (name, roles) are built at most once a minute per account and security stamp.
+/// <para>
+/// A token is a script's credential, not a browser sign-in: it counts only on <c>/api/…</c>, <c>/hubs/…</c> and the
+/// metrics endpoint. Pages, the Blazor circuit (<c>/_blazor</c>) and so the token-management page need the cookie,
+/// so a leaked token cannot mint new tokens that would outlive its own revocation.
+/// </para>
 /// </summary>
 public sealed partial class ApiTokenAuthenticationHandler(
     IOptionsMonitor<ApiTokenAuthenticationOptions> options,
@@ -35,13 +40,27 @@ public sealed partial class ApiTokenAuthenticationHandler(
     // Role changes reach token callers within this; cookies see them at their own revalidation.
     private static readonly TimeSpan ClaimsLifetime = TimeSpan.FromMinutes(1);
 
-    /// <summary>True when the request carries a token for this scheme (the policy scheme forwards here then).</summary>
-    public static bool CarriesToken(HttpContext http) => TokenOf(http) is not null;
+    /// <summary>True when the request carries a token for this scheme on a path that takes one (the policy scheme forwards here then).</summary>
+    public static bool CarriesToken(HttpContext http) => TokenOf(http) is not null && AcceptsTokens(http);
+
+    /// <summary>The paths a token may authenticate: the APIs, the hubs (SignalR clients of scripts) and the metrics endpoint.</summary>
+    public static bool AcceptsTokens(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var path = http.Request.Path;
+        if (path.StartsWithSegments(AccountEndpoints.ApiPrefix) || path.StartsWithSegments(AccountEndpoints.HubsPrefix))
+        {
+            return true;
+        }
+        var metrics = http.RequestServices.GetService<IOptions<Operations.OperationsOptions>>()?.Value.MetricsPath;
+        return metrics is not null && path.StartsWithSegments(metrics);
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = TokenOf(Context);
-        if (token is null)
+        // Also when this scheme is asked directly: elsewhere a token is no credential at all.
+        if (token is null || !AcceptsTokens(Context))
         {
             return AuthenticateResult.NoResult();
         }

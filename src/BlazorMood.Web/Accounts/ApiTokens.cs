@@ -34,6 +34,9 @@ public interface IApiTokens
 
     /// <summary>The owner of a presented token; null when it is malformed, unknown, revoked or expired.</summary>
     Task<ApiTokenOwner?> FindOwnerAsync(string token, CancellationToken ct);
+
+    /// <summary>True while the user's token <paramref name="tokenId"/> exists and has not expired (open connections re-check it).</summary>
+    Task<bool> IsActiveAsync(string userId, long tokenId, CancellationToken ct);
 }
 
 /// <summary>
@@ -44,7 +47,8 @@ public sealed partial class ApiTokenService(
     IDbContextFactory<BlazorMoodDbContext> contexts,
     IOptions<AccountOptions> options,
     TimeProvider time,
-    ILogger<ApiTokenService> logger) : IApiTokens
+    ILogger<ApiTokenService> logger,
+    CredentialChanges? changes = null) : IApiTokens
 {
     public const string TokenPrefix = "bmt_";
 
@@ -106,8 +110,18 @@ public sealed partial class ApiTokenService(
         if (deleted > 0)
         {
             LogRevoked(logger, tokenId, userId);
+            // Streams and hub connections opened with this token end now, not at their next periodic check.
+            changes?.Raise(userId);
         }
         return deleted > 0;
+    }
+
+    public async Task<bool> IsActiveAsync(string userId, long tokenId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        return await db.ApiTokens.AsNoTracking()
+            .AnyAsync(t => t.Id == tokenId && t.UserId == userId && (t.ExpiresUtc == null || t.ExpiresUtc > now), ct);
     }
 
     public async Task<ApiTokenOwner?> FindOwnerAsync(string token, CancellationToken ct)

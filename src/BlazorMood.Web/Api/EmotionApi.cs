@@ -60,7 +60,8 @@ public static class EmotionApi
             .Produces<EmotionResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
@@ -108,6 +109,11 @@ public static class EmotionApi
         {
             return BadRequest("The request body could not be read: " + e.Message);
         }
+        catch (IOException e) when (Hosting.ClientErrors.IsMalformedBody(e))
+        {
+            // A multipart body that ends before its closing boundary: the client's framing, not a server fault.
+            return BadRequest("The multipart body ended before its closing boundary: " + e.Message);
+        }
 
         try
         {
@@ -117,9 +123,12 @@ public static class EmotionApi
         catch (ImageDecodeException e)
         {
             loggers.CreateLogger(typeof(EmotionApi)).LogInformation("Rejected image ({Bytes} bytes): {Error} {Message}", bytes.Length, e.Error, e.Message);
-            return e.Error == ImageDecodeError.TooLarge
-                ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Image too large", detail: e.Message)
-                : BadRequest(e.Message);
+            return e.Error switch
+            {
+                ImageDecodeError.TooLarge => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Image too large", detail: e.Message),
+                ImageDecodeError.Busy => Busy(http, e.Message),
+                _ => BadRequest(e.Message),
+            };
         }
     }
 
@@ -184,6 +193,13 @@ public static class EmotionApi
             buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>Every decode slot was taken (<c>Vision:Decoder:MaxConcurrentDecodes</c>): a clear "try again" rather than a pile-up.</summary>
+    private static IResult Busy(HttpContext http, string detail)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy", detail: detail);
     }
 
     private static IResult BadRequest(string detail) =>

@@ -72,7 +72,7 @@ public static class RecommendationApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapGet("/api/tracks/{id}", Track).WithName("Track")
+        api.MapMethods("/api/tracks/{id}", Hosting.FileValidators.GetAndHead, Track).WithName("Track")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
@@ -149,7 +149,8 @@ public static class RecommendationApi
         }
         if (http.Request.ContentLength > MaxFeedbackBytes)
         {
-            return BadRequest("Body too large", $"A feedback body is at most {MaxFeedbackBytes} bytes.");
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"A feedback body is at most {MaxFeedbackBytes} bytes.");
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
@@ -163,6 +164,11 @@ public static class RecommendationApi
         catch (JsonException e)
         {
             return BadRequest("Invalid JSON", "The body is not a JSON object {trackId, kind}: " + e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+                detail: $"A feedback body is at most {MaxFeedbackBytes} bytes.");
         }
         catch (BadHttpRequestException e)
         {
@@ -202,7 +208,7 @@ public static class RecommendationApi
         // stops, the stream is cut so that it never holds a restart for the whole shutdown timeout (players ask again).
         http.Response.RegisterForDispose(lifetime.ApplicationStopping.Register(http.Abort));
         return Results.File(track.FullPath, AudioContentTypes.ForPath(track.FullPath),
-            lastModified: info.LastWriteTimeUtc, enableRangeProcessing: true);
+            lastModified: info.LastWriteTimeUtc, entityTag: Hosting.FileValidators.ETagOf(info), enableRangeProcessing: true);
     }
 
     internal static bool TryParseMode(string? text, out RecommendationMode mode)

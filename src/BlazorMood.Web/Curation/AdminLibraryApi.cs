@@ -234,8 +234,23 @@ public static class AdminLibraryApi
     {
         if (http.Request.HasJsonContentType())
         {
-            SetBodyLimit(http, options.Value.MaxImportBytes);
-            return await CurateAsync(async () => Results.Ok(await curator.ImportMetadataAsync(name, http.Request.Body, skipInvalid ?? false, ct)));
+            var limit = options.Value.MaxImportBytes;
+            if (http.Request.ContentLength > limit)
+            {
+                return Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"A metadata.json import is at most {limit} bytes.");
+            }
+            SetBodyLimit(http, limit);
+            try
+            {
+                return await CurateAsync(async () => Results.Ok(await curator.ImportMetadataAsync(name, http.Request.Body, skipInvalid ?? false, ct)));
+            }
+            catch (BadHttpRequestException e)
+            {
+                // A chunked body that passes the limit while being read.
+                return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"A metadata.json import is at most {limit} bytes.")
+                    : Problem(StatusCodes.Status400BadRequest, "Invalid body", e.Message);
+            }
         }
         return await WithFileAsync(http, options.Value.MaxImportBytes, async (stream, _) =>
             Results.Ok(await curator.ImportMetadataAsync(name, stream, skipInvalid ?? false, ct)), ct);
@@ -317,6 +332,10 @@ public static class AdminLibraryApi
             catch (InvalidDataException e)
             {
                 return Problem(StatusCodes.Status400BadRequest, "Bad multipart", "The multipart body could not be read: " + e.Message);
+            }
+            catch (IOException e) when (Hosting.ClientErrors.IsMalformedBody(e))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Bad multipart", "The multipart body ended before its closing boundary.");
             }
         });
     }

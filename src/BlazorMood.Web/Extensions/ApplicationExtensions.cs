@@ -34,6 +34,9 @@ public static class ApplicationExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
+        // Body errors that escape a handler (oversize, malformed multipart) are 413/400, never 500.
+        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
+        builder.Services.AddSecurityHeaders();
         builder.Services.AddVision(builder.Configuration);
         // Model paths in configuration are relative to the content root (the repository root or the publish folder).
         builder.Services.PostConfigure<VisionOptions>(o =>
@@ -69,6 +72,8 @@ public static class ApplicationExtensions
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        // CSP, nosniff, frame and referrer policies on every response, whoever ends it.
+        app.UseSecurityHeaders();
         // While the server stops, reconnecting clients are told to come back later rather than pinning it open.
         app.UseShutdownGate();
         // Unhandled exceptions become RFC 7807 JSON for API callers instead of a stack trace or an empty 500.

@@ -67,7 +67,8 @@ public sealed partial class KioskDeviceService(
     IServiceScopeFactory scopes,
     KioskDeviceEvents events,
     TimeProvider time,
-    ILogger<KioskDeviceService> logger) : IKioskDevices
+    ILogger<KioskDeviceService> logger,
+    Accounts.CredentialChanges? changes = null) : IKioskDevices
 {
     public const string TokenPrefix = "bmk_";
 
@@ -150,6 +151,8 @@ public sealed partial class KioskDeviceService(
         }
         LogRevoked(logger, deviceId, record.Name);
         events.RaiseRevoked(record.UserId);
+        // The device's hub connections and SSE streams end now too.
+        changes?.Raise(record.UserId);
         return true;
     }
 

@@ -29,8 +29,12 @@ public static class EmotionEventsApi
         return endpoints;
     }
 
-    internal static IResult Stream(HttpContext http, LiveMoodNotifier notifier) =>
-        TypedResults.ServerSentEvents(Events(notifier, RecommendationUser.ForRequest(http), http.RequestAborted));
+    // The stream ends when the caller's token, device or account is revoked (a live feed of someone's emotions).
+    internal static IResult Stream(HttpContext http, LiveMoodNotifier notifier)
+    {
+        var session = RecommendationUser.ForRequest(http);
+        return TypedResults.ServerSentEvents(Accounts.RevalidatedStream.Of(http, ct => Events(notifier, session, ct)));
+    }
 
     private static async IAsyncEnumerable<SseItem<EmotionEventDto>> Events(
         LiveMoodNotifier notifier, string session, [EnumeratorCancellation] CancellationToken ct)

@@ -67,6 +67,14 @@ public sealed partial class LiveFrameProcessor : IDisposable
             {
                 analysis = _analyzer.Analyze(frame, _options.MaxFaces, cancellationToken);
             }
+            catch (ImageDecodeException e) when (e.Error == ImageDecodeError.Busy)
+            {
+                // Every decode slot of the process is taken (uploads, other streams): like a rate-gated frame, this
+                // one is skipped and the browser simply sends its next.
+                stream.Dropped++;
+                _metrics.FrameDropped();
+                return new FrameResult { Sequence = sequence, Status = FrameStatus.Dropped, DroppedFrames = stream.Dropped, AnalysedFrames = stream.Analysed };
+            }
             catch (ImageDecodeException e)
             {
                 stream.Rejected++;

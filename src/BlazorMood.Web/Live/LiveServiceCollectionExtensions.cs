@@ -33,6 +33,8 @@ public static class LiveServiceCollectionExtensions
                 o.MaximumReceiveMessageSize = maxFrame + EnvelopeBytes;
                 o.MaximumParallelInvocationsPerClient = 1;
                 o.StreamBufferCapacity = 1;
+                // A revoked token, device or account ends the connection within seconds.
+                o.AddFilter<RevalidatingHubFilter>();
             })
             .AddMessagePackProtocol(o =>
                 o.SerializerOptions = o.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));

@@ -45,7 +45,7 @@ public static class VideoApi
         videos.MapGet("/{id:guid}/events", EventsAsync).WithName("VideoJobEvents")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        videos.MapGet("/{id:guid}/annotated", AnnotatedAsync).WithName("GetAnnotatedVideo")
+        videos.MapMethods("/{id:guid}/annotated", Hosting.FileValidators.GetAndHead, AnnotatedAsync).WithName("GetAnnotatedVideo")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
@@ -117,6 +117,10 @@ public static class VideoApi
         {
             return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body could not be read: " + e.Message);
         }
+        catch (IOException e) when (Hosting.ClientErrors.IsMalformedBody(e))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad_multipart", "The multipart body ended before its closing boundary.");
+        }
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, IVideoJobs jobs, int? max, CancellationToken ct) =>
@@ -159,7 +163,9 @@ public static class VideoApi
             // Also ends the subscription when the response ends before the stream was ever read.
             http.Response.RegisterForDispose(subscription);
             var recheck = options.Value.EventStreamRecheckInterval;
-            return TypedResults.ServerSentEvents(JobEvents(current, changes.Reader, c => jobs.GetAsync(owner, id, c), recheck, subscription, http.RequestAborted));
+            // Ends, too, when the caller's sign-in is revoked.
+            return TypedResults.ServerSentEvents(Accounts.RevalidatedStream.Of(http,
+                stop => JobEvents(current, changes.Reader, c => jobs.GetAsync(owner, id, c), recheck, subscription, stop)));
         }
         catch
         {
@@ -233,7 +239,9 @@ public static class VideoApi
         if (await jobs.GetAnnotatedVideoPathAsync(owner, id, ct) is { } path)
         {
             // Range requests let the browser's <video> seek without downloading the whole file.
-            return Results.File(path, "video/mp4", enableRangeProcessing: true);
+            var info = new FileInfo(path);
+            return Results.File(path, "video/mp4", lastModified: info.LastWriteTimeUtc,
+                entityTag: Hosting.FileValidators.ETagOf(info), enableRangeProcessing: true);
         }
         return await jobs.GetAsync(owner, id, ct) switch
         {

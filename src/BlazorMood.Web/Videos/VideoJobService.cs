@@ -24,7 +24,26 @@ internal sealed partial class VideoJobService(
     // How long a delete waits for a run in this process to let go of the job's files before removing them anyway.
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(30);
 
+    // Uploads of each owner being streamed or probed in this process: they count against the owner's cap before
+    // their row exists, so parallel uploads are refused at once instead of all passing the count and being stored.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _uploading = new(StringComparer.Ordinal);
+
     private VideoJobOptions Options => jobOptions.Value;
+
+    private static VideoUploadException TooManyJobs(int max) => new(StatusCodes.Status429TooManyRequests, "too_many_jobs",
+        $"You already have {max} videos waiting or being analysed; wait for one to finish or cancel one.");
+
+    private int ReserveUpload(string ownerId) => _uploading.AddOrUpdate(ownerId, 1, (_, n) => n + 1);
+
+    private void ReleaseUpload(string ownerId)
+    {
+        var left = _uploading.AddOrUpdate(ownerId, 0, (_, n) => n - 1);
+        if (left <= 0)
+        {
+            // Only removes the entry when nobody reserved again meanwhile.
+            _uploading.TryRemove(KeyValuePair.Create(ownerId, 0));
+        }
+    }
 
     public async Task<VideoJobDto> SubmitAsync(string ownerId, string? clientFileName, Stream content, CancellationToken ct)
     {
@@ -34,16 +53,30 @@ internal sealed partial class VideoJobService(
         {
             throw new ArgumentException("Owner id too long.", nameof(ownerId));
         }
-        if (await store.CountActiveAsync(ownerId, ct) >= Options.MaxActiveJobsPerOwner)
+        var uploadsHere = ReserveUpload(ownerId);
+        try
         {
-            throw new VideoUploadException(StatusCodes.Status429TooManyRequests, "too_many_jobs",
-                $"You already have {Options.MaxActiveJobsPerOwner} videos waiting or being analysed; wait for one to finish or cancel one.");
+            // This upload and the owner's others in flight here count with the stored jobs; the insert re-checks
+            // atomically (uploads on other nodes, or jobs that appeared meanwhile).
+            if (await store.CountActiveAsync(ownerId, ct) + uploadsHere > Options.MaxActiveJobsPerOwner)
+            {
+                throw TooManyJobs(Options.MaxActiveJobsPerOwner);
+            }
+            if (await store.CountQueuedAsync(ct) >= Options.MaxQueuedJobs)
+            {
+                throw new VideoUploadException(StatusCodes.Status503ServiceUnavailable, "queue_full",
+                    "The server has too many videos waiting to be analysed; try again in a few minutes.");
+            }
+            return await StoreAndQueueAsync(ownerId, clientFileName, content, ct);
         }
-        if (await store.CountQueuedAsync(ct) >= Options.MaxQueuedJobs)
+        finally
         {
-            throw new VideoUploadException(StatusCodes.Status503ServiceUnavailable, "queue_full",
-                "The server has too many videos waiting to be analysed; try again in a few minutes.");
+            ReleaseUpload(ownerId);
         }
+    }
+
+    private async Task<VideoJobDto> StoreAndQueueAsync(string ownerId, string? clientFileName, Stream content, CancellationToken ct)
+    {
 
         var id = Guid.NewGuid();
         var storageName = VideoStorage.NewStorageName(id);
@@ -85,7 +118,10 @@ internal sealed partial class VideoJobService(
                 Width = width,
                 Height = height,
             };
-            await store.AddAsync(job, ct);
+            if (!await store.TryAddWithinOwnerCapAsync(job, Options.MaxActiveJobsPerOwner, ct))
+            {
+                throw TooManyJobs(Options.MaxActiveJobsPerOwner);
+            }
             kept = true;
             LogQueued(logger, id, bytes, probe.Duration.TotalSeconds, width, height);
             runs.WakeWorker();

@@ -29,6 +29,37 @@ internal sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> conte
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Inserts <paramref name="job"/> only while its owner has fewer than <paramref name="maxActive"/> queued or running
+    /// jobs, the count and the insert in one transaction that no other insert of the same owner can interleave with:
+    /// PostgreSQL takes a transaction-scoped advisory lock on the owner (other nodes included), SQLite's transaction
+    /// is BEGIN IMMEDIATE (one writer at a time). False when the owner is at the cap.
+    /// </summary>
+    public async Task<bool> TryAddWithinOwnerCapAsync(VideoJobRecord job, int maxActive, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+            if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"video-owner:" + job.OwnerId}))", ct);
+            }
+            var active = await db.VideoJobs.CountAsync(j => j.OwnerId == job.OwnerId && (j.State == VideoJobState.Queued || j.State == VideoJobState.Running), ct);
+            if (active >= maxActive)
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+            db.VideoJobs.Add(job);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        });
+    }
+
     public async Task<VideoJobRecord?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -21,6 +21,13 @@ internal sealed partial class VideoRetentionSweeper : BackgroundService
     // A folder without a row is an upload in progress (in some process) until it has been quiet this long.
     private static readonly TimeSpan OrphanAge = TimeSpan.FromHours(1);
 
+    // An orphan last written before this process started, and quiet at least this long, is an upload a killed process
+    // left behind (kill -9, power loss): removed by the first sweep after start-up instead of an hour later. The quiet
+    // time keeps a live upload of another node (its file is written continuously) out of it.
+    private static readonly TimeSpan StartupOrphanQuiet = TimeSpan.FromSeconds(10);
+
+    private readonly DateTime _startedUtc;
+
     private readonly VideoJobStore _store;
     private readonly VideoJobRecovery _recovery;
     private readonly VideoJobRuns _runs;
@@ -46,6 +53,7 @@ internal sealed partial class VideoRetentionSweeper : BackgroundService
         _notifier = notifier;
         _options = options.Value;
         _logger = logger;
+        _startedUtc = store.UtcNow;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -86,7 +94,8 @@ internal sealed partial class VideoRetentionSweeper : BackgroundService
             var inputs = await DeleteExpiredInputsAsync(now - _options.InputRetention, ct);
             var outputs = await DeleteExpiredOutputsAsync(now - _options.OutputRetention, ct);
             var jobs = _options.JobRetention > TimeSpan.Zero ? await DeleteExpiredJobsAsync(now - _options.JobRetention, ct) : 0;
-            var orphans = await DeleteOrphansAsync(now - OrphanAge, ct);
+            var leftByEarlierProcess = _startedUtc < now - StartupOrphanQuiet ? _startedUtc : now - StartupOrphanQuiet;
+            var orphans = await DeleteOrphansAsync(leftByEarlierProcess > now - OrphanAge ? leftByEarlierProcess : now - OrphanAge, ct);
             var sweep = new VideoRetentionSweep(requeued + failed, inputs, outputs, jobs, orphans);
             if (sweep != new VideoRetentionSweep(0, 0, 0, 0, 0))
             {

@@ -66,9 +66,31 @@ public sealed partial class VideoStorage
             var name = Path.GetFileName(folder);
             if (IsStorageName(name))
             {
-                yield return (name, Directory.GetLastWriteTimeUtc(folder));
+                yield return (name, LastWriteUtc(folder));
             }
         }
+    }
+
+    /// <summary>
+    /// The newest write in a job folder: the folder's own time changes only when an entry is added, while an upload
+    /// in progress keeps writing its file, and must never look abandoned.
+    /// </summary>
+    private static DateTime LastWriteUtc(string folder)
+    {
+        var newest = Directory.GetLastWriteTimeUtc(folder);
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            {
+                var written = File.GetLastWriteTimeUtc(file);
+                newest = written > newest ? written : newest;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Deleted meanwhile: the folder's own time is all there is.
+        }
+        return newest;
     }
 
     private bool DeletePath(string path)

@@ -90,6 +90,36 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task A_playlist_posing_as_audio_is_refused_alike_whether_or_not_the_file_it_names_exists()
+    {
+        using var lib = new CurationHarness();
+        lib.AddPlaylist("mix", 1);
+        var before = lib.LibraryFiles();
+        // A real track on the server's disk: an HLS playlist naming it would make ffprobe read it without the whitelist.
+        var serverFile = Path.Combine(lib.Root, "..", $"{Guid.NewGuid():N}.wav");
+        GeneratedAudio.Run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=duration=2", serverFile]);
+        try
+        {
+            static byte[] Playlist(string target) => System.Text.Encoding.ASCII.GetBytes(
+                $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n");
+            var existing = await Assert.ThrowsAsync<CurationException>(() =>
+                lib.Curator.UploadTrackAsync("mix", new MemoryStream(Playlist(Path.GetFullPath(serverFile))), "song.mp3", null, CancellationToken.None));
+            var missing = await Assert.ThrowsAsync<CurationException>(() =>
+                lib.Curator.UploadTrackAsync("mix", new MemoryStream(Playlist("/nonexistent/" + Guid.NewGuid().ToString("N") + ".wav")), "song.mp3", null, CancellationToken.None));
+
+            Assert.Equal(CurationError.UnsupportedMedia, existing.Error);
+            Assert.Equal(existing.Error, missing.Error);
+            Assert.Equal(existing.Message, missing.Message);
+            Assert.Equal(before, lib.LibraryFiles());
+            Assert.Empty(lib.Incoming());
+        }
+        finally
+        {
+            File.Delete(serverFile);
+        }
+    }
+
+    [Fact]
     public async Task Text_a_video_and_an_empty_file_are_refused()
     {
         using var lib = new CurationHarness();

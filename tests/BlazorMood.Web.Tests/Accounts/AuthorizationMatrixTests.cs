@@ -39,7 +39,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
     /// <param name="SignInAt">Where a page sends a signed-out visitor (the sign-in page unless the feature has its own).</param>
     /// <param name="AnswersForbidden">The endpoint itself answers 403 to a probe without its own credentials (a device link).</param>
     /// <param name="FindsNothing">The probe asks for something that does not exist: allowed callers get a 404, not a page.</param>
-    public sealed record Decision(Access Access, Kind Kind, string SignInAt = AccountEndpoints.LoginPath, bool AnswersForbidden = false, bool FindsNothing = false);
+    /// <param name="CookieOnly">Only a browser sign-in counts: an API token is no credential here (the Blazor circuit).</param>
+    public sealed record Decision(Access Access, Kind Kind, string SignInAt = AccountEndpoints.LoginPath, bool AnswersForbidden = false, bool FindsNothing = false, bool CookieOnly = false);
 
     /// <summary>
     /// The design. Keys: "METHODS pattern" as the endpoint declares them ("*" for endpoints of any method; pages take
@@ -67,7 +68,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /api/emotions/recent"] = new(Access.Kiosk, Kind.Api),
         ["GET /api/recommend"] = new(Access.Kiosk, Kind.Api),
         ["POST /api/feedback"] = new(Access.Kiosk, Kind.Api),
-        ["GET /api/tracks/{id}"] = new(Access.Kiosk, Kind.Api),
+        ["GET,HEAD /api/tracks/{id}"] = new(Access.Kiosk, Kind.Api),
         ["* /hubs/emotion"] = new(Access.Kiosk, Kind.Api),
         ["* /hubs/emotion/negotiate"] = new(Access.Kiosk, Kind.Api),
         // Personal: a person's history, uploads and tokens (User or Admin; never a shared kiosk).
@@ -76,18 +77,19 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["POST /api/videos/"] = new(Access.User, Kind.Api),
         ["GET /api/videos/"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
-        ["GET /api/videos/{id:guid}/annotated"] = new(Access.User, Kind.Api),
+        ["GET,HEAD /api/videos/{id:guid}/annotated"] = new(Access.User, Kind.Api),
         ["GET /api/videos/{id:guid}/events"] = new(Access.User, Kind.Api),
         ["POST /api/videos/{id:guid}/cancel"] = new(Access.User, Kind.Api),
         ["DELETE /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
         // Prometheus metrics: administrators (and, unauthenticated, only from the machine itself, which a test host is not).
         ["* /metrics"] = new(Access.Admin, Kind.Api),
-        // The Blazor circuit and framework endpoints: whoever has a page open, i.e. signed in (the fallback policy).
-        ["* /_blazor"] = new(Access.SignedIn, Kind.Api),
-        ["* /_blazor/negotiate"] = new(Access.SignedIn, Kind.Api),
-        ["* /_blazor/disconnect/"] = new(Access.SignedIn, Kind.Api),
-        ["* /_blazor/initializers/"] = new(Access.SignedIn, Kind.Api),
-        ["GET /_framework/opaque-redirect"] = new(Access.SignedIn, Kind.Api),
+        // The Blazor circuit and framework endpoints: whoever has a page open, i.e. signed in with the cookie (the
+        // fallback policy); an API token is no browser sign-in.
+        ["* /_blazor"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
+        ["* /_blazor/negotiate"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
+        ["* /_blazor/disconnect/"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
+        ["* /_blazor/initializers/"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
+        ["GET /_framework/opaque-redirect"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
         // The development file server's catch-all for files outside the static-asset manifest (404 for anyone allowed).
         ["GET,HEAD {**path:file}"] = new(Access.SignedIn, Kind.Page, FindsNothing: true),
     };
@@ -193,10 +195,14 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
                 {
                     failures.Add($"{probe.Key} as {caller} (cookie): {verdict}");
                 }
-                // Scripts: the API token, for APIs and hubs.
-                if (caller != "anonymous" && probe.Decision.Kind == Kind.Api)
+                // Scripts: the API token. It counts on APIs and hubs; pages and the circuit treat its bearer as
+                // anonymous (a redirect to the sign-in page, or 401), so a token can never open a page.
+                if (caller != "anonymous")
                 {
-                    verdict = Judge(await host.SendAsync(caller, useToken: true, probe), probe, caller, allowed);
+                    var tokenCounts = probe.Decision.Kind == Kind.Api && !probe.Decision.CookieOnly;
+                    verdict = tokenCounts
+                        ? Judge(await host.SendAsync(caller, useToken: true, probe), probe, caller, allowed)
+                        : Judge(await host.SendAsync(caller, useToken: true, probe), probe, "anonymous", Allows(probe.Decision.Access, "anonymous"));
                     requests++;
                     if (verdict is not null)
                     {

@@ -22,6 +22,12 @@ public sealed class BrowserSession : IDisposable
         Client.DefaultRequestHeaders.Authorization = null;
     }
 
+    /// <summary>A session over <paramref name="client"/> (a real socket: it should keep cookies and not follow redirects).</summary>
+    public BrowserSession(HttpClient client)
+    {
+        Client = client ?? throw new ArgumentNullException(nameof(client));
+    }
+
     public HttpClient Client { get; }
 
     /// <summary>

@@ -35,10 +35,11 @@ public sealed class IdentityFlowTests(BlazorMoodWebFactory factory) : IClassFixt
         using var browser = new BrowserSession(factory);
         var email = NewEmail("flow");
 
-        // Registration signs the new user in and goes home.
+        // Registration answers with the sign-in page (the same answer for a taken address), and the new user signs in.
         var registered = await browser.RegisterAsync(email, TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
-        Assert.Equal("/", Target(registered));
+        Assert.Equal("/account/login?registered=true&ReturnUrl=%2F", Target(registered));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(email, TestAccounts.Password, Target(registered))).StatusCode);
         var home = await browser.Client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains(email, await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -134,8 +135,10 @@ public sealed class IdentityFlowTests(BlazorMoodWebFactory factory) : IClassFixt
         Assert.Contains("digit", await noDigit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("The two passwords differ.", await mismatch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Contains("already exists", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A taken address gets exactly the answer a new one got: nothing tells that the account exists.
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.DoesNotContain("exists", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await WithUsersAsync(users => Task.FromResult(users.Users.Count(u => u.Email == email))));
     }
 

@@ -38,6 +38,12 @@ public sealed class AccountBrowserTests(LiveServerFixture server, ITestOutputHel
         await page.Locator("[data-testid=register-password]").FillAsync(TestAccounts.Password);
         await page.Locator("[data-testid=register-confirm]").FillAsync(TestAccounts.Password);
         await page.Locator("[data-testid=register-submit]").ClickAsync();
+        // Registration says the same for new and taken addresses and leaves the signing in to the person.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        await page.Locator("[data-testid=registered-notice]").WaitForAsync();
+        await page.Locator("[data-testid=login-email]").FillAsync(email);
+        await page.Locator("[data-testid=login-password]").FillAsync(TestAccounts.Password);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         Assert.Equal(email, (await page.Locator("[data-testid=signed-in-as]").InnerTextAsync()).Trim());
 
