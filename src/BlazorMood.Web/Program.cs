@@ -22,6 +22,12 @@ if (NodeOptions.From(app.Configuration).ServesUsers)
     app.MapApplicationEndpoints();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 }
+else
+{
+    // Everything else is 404 for anyone: without an endpoint the authorization fallback would send callers to a
+    // sign-in page this node does not have (API tokens no longer sign anyone in outside /api).
+    app.MapFallback("{**path}", () => Results.NotFound()).AllowAnonymous();
+}
 
 app.Run();
 
