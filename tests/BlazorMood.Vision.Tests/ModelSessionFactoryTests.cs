@@ -66,8 +66,27 @@ public sealed class ModelSessionFactoryTests : IDisposable
         using var second = factory.Create(new FaceDetectorOptions());
 
         var warnings = logger.Entries.Count(e => e.Level == LogLevel.Warning);
-        // Without a usable GPU Auto falls back with exactly one warning; with one, it runs on CUDA and warns never.
-        Assert.Equal(factory.UsingCuda ? 0 : 1, warnings);
+        var noDriver = logger.Entries.Count(e => e.Level == LogLevel.Information && e.Message.StartsWith("No NVIDIA GPU driver", StringComparison.Ordinal));
+        // Without a driver Auto says so once, as information, and never asks ONNX Runtime for CUDA; with a driver but
+        // no usable CUDA it falls back with exactly one warning; with a usable GPU it runs on CUDA and says neither.
+        var driver = ModelSessionFactory.NvidiaDriverPresent(File.Exists, Directory.Exists);
+        Assert.Equal(driver || factory.UsingCuda ? 0 : 1, noDriver);
+        Assert.Equal(!driver || factory.UsingCuda ? 0 : 1, warnings);
+        Assert.False(!driver && factory.UsingCuda);
+    }
+
+    [Fact]
+    public void An_nvidia_driver_is_recognised_by_its_proc_entry_or_device_node()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.True(ModelSessionFactory.NvidiaDriverPresent(_ => false, _ => false));
+            return;
+        }
+        Assert.False(ModelSessionFactory.NvidiaDriverPresent(_ => false, _ => false));
+        Assert.True(ModelSessionFactory.NvidiaDriverPresent(p => p == "/proc/driver/nvidia/version", _ => false));
+        Assert.True(ModelSessionFactory.NvidiaDriverPresent(p => p == "/dev/nvidia0", _ => false));
+        Assert.True(ModelSessionFactory.NvidiaDriverPresent(_ => false, d => d == "/proc/driver/nvidia/gpus"));
     }
 
     [Fact]

@@ -105,6 +105,20 @@ public sealed class ModelSessionFactory
                     provider = ExecutionProvider.Cpu;
                 }
             }
+            // Asking ONNX Runtime for CUDA on a machine without an NVIDIA driver makes it print a red native error
+            // (a CUDA library it cannot load) before the fallback: where the driver visibly is not there, do not ask.
+            if (provider == ExecutionProvider.Auto && !NvidiaDriverPresent(File.Exists, Directory.Exists))
+            {
+                lock (_gate)
+                {
+                    if (!_cudaUnavailable)
+                    {
+                        _cudaUnavailable = true;
+                        _logger.LogInformation("No NVIDIA GPU driver on this machine; vision models run on the CPU");
+                    }
+                }
+                provider = ExecutionProvider.Cpu;
+            }
         }
 
         if (provider != ExecutionProvider.Cpu)
@@ -147,6 +161,13 @@ public sealed class ModelSessionFactory
         }
         return Load(path, bytes, NewSessionOptions(), cuda: false);
     }
+
+    /// <summary>
+    /// Whether an NVIDIA driver is visible: on Linux its /proc entry or a device node. Elsewhere there is no cheap
+    /// test, so CUDA is tried as before.
+    /// </summary>
+    internal static bool NvidiaDriverPresent(Func<string, bool> fileExists, Func<string, bool> directoryExists) =>
+        !OperatingSystem.IsLinux() || fileExists("/proc/driver/nvidia/version") || directoryExists("/proc/driver/nvidia/gpus") || fileExists("/dev/nvidia0");
 
     private void MarkCudaUnavailable(Exception e)
     {
