@@ -23,10 +23,10 @@ public static class ActivityCommands
             runs the vision pipeline once on every development clip (<clips-folder>/<label>/…, e.g. .cache/devdata/activity,
             sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks);
             --pose-model: the pose ONNX file in the models folder (default movenet-lightning.onnx; movenet-thunder.onnx)
-          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]…
+          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--windows <file>]
             trains the window classifier (LightGBM, exported to ONNX) on real tracks (default .cache/devdata/activity-tracks),
             motion capture filmed by virtual cameras (snapshots under --mirror, default /work/.mirror) and synthetic motion;
-            writes <file> (default models/activity.onnx) and its sidecar .json
+            writes <file> (default models/activity.onnx) and its sidecar .json; --windows also writes the training windows as a table
           blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--reference <dir>] [--json <file>]
             leave-one-source-out: for each source, a model trained without it labels its clips (clip label = majority by duration);
             --reference: 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence
@@ -35,12 +35,12 @@ public static class ActivityCommands
     private const string DefaultTracks = ".cache/devdata/activity-tracks";
     private const string DefaultMirror = "/work/.mirror";
 
-    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel);
+    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows);
 
     private static DataOptions? Parse(ReadOnlySpan<string> args, TextWriter stderr, string defaultOut)
     {
         string tracks = DefaultTracks, mirror = DefaultMirror, output = defaultOut;
-        string? json = null, reference = null, poseModel = null;
+        string? json = null, reference = null, poseModel = null, windows = null;
         int seed = 1, synthetic = 40, mocap = 200;
         double fps = 10;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
@@ -61,6 +61,7 @@ public static class ActivityCommands
                     case "--fps": fps = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--exclude": excluded.Add(Next(args, ref i)); break;
                     case "--reference": reference = Next(args, ref i); break;
+                    case "--windows": windows = Next(args, ref i); break;
                     case "--pose-model": poseModel = Next(args, ref i); break;
                     default:
                         stderr.WriteLine($"unknown option {args[i]}\nusage:\n{Usage}");
@@ -73,7 +74,7 @@ public static class ActivityCommands
                 return null;
             }
         }
-        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel);
+        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel, windows);
     }
 
     public static async Task<int> TracksAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -172,9 +173,9 @@ public static class ActivityCommands
         var clips = await CollectAsync(options, stderr, ct);
         var classifier = TreeClassifier();
         var rows = ActivityDataset.Windows(clips, classifier);
-        if (Environment.GetEnvironmentVariable("BLAZORMOOD_DUMP_WINDOWS") is { Length: > 0 } dump)
+        if (options.Windows is { } dump)
         {
-            // Development aid: the training windows as a table, to look at what separates the classes.
+            // The training windows as a table, to look at what separates the classes.
             await File.WriteAllLinesAsync(dump, rows.Select(r => string.Join('\t', new[] { r.Label, r.Source, r.Kind, r.ClipId }.Concat(r.Features.Select(f => f.ToString(CultureInfo.InvariantCulture))))).Prepend(string.Join('\t', new[] { "label", "source", "kind", "clip" }.Concat(ActivityFeatureVector.Names))), ct);
         }
         var trained = ActivityTrainer.Train(rows, new ActivityTrainer.Options(options.Seed));

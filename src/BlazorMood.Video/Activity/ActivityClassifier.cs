@@ -59,11 +59,15 @@ public sealed class ActivityClassifier
     public ActivityWindow ClassifyWindow(IReadOnlyList<PoseObservation> observations, double centreSeconds)
     {
         ArgumentNullException.ThrowIfNull(observations);
-        // Only the frames the context needs are converted.
+        return ClassifyWindow(ContextFrames(observations, centreSeconds), centreSeconds);
+    }
+
+    /// <summary>Only the frames a window's context needs, converted.</summary>
+    private FrameGeometry[] ContextFrames(IReadOnlyList<PoseObservation> observations, double centreSeconds)
+    {
         var half = Math.Max(_options.WindowSeconds, _options.PeriodicityWindowSeconds) / 2;
-        var frames = observations.Where(o => Math.Abs(o.TimeSeconds - centreSeconds) <= half + 1e-6)
+        return observations.Where(o => Math.Abs(o.TimeSeconds - centreSeconds) <= half + 1e-6)
             .Select(o => FrameGeometry.Of(o, _options.MinKeypointScore)).ToArray();
-        return ClassifyWindow(frames, centreSeconds);
     }
 
     /// <summary>Window centres every hop, the first and last a half window from the ends (one in the middle for short clips).</summary>
@@ -176,10 +180,7 @@ public sealed class ActivityClassifier
     public WindowFeatures? ExtractFeatures(IReadOnlyList<PoseObservation> observations, double centreSeconds)
     {
         ArgumentNullException.ThrowIfNull(observations);
-        var half = Math.Max(_options.WindowSeconds, _options.PeriodicityWindowSeconds) / 2;
-        var frames = observations.Where(o => Math.Abs(o.TimeSeconds - centreSeconds) <= half + 1e-6)
-            .Select(o => FrameGeometry.Of(o, _options.MinKeypointScore)).ToArray();
-        return Extract(frames, centreSeconds);
+        return Extract(ContextFrames(observations, centreSeconds), centreSeconds);
     }
 
     internal WindowFeatures? Extract(FrameGeometry[] all, double centre)
