@@ -100,6 +100,12 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
                   mains: document.querySelectorAll('main, [role=main]').length,
                   h1s: [...document.querySelectorAll('h1')].filter(h => h.offsetParent !== null || getComputedStyle(h).position === 'fixed').length,
                   overflow: document.documentElement.scrollWidth - window.innerWidth,
+                  // The outermost elements that stick out on the right (their parent fits): what to fix.
+                  wide: [...document.querySelectorAll('body *')].filter(e => {
+                      const r = e.getBoundingClientRect();
+                      const p = e.parentElement?.getBoundingClientRect();
+                      return r.width > 0 && r.right > window.innerWidth + 1 && p && p.right <= window.innerWidth + 1;
+                    }).slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`).join(', '),
                 })
                 """);
             if (shape.GetProperty("mains").GetInt32() != 1)
@@ -112,7 +118,7 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
             }
             if (shape.GetProperty("overflow").GetInt32() > 1)
             {
-                problems.Add($"{where}: the page is {shape.GetProperty("overflow").GetInt32()} px wider than the screen");
+                problems.Add($"{where}: the page is {shape.GetProperty("overflow").GetInt32()} px wider than the screen ({shape.GetProperty("wide").GetString()})");
             }
 
             await ScreenshotAsync(page, $"{name}-{sizeName}");
