@@ -37,6 +37,11 @@ if [ "$want_tests" -eq 1 ] && [ -f tools/parity/package-lock.json ] && [ ! -d to
   echo "setup: npm ci (tools/parity)"
   (cd tools/parity && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# axe-core for the browser tests' accessibility check.
+if [ "$want_tests" -eq 1 ] && [ -f tools/a11y/package-lock.json ] && [ ! -d tools/a11y/node_modules ]; then
+  echo "setup: npm ci (tools/a11y)"
+  (cd tools/a11y && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # Browser client of the Live Emotion tab (SignalR + MessagePack from npm, bundled by esbuild). The web project's
 # build runs the same 'npm ci' when node_modules is missing or older than the lock file; doing it here keeps the

@@ -69,7 +69,8 @@ public sealed class FaceDetectorOptions : ModelOptions
     /// <summary>Boxes overlapping a better one by more than this intersection-over-union are merged or dropped.</summary>
     public float IouThreshold { get; set; } = 0.3f;
 
-    public int MaxFaces { get; set; } = 20;
+    /// <summary>Most faces the detector returns per picture (the live view's own limit, Live:MaxFaces, is below it).</summary>
+    public int MaxFaces { get; set; } = 50;
 
     /// <summary>
     /// Blend overlapping candidates weighted by score (MediaPipe's "weighted NMS") instead of keeping only the best;

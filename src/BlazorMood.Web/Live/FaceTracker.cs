@@ -14,7 +14,6 @@ public sealed class FaceTracker
 
     private readonly TrackingOptions _options;
     private readonly List<Track> _tracks = [];
-    private int _nextTrackId;
     private int _mainTrackId;
     private string? _lastDominantLabel;
 
@@ -40,7 +39,7 @@ public sealed class FaceTracker
             var track = assigned[i];
             if (track is null)
             {
-                track = new Track(++_nextTrackId, raw);
+                track = new Track(FreeTrackId(), raw);
                 _tracks.Add(track);
             }
             else
@@ -85,6 +84,20 @@ public sealed class FaceTracker
             _lastDominantLabel = dominant.Label;
         }
         return new TrackedFrame(liveFaces, dominant, changed, group);
+    }
+
+    /// <summary>
+    /// The smallest number no live track uses: after a camera cut the same person is "face #1" again, not #3, and
+    /// numbers stay small in a busy room.
+    /// </summary>
+    private int FreeTrackId()
+    {
+        var id = 1;
+        while (_tracks.Exists(t => t.Id == id))
+        {
+            id++;
+        }
+        return id;
     }
 
     /// <summary>Greedy assignment: the best-overlapping (track, detection) pairs first, each used once.</summary>

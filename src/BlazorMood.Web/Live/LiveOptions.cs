@@ -31,9 +31,9 @@ public sealed class LiveOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Most faces analysed and tracked per frame.</summary>
-    [Range(1, 50)]
-    public int MaxFaces { get; set; } = 10;
+    /// <summary>Most faces analysed and tracked per frame (a gym's wall camera sees more than ten people).</summary>
+    [Range(1, 100)]
+    public int MaxFaces { get; set; } = 30;
 
     /// <summary>Inferences running at once over all clients; 0 means one per CPU core. Extra frames wait (each client has at most one in flight).</summary>
     [Range(0, 256)]

@@ -160,13 +160,15 @@ public sealed class LiveEmotionTests : MudComponentTest
     }
 
     [Fact]
-    public void A_refused_camera_shows_a_warning_and_turns_the_switch_off()
+    public void A_refused_camera_says_how_to_allow_it_without_the_browser_stack_and_turns_the_switch_off()
     {
-        _client.Setup<string>("start").SetException(new JSException("Camera unavailable: NotAllowedError"));
+        _client.Setup<string>("start").SetException(
+            new JSException("camera-problem:denied\nError: camera-problem:denied\n    at Ce.startCamera (http://x/js/live-emotion.js:1:87207)"));
 
         var cut = Context.Render<LiveEmotion>();
 
-        cut.WaitForAssertion(() => Assert.Contains("NotAllowedError", cut.Find("[data-testid=live-error]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("Allow the camera for this site", cut.Find("[data-testid=live-error]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("live-emotion.js", cut.Find("[data-testid=live-error]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Camera off", cut.Markup, StringComparison.Ordinal);
         Assert.Null(cut.Instance.Session);
     }

@@ -17,12 +17,21 @@ public static class FakeCamera
     private static readonly Lazy<string> GroupLazy = new(() =>
         Make(TestAssets.FaceApiSample("sample1.jpg"), "group-640x480.y4m", "scale=640:-2,pad=640:480:(ow-iw)/2:(oh-ih)/2,format=yuv420p"));
 
+    // A moving colour test pattern made by ffmpeg itself: no face, no third-party picture (for screenshots).
+    private static readonly Lazy<string> TestPatternLazy = new(() =>
+        Make(["-f", "lavfi", "-i", "testsrc2=size=640x480:rate=10"], "test-pattern-640x480.y4m", "format=yuv420p"));
+
     public static string AstronautClip => AstronautLazy.Value;
+
+    /// <summary>ffmpeg's own test pattern: pages with the camera on, with nobody in view.</summary>
+    public static string TestPatternClip => TestPatternLazy.Value;
 
     /// <summary>A group photo (several faces at once): the kiosk's camera in a gym.</summary>
     public static string GroupClip => GroupLazy.Value;
 
-    private static string Make(string photo, string name, string filter)
+    private static string Make(string photo, string name, string filter) => Make(["-loop", "1", "-i", photo], name, filter);
+
+    private static string Make(string[] input, string name, string filter)
     {
         var folder = Path.Combine(TestAssets.CacheRoot, "fake-camera");
         Directory.CreateDirectory(folder);
@@ -39,11 +48,11 @@ public static class FakeCamera
             UseShellExecute = false,
         };
         // One second at 10 fps; Chromium loops the file.
-        foreach (var a in new[]
-                 {
-                     "-nostdin", "-y", "-loglevel", "error", "-loop", "1", "-i", photo, "-t", "1", "-r", "10",
+        foreach (var a in (string[])
+                 [
+                     "-nostdin", "-y", "-loglevel", "error", .. input, "-t", "1", "-r", "10",
                      "-vf", filter, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
-                 })
+                 ])
         {
             psi.ArgumentList.Add(a);
         }

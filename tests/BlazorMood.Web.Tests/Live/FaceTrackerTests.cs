@@ -143,4 +143,20 @@ public sealed class FaceTrackerTests
         Assert.False(empty.DominantChanged);
         Assert.False(again.DominantChanged);
     }
+
+    [Fact]
+    public void After_a_camera_cut_the_same_person_is_face_one_again()
+    {
+        var tracker = Tracker(maxMissed: 2);
+        tracker.Update([Face(10, 10, 60, "happy"), Face(300, 200, 60, "sad")]);
+        for (var i = 0; i < 3; i++)
+        {
+            tracker.Update([]);
+        }
+
+        // A new face far from the old boxes: a new track, numbered from 1 again.
+        var back = tracker.Update([Face(150, 150, 60, "happy")]);
+
+        Assert.Equal(1, Assert.Single(back.Faces).TrackId);
+    }
 }

@@ -74,10 +74,12 @@ export class FrameStream {
   /** Opens the camera and starts sending frames; throws an Error whose message says why the camera is unavailable. */
   async startCamera() {
     if (this.running) return;
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error('camera-problem:insecure');
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
     } catch (e) {
-      throw new Error(`Camera unavailable: ${e?.name ?? ''} ${e?.message ?? e}`.trim());
+      // A short code the page turns into plain words with a way forward (never the browser's stack).
+      throw new Error(`camera-problem:${cameraProblem(e?.name)}`);
     }
     this.video.srcObject = this.stream;
     await this.video.play().catch(() => {});
@@ -153,5 +155,22 @@ export class FrameStream {
     const connection = this.connection;
     this.connection = null;
     await connection?.stop();
+  }
+}
+
+/** The kind of a getUserMedia failure, by the DOMException's name. */
+function cameraProblem(name) {
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'denied';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'missing';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'busy';
+    default:
+      return 'other';
   }
 }

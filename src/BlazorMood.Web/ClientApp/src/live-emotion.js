@@ -41,7 +41,13 @@ class LiveClient {
   }
 
   async start() {
-    const session = await this.frames.connect();
+    let session;
+    try {
+      session = await this.frames.connect();
+    } catch {
+      this.stat('status', 'server unreachable');
+      throw new Error('camera-problem:server');
+    }
     try {
       await this.frames.startCamera();
     } catch (e) {

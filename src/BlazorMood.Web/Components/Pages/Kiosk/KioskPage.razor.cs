@@ -98,7 +98,7 @@ public sealed partial class KioskPage
         }
         catch (JSException e)
         {
-            Session.OnCamera(KioskCameraState.Unavailable, "The kiosk could not start: " + e.Message);
+            Session.OnCamera(KioskCameraState.Unavailable, CameraProblem.Describe(e));
         }
     }
 
@@ -123,7 +123,9 @@ public sealed partial class KioskPage
             "lost" => KioskCameraState.Lost,
             _ => KioskCameraState.Unavailable,
         };
-        Session.OnCamera(parsed, message is { Length: > 300 } ? message[..300] : message);
+        // The module reports a short problem code; the wall shows what it means (never the browser's stack).
+        var text = string.IsNullOrEmpty(message) || parsed != KioskCameraState.Unavailable ? message : CameraProblem.Describe(message);
+        Session.OnCamera(parsed, text is { Length: > 300 } ? text[..300] : text);
         return Task.CompletedTask;
     }
 

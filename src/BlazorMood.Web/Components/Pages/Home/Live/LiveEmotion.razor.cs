@@ -94,7 +94,7 @@ public sealed partial class LiveEmotion
         }
         catch (JSException e)
         {
-            ShowError("The live view could not start: " + e.Message);
+            ShowError(CameraProblem.Describe(e), e.Message);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed partial class LiveEmotion
         catch (JSException e)
         {
             _cameraOn = false;
-            ShowError(e.Message);
+            ShowError(CameraProblem.Describe(e), e.Message);
         }
     }
 
@@ -191,10 +191,10 @@ public sealed partial class LiveEmotion
 
     private Task RenderAsync() => BackgroundRender.RunAsync(() => InvokeAsync(StateHasChanged), DispatchExceptionAsync);
 
-    private void ShowError(string message)
+    private void ShowError(string message, string detail)
     {
         _error = message;
-        LogStartFailed(Logger, message);
+        LogStartFailed(Logger, detail);
         StateHasChanged();
     }
 

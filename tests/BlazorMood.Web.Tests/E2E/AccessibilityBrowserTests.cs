@@ -1,0 +1,137 @@
+using System.Text.Json;
+using BlazorMood.TestSupport;
+using BlazorMood.Web.Kiosk;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace BlazorMood.Web.Tests.E2E;
+
+/// <summary>
+/// Every page, at a phone's, a laptop's and a desktop's size, checked in headless Chromium with axe-core (npm,
+/// <c>tools/a11y</c>, injected into the page): no critical or serious violation, one <c>main</c> landmark, one h1,
+/// nothing wider than the screen, and keyboard focus that can be seen. With BLAZORMOOD_E2E_SCREENSHOTS set it also
+/// saves a screenshot of each page at each size (<c>scripts/screenshots.sh</c> makes <c>docs/screenshots/</c> so).
+/// The camera shows ffmpeg's test pattern: no face, no third-party picture.
+/// </summary>
+public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
+{
+    private static readonly (string Name, int Width, int Height)[] Sizes =
+    [
+        ("390x844", 390, 844),
+        ("1440x900", 1440, 900),
+        ("1920x1080", 1920, 1080),
+    ];
+
+    private static string AxeScript => Path.Combine(TestAssets.RepoRoot, "tools", "a11y", "node_modules", "axe-core", "axe.min.js");
+
+    [Fact]
+    public async Task Every_page_has_no_serious_accessibility_violation_at_phone_laptop_and_desktop_size()
+    {
+        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run scripts/setup.sh --tests (npm ci in tools/a11y)");
+        var axe = await File.ReadAllTextAsync(AxeScript);
+        var problems = new List<string>();
+
+        // Signed out: the account pages.
+        await using (var anonymous = await ChromiumSession.LaunchAsync(FakeCamera.TestPatternClip, output))
+        {
+            foreach (var (name, path) in new[] { ("sign-in", "account/login"), ("register", "account/register"), ("access-denied", "account/access-denied") })
+            {
+                await CheckAsync(anonymous.Page, name, path, axe, problems, settle: null);
+            }
+        }
+
+        // An administrator sees every dashboard and admin page.
+        await using (var admin = await ChromiumSession.LaunchAsync(FakeCamera.TestPatternClip, output))
+        {
+            await admin.SignInAsync(server.BaseAddress, server.Admin);
+            await CheckAsync(admin.Page, "live", "", axe, problems, settle: "[data-testid=tab-live]");
+            await CheckAsync(admin.Page, "upload-video", "", axe, problems, settle: "[data-testid=tab-live]", tab: "Upload Video");
+            await CheckAsync(admin.Page, "recommendations", "", axe, problems, settle: "[data-testid=tab-live]", tab: "Recommendations");
+            await CheckAsync(admin.Page, "history", "history", axe, problems, settle: null);
+            await CheckAsync(admin.Page, "api-tokens", "account/tokens", axe, problems, settle: null);
+            await CheckAsync(admin.Page, "admin-library", "admin", axe, problems, settle: null);
+            await CheckAsync(admin.Page, "admin-kiosks", "admin/kiosks", axe, problems, settle: null);
+        }
+
+        // The wall screen, paired with a device link.
+        var device = await server.Services.GetRequiredService<IKioskDevices>().CreateAsync("a11y wall", server.Admin.Id, CancellationToken.None);
+        await using (var kiosk = await ChromiumSession.LaunchAsync(FakeCamera.TestPatternClip, output, KioskBrowserTests.AutoplayFlag))
+        {
+            await CheckAsync(kiosk.Page, "kiosk", KioskEndpoints.EnrollPath.TrimStart('/') + "?token=" + Uri.EscapeDataString(device.Token), axe,
+                problems, settle: "[data-testid=kiosk]");
+        }
+
+        Assert.True(problems.Count == 0, "accessibility problems:\n" + string.Join("\n", problems));
+    }
+
+    private async Task CheckAsync(IPage page, string name, string path, string axe, List<string> problems, string? settle, string? tab = null)
+    {
+        foreach (var (sizeName, width, height) in Sizes)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.GotoAsync(new Uri(server.BaseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+            if (settle is not null)
+            {
+                await page.Locator(settle).First.WaitForAsync(new() { Timeout = 15_000 });
+            }
+            if (tab is not null)
+            {
+                await page.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
+            }
+            // Let the interactive render and the camera's first frames land before reading the page.
+            await page.WaitForTimeoutAsync(1200);
+            var where = $"{name} at {sizeName}";
+
+            await page.EvaluateAsync(axe);
+            var violations = await page.EvaluateAsync<JsonElement>(
+                """
+                async () => {
+                  const r = await axe.run(document, { resultTypes: ['violations'] });
+                  return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                    .map(v => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | ')}]`);
+                }
+                """);
+            problems.AddRange(violations.EnumerateArray().Select(v => $"{where}: {v.GetString()}"));
+
+            var shape = await page.EvaluateAsync<JsonElement>(
+                """
+                () => ({
+                  mains: document.querySelectorAll('main, [role=main]').length,
+                  h1s: [...document.querySelectorAll('h1')].filter(h => h.offsetParent !== null || getComputedStyle(h).position === 'fixed').length,
+                  overflow: document.documentElement.scrollWidth - window.innerWidth,
+                  // The outermost elements that stick out on the right (their parent fits): what to fix.
+                  wide: [...document.querySelectorAll('body *')].filter(e => {
+                      const r = e.getBoundingClientRect();
+                      const p = e.parentElement?.getBoundingClientRect();
+                      return r.width > 0 && r.right > window.innerWidth + 1 && p && p.right <= window.innerWidth + 1;
+                    }).slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`).join(', '),
+                })
+                """);
+            if (shape.GetProperty("mains").GetInt32() != 1)
+            {
+                problems.Add($"{where}: {shape.GetProperty("mains").GetInt32()} main landmarks (want 1)");
+            }
+            if (shape.GetProperty("h1s").GetInt32() != 1)
+            {
+                problems.Add($"{where}: {shape.GetProperty("h1s").GetInt32()} visible h1 (want 1)");
+            }
+            if (shape.GetProperty("overflow").GetInt32() > 1)
+            {
+                problems.Add($"{where}: the page is {shape.GetProperty("overflow").GetInt32()} px wider than the screen ({shape.GetProperty("wide").GetString()})");
+            }
+
+            await ScreenshotAsync(page, $"{name}-{sizeName}");
+        }
+        output.WriteLine($"{name}: checked at {Sizes.Length} sizes");
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("BLAZORMOOD_E2E_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+        }
+    }
+}
