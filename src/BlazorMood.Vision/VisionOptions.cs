@@ -42,6 +42,9 @@ public sealed class VisionOptions
     /// <summary>The learned combination of the two emotion models (see <see cref="EmotionFusion"/>).</summary>
     public EmotionFusionOptions EmotionFusion { get; set; } = new();
 
+    /// <summary>When a streamed face may keep the previous frame's emotion (see <see cref="EmotionReuseMemory"/>).</summary>
+    public EmotionReuseOptions EmotionReuse { get; set; } = new();
+
     public PoseOptions Pose { get; set; } = new();
 
     public ObjectDetectorOptions Objects { get; set; } = new();
@@ -130,7 +133,7 @@ public sealed class EmotionOptions : ModelOptions
     /// </summary>
     public int SourceResolution { get; set; } = 64;
 
-    /// <summary>Also classify the mirrored crop and average the two (one batched run, ≈ +0.5 points, ≈ +1 ms).</summary>
+    /// <summary>Also classify the mirrored crop and average the two (≈ +0.5 points, ≈ +1 ms).</summary>
     public bool FlipAveraging { get; set; }
 }
 

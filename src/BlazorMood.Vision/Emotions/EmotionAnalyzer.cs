@@ -30,14 +30,19 @@ public sealed record AnalysisTimings(double DecodeMs, double DetectMs, double Cl
 /// <summary>The result of <see cref="EmotionAnalyzer"/>: faces best first.</summary>
 public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyList<FaceEmotion> Faces, AnalysisTimings Timings)
 {
+    /// <summary>Faces of <see cref="Faces"/> that kept the emotion of the stream's previous frame (see <see cref="EmotionReuseMemory"/>).</summary>
+    public int ReusedFaces { get; init; }
+
     /// <summary>The best-scoring face, or null when none was found.</summary>
     public FaceEmotion? PrimaryFace => Faces.Count > 0 ? Faces[0] : null;
 }
 
 /// <summary>
 /// The one-call path for the web API, the live hub, the evaluation CLI and the benchmark:
-/// (decode →) detect faces → classify each face's emotion with both models (one batched run each) → learned fusion →
-/// <see cref="EmotionAnalysis"/>. With face-api's model or the fusion disabled, Human's model alone decides.
+/// (decode →) detect faces → classify each face's emotion with both models → learned fusion →
+/// <see cref="EmotionAnalysis"/>. With face-api's model or the fusion disabled, Human's model alone decides. A stream
+/// (the live hub) may pass its <see cref="EmotionReuseMemory"/>, so that a face that barely moved since the previous
+/// frame keeps that frame's emotion every other frame instead of being classified again.
 /// Thread-safe singleton.
 /// </summary>
 public sealed class EmotionAnalyzer
@@ -48,6 +53,7 @@ public sealed class EmotionAnalyzer
     private readonly EmotionFusion? _fusion;
     private readonly ImageDecoder _decoder;
     private readonly ILogger<EmotionAnalyzer> _logger;
+    private readonly EmotionReuseOptions _reuse;
 
     public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
         : this(detector, classifier, null, null, decoder, logger)
@@ -56,8 +62,9 @@ public sealed class EmotionAnalyzer
 
     /// <summary>Both models and their fusion; either of the two optional parts missing means Human's model alone.</summary>
     public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, FaceExpressionClassifier? faceExpression, EmotionFusion? fusion,
-        ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
+        ImageDecoder decoder, ILogger<EmotionAnalyzer> logger, EmotionReuseOptions? reuse = null)
     {
+        _reuse = reuse ?? new EmotionReuseOptions();
         _detector = detector;
         _classifier = classifier;
         _faceExpression = fusion is null ? null : faceExpression;
@@ -70,12 +77,20 @@ public sealed class EmotionAnalyzer
     public bool Fused => _fusion is not null;
 
     /// <summary>Analyses an encoded JPEG/PNG/WebP; throws <see cref="ImageDecodeException"/> for bad input.</summary>
-    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, int? maxFaces = null, CancellationToken cancellationToken = default)
+    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, int? maxFaces = null, CancellationToken cancellationToken = default) =>
+        Analyze(encodedImage, null, maxFaces, cancellationToken);
+
+    /// <summary>
+    /// Analyses one encoded frame of a stream; <paramref name="reuse"/> (the stream's own, or null) lets faces that
+    /// barely moved keep the previous frame's emotion (<see cref="EmotionReuseOptions"/>).
+    /// Throws <see cref="ImageDecodeException"/> for bad input.
+    /// </summary>
+    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, EmotionReuseMemory? reuse, int? maxFaces = null, CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
         using var image = _decoder.Decode(encodedImage);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, cancellationToken);
+        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, reuse, cancellationToken);
     }
 
     /// <summary>Reads and analyses an encoded JPEG/PNG/WebP stream; throws <see cref="ImageDecodeException"/> for bad input.</summary>
@@ -84,7 +99,7 @@ public sealed class EmotionAnalyzer
         var start = Stopwatch.GetTimestamp();
         using var image = await _decoder.DecodeAsync(encodedImage, cancellationToken);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, cancellationToken);
+        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, null, cancellationToken);
     }
 
     /// <summary>Analyses a decoded image.</summary>
@@ -93,16 +108,18 @@ public sealed class EmotionAnalyzer
 
     /// <summary>Analyses raw rgb24 pixels (e.g. a video frame).</summary>
     public EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces = null, CancellationToken cancellationToken = default) =>
-        Analyze(frame, maxFaces, 0, Stopwatch.GetTimestamp(), cancellationToken);
+        Analyze(frame, maxFaces, 0, Stopwatch.GetTimestamp(), null, cancellationToken);
 
-    private EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces, double decodeMs, long start, CancellationToken cancellationToken)
+    private EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces, double decodeMs, long start, EmotionReuseMemory? reuse, CancellationToken cancellationToken)
     {
         var t0 = Stopwatch.GetTimestamp();
         var faces = _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
         var detectMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
 
         var t1 = Stopwatch.GetTimestamp();
-        var emotions = Classify(frame, faces, cancellationToken);
+        var (emotions, reusedCount) = reuse is not null && _reuse.Enabled
+            ? ClassifyReusing(frame, faces, reuse, cancellationToken)
+            : (Classify(frame, faces, cancellationToken), 0);
         var classifyMs = faces.Count > 0 ? Stopwatch.GetElapsedTime(t1).TotalMilliseconds : 0;
 
         var results = new FaceEmotion[faces.Count];
@@ -115,10 +132,33 @@ public sealed class EmotionAnalyzer
         var timings = new AnalysisTimings(decodeMs, detectMs, classifyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         _logger.LogDebug("Emotion analysis of {Width}x{Height}: {FaceCount} faces in {TotalMs:F1} ms (detect {DetectMs:F1}, classify {ClassifyMs:F1})",
             frame.Width, frame.Height, results.Length, timings.TotalMs, detectMs, classifyMs);
-        return new EmotionAnalysis(frame.Width, frame.Height, results, timings);
+        return new EmotionAnalysis(frame.Width, frame.Height, results, timings) { ReusedFaces = reusedCount };
     }
 
-    /// <summary>Each face's emotion: both models in one batched run each, then the fusion; or Human's model alone.</summary>
+    private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyReusing(RgbFrame frame, IReadOnlyList<DetectedFace> faces,
+        EmotionReuseMemory reuse, CancellationToken cancellationToken)
+    {
+        var matches = reuse.Match(faces, _reuse);
+        var toClassify = new List<DetectedFace>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (matches[i] is null)
+            {
+                toClassify.Add(faces[i]);
+            }
+        }
+        var classified = toClassify.Count > 0 ? Classify(frame, toClassify, cancellationToken) : [];
+        var emotions = new EmotionPrediction[faces.Count];
+        var next = 0;
+        for (var i = 0; i < faces.Count; i++)
+        {
+            emotions[i] = matches[i] is { } m ? m.Prediction : classified[next++];
+        }
+        reuse.Remember(faces, emotions, matches);
+        return (emotions, faces.Count - toClassify.Count);
+    }
+
+    /// <summary>Each face's emotion: both models, then the fusion; or Human's model alone.</summary>
     public IReadOnlyList<EmotionPrediction> Classify(RgbFrame frame, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
     {
         var human = _classifier.Classify(frame, faces, cancellationToken);

@@ -13,8 +13,8 @@ namespace BlazorMood.Vision;
 /// Seven-class facial emotion (mini-Xception trained on FER-2013, from Human). Each face is cut out with a square,
 /// eye-aligned crop that imitates FER-2013 framing (see <see cref="EmotionOptions"/> and the README), warped with
 /// bilinear supersampling straight into a 64×64 grey tensor ((0.2989 R + 0.5870 G + 0.1140 B) / 127.5 − 1, as Human
-/// feeds it). Several faces (and their mirror images when <see cref="EmotionOptions.FlipAveraging"/> is on) go
-/// through one batched run. Thread-safe; one instance per process.
+/// feeds it). Several faces (and their mirror images when <see cref="EmotionOptions.FlipAveraging"/> is on) are
+/// rendered in one pass and run one view at a time. Thread-safe; one instance per process.
 /// </summary>
 public sealed class EmotionClassifier : IDisposable
 {
@@ -26,7 +26,6 @@ public sealed class EmotionClassifier : IDisposable
     private readonly EmotionOptions _options;
     private readonly ILogger<EmotionClassifier> _logger;
     private readonly string[] _outputNames;
-    private readonly bool _batched;
 
     public EmotionClassifier(ModelSessionFactory sessions, IOptions<VisionOptions> options, ILogger<EmotionClassifier> logger)
     {
@@ -39,7 +38,6 @@ public sealed class EmotionClassifier : IDisposable
             _model.Require(dims is [_, InputSize, InputSize, 1], "input [N,64,64,1] float");
             _model.Require(_model.Session.OutputMetadata.Count == 1 && _model.Session.OutputMetadata.Values.First().Dimensions is [_, Classes], "output [N,7]");
             _outputNames = [_model.Session.OutputMetadata.Keys.First()];
-            _batched = dims[0] != 1;
         }
         catch
         {
@@ -58,7 +56,7 @@ public sealed class EmotionClassifier : IDisposable
     public EmotionPrediction Classify(RgbFrame frame, DetectedFace face, CancellationToken cancellationToken = default) =>
         Classify(frame, [face], cancellationToken)[0];
 
-    /// <summary>Classifies several faces of one frame in a single batched inference; results in the same order.</summary>
+    /// <summary>Classifies several faces of one frame; results in the same order.</summary>
     public IReadOnlyList<EmotionPrediction> Classify(RgbFrame frame, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(faces);
@@ -165,16 +163,11 @@ public sealed class EmotionClassifier : IDisposable
                     MirrorRows(input.AsSpan(i * views * plane, plane), input.AsSpan(((i * views) + 1) * plane, plane));
                 }
             }
-            if (_batched)
+            // One run per view: on this CPU a batch of five costs as much as five single runs or more (measured in
+            // docs/benchmarks.md), and single runs also serve models exported with a fixed batch of one.
+            for (var n = 0; n < batch; n++)
             {
-                RunBatch(input.AsMemory(0, batch * plane), output.AsMemory(0, batch * Classes), batch, cancellationToken);
-            }
-            else
-            {
-                for (var n = 0; n < batch; n++)
-                {
-                    RunBatch(input.AsMemory(n * plane, plane), output.AsMemory(n * Classes, Classes), 1, cancellationToken);
-                }
+                RunBatch(input.AsMemory(n * plane, plane), output.AsMemory(n * Classes, Classes), 1, cancellationToken);
             }
 
             if (_logger.IsEnabled(LogLevel.Trace))

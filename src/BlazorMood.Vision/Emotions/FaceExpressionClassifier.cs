@@ -49,7 +49,7 @@ public sealed class FaceExpressionClassifier : IDisposable
 
     public FaceExpressionOptions Options => _options;
 
-    /// <summary>Classifies several faces of one frame in one batched run; results in the same order.</summary>
+    /// <summary>Classifies several faces of one frame; results in the same order.</summary>
     public IReadOnlyList<EmotionPrediction> Classify(RgbFrame frame, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(faces);
@@ -136,9 +136,12 @@ public sealed class FaceExpressionClassifier : IDisposable
                     MirrorRows(view, input.AsSpan(((i * views) + 1) * Plane, Plane));
                 }
             }
-            using (var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, batch * Plane), [batch, InputSize, InputSize, 3]))
-            using (var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * Classes), [batch, Classes]))
+            // One run per view: a batch of five 112×112 views costs this network about a quarter more CPU than five
+            // single runs (measured in docs/benchmarks.md; its activations then outgrow the caches).
+            for (var n = 0; n < batch; n++)
             {
+                using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(n * Plane, Plane), [1, InputSize, InputSize, 3]);
+                using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(n * Classes, Classes), [1, Classes]);
                 _model.Run(inputValue, _outputNames, [outputValue], cancellationToken);
             }
             if (_logger.IsEnabled(LogLevel.Trace))

@@ -65,7 +65,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
             await _slots.WaitAsync(cancellationToken);
             try
             {
-                analysis = _analyzer.Analyze(frame, _options.MaxFaces, cancellationToken);
+                analysis = _analyzer.Analyze(frame, stream.EmotionReuse, _options.MaxFaces, cancellationToken);
             }
             catch (ImageDecodeException e) when (e.Error == ImageDecodeError.Busy)
             {

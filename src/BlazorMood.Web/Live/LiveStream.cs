@@ -20,6 +20,9 @@ public sealed class LiveStream
 
     public FaceTracker Tracker { get; }
 
+    /// <summary>The faces of this stream's last analysed frame, so a face that barely moved need not be classified again.</summary>
+    public BlazorMood.Vision.EmotionReuseMemory EmotionReuse { get; } = new();
+
     public FrameRateGate Gate { get; }
 
     /// <summary>Serialises frames of this stream even if a client raises its parallel invocation limit.</summary>

@@ -26,6 +26,21 @@ public static class FakeCamera
     /// <summary>ffmpeg's own test pattern: pages with the camera on, with nobody in view.</summary>
     public static string TestPatternClip => TestPatternLazy.Value;
 
+    // A laughing face: the right-hand woman of face-api's demo sample1.jpg, cut out square and centred on 640×480.
+    private static readonly Lazy<string> SmilingLazy = new(() =>
+        Make(TestAssets.FaceApiSample("sample1.jpg"), "smiling-640x480.y4m", "crop=640:640:1180:60,scale=480:480,pad=640:480:80:0,format=yuv420p"));
+
+    /// <summary>A laughing face (npm sample photo).</summary>
+    public static string SmilingClip => SmilingLazy.Value;
+
+    /// <summary>
+    /// A development-set face picture (see <see cref="DevSetFaces"/>) at 60 % of the height of a grey 640×480 frame,
+    /// as a webcam would show a head at arm's length.
+    /// </summary>
+    public static string DevSetFaceClip(string relativePath) =>
+        Make(Path.Combine(DevSetFaces.Root, relativePath), "devset-" + Path.GetFileNameWithoutExtension(relativePath) + "-640x480.y4m",
+            "scale=-2:288,pad=640:480:(ow-iw)/2:(oh-ih)/2:color=gray,format=yuv420p");
+
     /// <summary>A group photo (several faces at once): the kiosk's camera in a gym.</summary>
     public static string GroupClip => GroupLazy.Value;
 

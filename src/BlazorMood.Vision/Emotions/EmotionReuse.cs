@@ -1,0 +1,103 @@
+namespace BlazorMood.Vision;
+
+/// <summary>
+/// When a face of a stream may keep the emotion classified on the previous frame instead of running both models again
+/// (see <see cref="EmotionReuseMemory"/>).
+/// </summary>
+public sealed class EmotionReuseOptions
+{
+    /// <summary>Off: every face of every frame is classified.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Least overlap (intersection over union) of a face's detector box with its box on the previous frame. At 0.85 the
+    /// box moved or changed size by only a few percent of its side, so both models would see nearly the same crop.
+    /// </summary>
+    public float MinOverlap { get; set; } = 0.85f;
+
+    /// <summary>
+    /// Frames in a row a face may keep an earlier result before it is classified again. 1 means every other frame at
+    /// most: an expression that changes while the head stays still is seen one frame later, never more.
+    /// </summary>
+    public int MaxReusedFrames { get; set; } = 1;
+}
+
+/// <summary>
+/// The faces one stream's last frame showed and the emotion each was given, for <see cref="EmotionAnalyzer"/>: a
+/// detected face whose box overlaps one of them by at least <see cref="EmotionReuseOptions.MinOverlap"/> takes that
+/// face's probabilities instead of being classified, unless that face already kept an earlier result for
+/// <see cref="EmotionReuseOptions.MaxReusedFrames"/> frames in a row. Detection still runs on every frame, so boxes,
+/// new faces and faces that leave are always current. One per stream; not thread-safe (a stream's frames are analysed
+/// one at a time).
+/// </summary>
+public sealed class EmotionReuseMemory
+{
+    private List<Entry> _previous = [];
+
+    internal readonly record struct Entry(ImageBox Box, EmotionPrediction Prediction, int ReusedInARow);
+
+    /// <summary>Faces whose probabilities came from an earlier frame, over the life of this memory.</summary>
+    public long ReusedFaces { get; private set; }
+
+    /// <summary>Faces classified by the models, over the life of this memory.</summary>
+    public long ClassifiedFaces { get; private set; }
+
+    /// <summary>
+    /// For each face, the earlier entry it may reuse, or null when it must be classified. Each earlier face is given
+    /// to at most one face: the best overlap first.
+    /// </summary>
+    internal Entry?[] Match(IReadOnlyList<DetectedFace> faces, EmotionReuseOptions options)
+    {
+        var matches = new Entry?[faces.Count];
+        if (_previous.Count == 0 || faces.Count == 0)
+        {
+            return matches;
+        }
+        var pairs = new List<(float Overlap, int Face, int Previous)>();
+        for (var f = 0; f < faces.Count; f++)
+        {
+            for (var p = 0; p < _previous.Count; p++)
+            {
+                var overlap = faces[f].Box.IntersectionOverUnion(_previous[p].Box);
+                if (overlap >= options.MinOverlap && _previous[p].ReusedInARow < options.MaxReusedFrames)
+                {
+                    pairs.Add((overlap, f, p));
+                }
+            }
+        }
+        pairs.Sort((a, b) => b.Overlap.CompareTo(a.Overlap));
+        var taken = new bool[_previous.Count];
+        foreach (var (_, f, p) in pairs)
+        {
+            if (matches[f] is null && !taken[p])
+            {
+                matches[f] = _previous[p];
+                taken[p] = true;
+            }
+        }
+        return matches;
+    }
+
+    /// <summary>Remembers this frame's faces: the reused ones count one more frame in a row, the classified ones start at 0.</summary>
+    internal void Remember(IReadOnlyList<DetectedFace> faces, IReadOnlyList<EmotionPrediction> predictions, Entry?[] reused)
+    {
+        var next = new List<Entry>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (reused[i] is { } r)
+            {
+                ReusedFaces++;
+                next.Add(new Entry(faces[i].Box, predictions[i], r.ReusedInARow + 1));
+            }
+            else
+            {
+                ClassifiedFaces++;
+                next.Add(new Entry(faces[i].Box, predictions[i], 0));
+            }
+        }
+        _previous = next;
+    }
+
+    /// <summary>Forgets the last frame (e.g. after a frame that could not be analysed).</summary>
+    public void Clear() => _previous = [];
+}

@@ -1,0 +1,91 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace BlazorMood.Vision.Tests;
+
+/// <summary>
+/// A stream's faces that barely moved keep the previous frame's emotion every other frame at most; faces that moved,
+/// and every face without a stream memory, are classified.
+/// </summary>
+[Collection("models")]
+public class EmotionReuseTests(ModelsFixture models)
+{
+    /// <summary>The astronaut's 512×512 photo placed on a 640×480 black frame at the given offset, as a JPEG.</summary>
+    private static byte[] AstronautFrame(int dx, int dy)
+    {
+        using var photo = ModelsFixture.Astronaut();
+        photo.Mutate(c => c.Resize(400, 400));
+        using var frame = new Image<Rgb24>(640, 480);
+        frame.Mutate(c => c.DrawImage(photo, new Point(120 + dx, 40 + dy), 1f));
+        return frame.ToJpeg();
+    }
+
+    [Fact]
+    public void A_still_face_is_classified_on_every_other_frame_and_keeps_its_emotion_in_between()
+    {
+        var jpeg = AstronautFrame(0, 0);
+        var memory = new EmotionReuseMemory();
+
+        var first = models.Analyzer.Analyze(jpeg, memory);
+        var second = models.Analyzer.Analyze(jpeg, memory);
+        var third = models.Analyzer.Analyze(jpeg, memory);
+        var fourth = models.Analyzer.Analyze(jpeg, memory);
+
+        Assert.Single(first.Faces);
+        Assert.Equal([0, 1, 0, 1], new[] { first, second, third, fourth }.Select(a => a.ReusedFaces));
+        Assert.Equal((2, 2), (memory.ClassifiedFaces, memory.ReusedFaces));
+        // The reused frame carries the first frame's probabilities; the box is the current detection.
+        Assert.Equal(first.Faces[0].Probabilities, second.Faces[0].Probabilities);
+        Assert.Equal(first.Faces[0].Label, third.Faces[0].Label);
+        Assert.Equal(first.Faces[0].Probabilities["happy"], third.Faces[0].Probabilities["happy"], 4);
+    }
+
+    [Fact]
+    public void A_face_that_moved_is_classified_again()
+    {
+        var memory = new EmotionReuseMemory();
+        var before = models.Analyzer.Analyze(AstronautFrame(0, 0), memory);
+        // 60 px is about a third of the face box: the overlap falls far below 0.85.
+        var after = models.Analyzer.Analyze(AstronautFrame(-60, 30), memory);
+
+        Assert.Single(before.Faces);
+        Assert.Single(after.Faces);
+        Assert.True(after.Faces[0].Box.IntersectionOverUnion(before.Faces[0].Box) < 0.85f);
+        Assert.Equal(0, after.ReusedFaces);
+        Assert.Equal((2, 0), (memory.ClassifiedFaces, memory.ReusedFaces));
+    }
+
+    [Fact]
+    public void Without_a_stream_memory_or_with_reuse_off_every_face_is_classified()
+    {
+        var jpeg = AstronautFrame(0, 0);
+        Assert.Equal(0, models.Analyzer.Analyze(jpeg).ReusedFaces);
+        Assert.Equal(0, models.Analyzer.Analyze(jpeg).ReusedFaces);
+
+        using var services = ModelsFixture.Build(o => o.EmotionReuse.Enabled = false);
+        var analyzer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EmotionAnalyzer>(services);
+        var memory = new EmotionReuseMemory();
+        Assert.Equal(0, analyzer.Analyze(jpeg, memory).ReusedFaces);
+        Assert.Equal(0, analyzer.Analyze(jpeg, memory).ReusedFaces);
+    }
+
+    [Fact]
+    public void In_a_group_each_earlier_face_is_reused_by_at_most_one_face()
+    {
+        using var image = ModelsFixture.FaceApi(5);
+        var jpeg = image.ToJpeg();
+        var memory = new EmotionReuseMemory();
+
+        var first = models.Analyzer.Analyze(jpeg, memory);
+        var second = models.Analyzer.Analyze(jpeg, memory);
+
+        Assert.Equal(5, first.Faces.Count);
+        Assert.Equal(5, second.ReusedFaces);
+        for (var i = 0; i < 5; i++)
+        {
+            // Same boxes, so each face got its own earlier result, not a neighbour's.
+            Assert.Same(first.Faces[i].Probabilities, second.Faces[i].Probabilities);
+        }
+    }
+}
