@@ -16,6 +16,8 @@ namespace BlazorMood.Web.Tests.Accounts;
 /// and so does a decision for an endpoint that no longer exists. Requests are real (cookies from the real sign-in form
 /// for every route, and API tokens for APIs and hubs).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host, ITestOutputHelper output)
     : IClassFixture<AuthorizationMatrixTests.Host>
 {
