@@ -4,4 +4,4 @@
 # e.g. --only emotion_fear,activity_sleeping or --seed 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec dotnet run --project src/BlazorMood.Music.Tool -c Release -- generate-starter --out playlists "$@"
+exec dotnet run --project src/BlazorMood.Cli -c Release -- music generate-starter --out playlists "$@"

@@ -41,6 +41,7 @@ public static class DataServiceCollectionExtensions
             Configure(options, data, root);
         });
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<ResilientBatchWriter>();
         return services;
     }
 

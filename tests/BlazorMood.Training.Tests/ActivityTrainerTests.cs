@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Training.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Training")]
 public sealed class ActivityTrainerTests
 {
     private static readonly ActivityClassifier Tree = new(Options.Create(new VideoOptions()));

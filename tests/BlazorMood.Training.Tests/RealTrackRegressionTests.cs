@@ -9,6 +9,8 @@ namespace BlazorMood.Training.Tests;
 /// pixels; <c>blazormood devdata tracks</c>): each must keep its label. A retrained model that forgets one of these
 /// real people fails here before it ships.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 public sealed class RealTrackRegressionTests
 {
     private static readonly string FixtureDir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "activity-tracks");

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Video.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class FfmpegServiceTests : IDisposable
 {
     private readonly TempFolder _dir = new();

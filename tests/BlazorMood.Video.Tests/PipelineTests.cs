@@ -3,6 +3,9 @@ using BlazorMood.TestSupport;
 
 namespace BlazorMood.Video.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
+[Trait("Category", "Models")]
 [Collection("video-models")]
 public sealed class PipelineTests(VideoFixture fixture) : IDisposable
 {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Vision.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection("models")]
 public class AnalyzerAndHostingTests(ModelsFixture models)
 {

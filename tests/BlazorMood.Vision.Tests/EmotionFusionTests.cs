@@ -9,6 +9,8 @@ namespace BlazorMood.Vision.Tests;
 /// <c>blazormood eval emotion .cache/devdata/emotion --features …</c>; numbers only, no pixels). The fusion must keep the
 /// accuracy recorded when it was trained and beat each model alone on every source.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 public class EmotionFusionTests
 {
     private static readonly string FixturePath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "emotion-features.tsv");

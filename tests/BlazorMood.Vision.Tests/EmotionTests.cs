@@ -4,6 +4,8 @@ using SixLabors.ImageSharp.Processing;
 
 namespace BlazorMood.Vision.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection("models")]
 public class EmotionTests(ModelsFixture models)
 {

@@ -5,6 +5,8 @@ using SixLabors.ImageSharp.Processing;
 
 namespace BlazorMood.Vision.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection("models")]
 public class FaceDetectorTests(ModelsFixture models)
 {

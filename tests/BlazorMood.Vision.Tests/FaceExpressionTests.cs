@@ -5,6 +5,8 @@ using SixLabors.ImageSharp.Processing;
 namespace BlazorMood.Vision.Tests;
 
 /// <summary>face-api's expression net (face-expression.onnx) on real photos, and the analyzer that fuses both models.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection("models")]
 public class FaceExpressionTests(ModelsFixture models)
 {

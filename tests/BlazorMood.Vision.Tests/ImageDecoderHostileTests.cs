@@ -6,6 +6,8 @@ namespace BlazorMood.Vision.Tests;
 /// Decompression bombs and lying headers (issue 15, finding 1): a 1×1 PNG whose text or ICC chunk inflates to 200 MiB
 /// once took seconds and over a gigabyte per request. The decoder must refuse it before inflating anything.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class ImageDecoderHostileTests : IDisposable
 {
     private readonly ImageDecoder _decoder = new(new ImageDecoderOptions());

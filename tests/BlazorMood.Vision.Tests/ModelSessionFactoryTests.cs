@@ -20,7 +20,7 @@ public sealed class ModelSessionFactoryTests : IDisposable
         Assert.Equal(Path.Combine(_dir, "emotion.onnx"), e.ModelPath);
         Assert.Contains("emotion.onnx", e.Message, StringComparison.Ordinal);
         Assert.Contains("not found", e.Message, StringComparison.Ordinal);
-        Assert.Contains("dotnet run --project src/BlazorMood.ModelImport -- --out models", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project src/BlazorMood.Cli -- import-models --out models", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,8 @@ using System.Net;
 
 namespace BlazorMood.Web.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class HostTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();

@@ -13,28 +13,8 @@ namespace BlazorMood.Cli.Emotion;
 /// </summary>
 public static class EmotionCommands
 {
-    public const string Usage = """
-          blazormood eval emotion <devset> [options]
-            <devset> is the folder scripts/devdata.sh --set emotion assembles (it holds manifest.tsv); every face is
-            placed in a camera-sized frame, found by BlazeFace and classified by both models as the product runs them.
-            --per-class <n>      faces per source and class (default 300), a seeded sample
-            --seed <n>           sample seed (default 1)
-            --source <name>      only this source (repeatable: fer2013, ckplus, muxspace)
-            --frame <w>x<h>      frame size (default 320x240); --face-fraction <f> face height / frame height (0.6)
-            --features <file>    write both models' per-face probabilities (TSV, numbers only) for training and tests
-            --from-features <f>  score an existing feature file instead of images (repeatable)
-            --fusion <file>      fusion weights (default models/emotion-fusion.json when it exists)
-            --faceapi-flip on|off  override face-api's mirror averaging (to measure what it is worth)
-            --sweep              measure each model's framing (crop scale, eye line, box scale, shift) instead;
-                                 --human-grid 2.4:0.36,2.8:0.40 (CropScale:EyeLine) and --faceapi-grid 1.1:0.05 (BoxScale:ShiftY)
-                                 narrow the grids
-            --report <file>      also write the tables as markdown
-          blazormood train emotion-fusion --features <file>... --out <file> [--seed 1] [--l2 1] [--class-balance 0.5]
-            multinomial logistic regression (ML.NET) on both models' log-probabilities; prints leave-one-source-out and
-            grouped 5-fold results (each face scored by a fusion that never saw it) and writes the weights as JSON
-        """;
-
-    private sealed class Args
+    /// <summary>Options of <c>eval emotion &lt;devset&gt;</c> and <c>train emotion-fusion</c>, filled by the command line.</summary>
+    internal sealed class Args
     {
         public string? Root;
         public int PerClass = 300;
@@ -57,78 +37,11 @@ public static class EmotionCommands
         public bool? FaceApiFlip;
     }
 
-    private static List<(float, float)> Grid(string text) => text.Split(',').Select(p =>
-    {
-        var ab = p.Split(':');
-        return (float.Parse(ab[0], CultureInfo.InvariantCulture), float.Parse(ab[1], CultureInfo.InvariantCulture));
-    }).ToList();
-
-    private static Args? Parse(ReadOnlySpan<string> a, TextWriter stderr)
-    {
-        var o = new Args();
-        for (var i = 0; i < a.Length; i++)
-        {
-            string Next(ReadOnlySpan<string> s, ref int j) => j + 1 < s.Length ? s[++j] : throw new FormatException($"{s[j]} needs a value");
-            try
-            {
-                switch (a[i])
-                {
-                    case "--per-class": o.PerClass = int.Parse(Next(a, ref i), CultureInfo.InvariantCulture); break;
-                    case "--seed": o.Seed = int.Parse(Next(a, ref i), CultureInfo.InvariantCulture); break;
-                    case "--source": o.Sources.Add(Next(a, ref i)); break;
-                    case "--frame":
-                        var wh = Next(a, ref i).Split('x');
-                        o.FrameWidth = int.Parse(wh[0], CultureInfo.InvariantCulture);
-                        o.FrameHeight = int.Parse(wh[1], CultureInfo.InvariantCulture);
-                        break;
-                    case "--face-fraction": o.FaceFraction = float.Parse(Next(a, ref i), CultureInfo.InvariantCulture); break;
-                    case "--features": o.Features = Next(a, ref i); o.FromFeatures.Add(o.Features); break;
-                    case "--from-features": o.FromFeatures.Add(Next(a, ref i)); break;
-                    case "--fusion": o.Fusion = Next(a, ref i); break;
-                    case "--sweep": o.Sweep = true; break;
-                    case "--report": o.Report = Next(a, ref i); break;
-                    case "--out": o.Out = Next(a, ref i); break;
-                    case "--l2": o.L2 = float.Parse(Next(a, ref i), CultureInfo.InvariantCulture); break;
-                    case "--class-balance": o.ClassBalance = float.Parse(Next(a, ref i), CultureInfo.InvariantCulture); break;
-                    case "--models": o.Models = Next(a, ref i); break;
-                    case "--human-grid": o.HumanGrid = Grid(Next(a, ref i)); break;
-                    case "--faceapi-grid": o.FaceApiGrid = Grid(Next(a, ref i)); break;
-                    case "--faceapi-flip": o.FaceApiFlip = Next(a, ref i) switch { "on" => true, "off" => false, var v => throw new FormatException($"--faceapi-flip on|off, not {v}") }; break;
-                    default:
-                        if (a[i].StartsWith("--", StringComparison.Ordinal) || o.Root is not null)
-                        {
-                            stderr.WriteLine($"unknown option {a[i]}");
-                            return null;
-                        }
-                        o.Root = a[i];
-                        break;
-                }
-            }
-            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
-            {
-                stderr.WriteLine(e.Message);
-                return null;
-            }
-        }
-        if (o.PerClass < 1 || o.FaceFraction is <= 0.05f or > 1f || o.FrameWidth < 32 || o.FrameHeight < 32 || o.ClassBalance is < 0 or > 1 || o.L2 < 0)
-        {
-            stderr.WriteLine("--per-class must be ≥ 1, --face-fraction in (0.05, 1], --frame at least 32x32, --class-balance in [0, 1], --l2 ≥ 0.");
-            return null;
-        }
-        return o;
-    }
-
     /// <summary>True when <paramref name="folder"/> is an assembled development set (it has a manifest).</summary>
     public static bool IsDevSet(string folder) => File.Exists(Path.Combine(folder, "manifest.tsv"));
 
-    public static async Task<int> EvalAsync(string[] args, string modelsPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> EvalAsync(Args o, string modelsPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var o = Parse(args, stderr);
-        if (o is null || (o.Root is null && o.FromFeatures.Count == 0))
-        {
-            await stderr.WriteLineAsync(Usage);
-            return 2;
-        }
         modelsPath = o.Models ?? modelsPath;
         IReadOnlyList<EmotionFeatureRow> rows;
         var data = new StringBuilder();
@@ -341,14 +254,10 @@ public static class EmotionCommands
         },
     };
 
-    public static async Task<int> TrainAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <param name="args">the command's words after <c>train emotion-fusion</c>, recorded (without --out) in the weights file.</param>
+    internal static async Task<int> TrainAsync(Args o, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var o = Parse(args, stderr);
-        if (o is null || o.FromFeatures.Count == 0 || o.Out is null || o.Root is not null)
-        {
-            await stderr.WriteLineAsync(Usage);
-            return 2;
-        }
+        ArgumentNullException.ThrowIfNull(o.Out);
         IReadOnlyList<EmotionFeatureRow> rows;
         try
         {

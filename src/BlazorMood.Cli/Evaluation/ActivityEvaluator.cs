@@ -21,15 +21,8 @@ public static class ActivityEvaluator
 {
     private static readonly HashSet<string> VideoExtensions = new(StringComparer.OrdinalIgnoreCase) { ".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".3gp" };
 
-    public const string Usage = """
-          blazormood eval activity <folder> [options]
-            <folder> holds activity-named subfolders of clips: running/ walking/ lying/ (or sleeping/) sitting/ standing/ cycling/ exercising/ (or squats/, jumping/)
-            --models <dir>       folder with the ONNX models (default: ./models, else the repository's)
-            --json <file>        where to write the JSON report (default: eval-activity.json)
-            --keep <dir>         keep each clip's annotated MP4 and detected_activities.txt under <dir>
-            --fps <f>            sampling rate (default 10)
-            --limit <n>          at most n clips per class
-        """;
+    /// <summary>Options of <c>eval activity &lt;folder&gt;</c>, filled by the command line.</summary>
+    internal sealed record Options(string? Models, string? Json, string? Keep, double Fps, int? Limit);
 
     public static IReadOnlyList<(string Path, string Label)> FindClips(string root, TextWriter? warnings = null)
     {
@@ -53,43 +46,13 @@ public static class ActivityEvaluator
         return found;
     }
 
-    public static async Task<int> RunAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> RunAsync(string folder, Options options, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length < 1)
-        {
-            await stderr.WriteLineAsync("usage:\n" + Usage);
-            return 2;
-        }
-        var folder = args[0];
-        string? models = null, json = null, keep = null;
-        double fps = 10;
-        int? limit = null;
-        for (var i = 1; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-            try
-            {
-                switch (args[i])
-                {
-                    case "--models": models = Next(); break;
-                    case "--json": json = Next(); break;
-                    case "--keep": keep = Next(); break;
-                    case "--fps": fps = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--limit": limit = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    default:
-                        await stderr.WriteLineAsync($"unknown option {args[i]}\nusage:\n{Usage}");
-                        return 2;
-                }
-            }
-            catch (FormatException e)
-            {
-                await stderr.WriteLineAsync(e.Message);
-                return 2;
-            }
-        }
+        var (models, json, keep, fps, limit) = options;
 
         IReadOnlyList<(string Path, string Label)> clips;
         try

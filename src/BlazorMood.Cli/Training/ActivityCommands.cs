@@ -18,78 +18,18 @@ namespace BlazorMood.Cli.Training;
 /// </summary>
 public static class ActivityCommands
 {
-    public const string Usage = """
-          blazormood devdata tracks <clips-folder> [--out <dir>] [--fps <f>] [--pose-model <file>]
-            runs the vision pipeline once on every development clip (<clips-folder>/<label>/…, e.g. .cache/devdata/activity,
-            sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks);
-            --pose-model: the pose ONNX file in the models folder (default movenet-lightning.onnx; movenet-thunder.onnx)
-          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--windows <file>]
-            trains the window classifier (LightGBM, exported to ONNX) on real tracks (default .cache/devdata/activity-tracks),
-            motion capture filmed by virtual cameras (snapshots under --mirror, default /work/.mirror) and synthetic motion;
-            writes <file> (default models/activity.onnx) and its sidecar .json; --windows also writes the training windows as a table
-          blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--reference <dir>] [--json <file>]
-            leave-one-source-out: for each source, a model trained without it labels its clips (clip label = majority by duration);
-            --reference: 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence
-        """;
+    internal const string DefaultTracks = ".cache/devdata/activity-tracks";
+    internal const string DefaultMirror = "/work/.mirror";
 
-    private const string DefaultTracks = ".cache/devdata/activity-tracks";
-    private const string DefaultMirror = "/work/.mirror";
+    /// <summary>Options of the three commands, filled by the command line.</summary>
+    internal sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows);
 
-    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows);
+    /// <summary>Default of <c>devdata tracks --out</c>: next to the clips folder.</summary>
+    internal static string DefaultTracksOut(string clipsFolder) => clipsFolder.TrimEnd('/') + "-tracks";
 
-    private static DataOptions? Parse(ReadOnlySpan<string> args, TextWriter stderr, string defaultOut)
+    internal static async Task<int> TracksAsync(string clipsFolder, DataOptions options, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string tracks = DefaultTracks, mirror = DefaultMirror, output = defaultOut;
-        string? json = null, reference = null, poseModel = null, windows = null;
-        int seed = 1, synthetic = 40, mocap = 200;
-        double fps = 10;
-        var excluded = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            try
-            {
-                string Next(ReadOnlySpan<string> a, ref int j) => j + 1 < a.Length ? a[++j] : throw new FormatException($"{a[j]} needs a value");
-                switch (args[i])
-                {
-                    case "--tracks": tracks = Next(args, ref i); break;
-                    case "--mirror": mirror = Next(args, ref i); break;
-                    case "--out": output = Next(args, ref i); break;
-                    case "--json": json = Next(args, ref i); break;
-                    case "--seed": seed = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
-                    case "--synthetic": synthetic = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
-                    case "--mocap": mocap = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
-                    case "--fps": fps = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
-                    case "--exclude": excluded.Add(Next(args, ref i)); break;
-                    case "--reference": reference = Next(args, ref i); break;
-                    case "--windows": windows = Next(args, ref i); break;
-                    case "--pose-model": poseModel = Next(args, ref i); break;
-                    default:
-                        stderr.WriteLine($"unknown option {args[i]}\nusage:\n{Usage}");
-                        return null;
-                }
-            }
-            catch (FormatException e)
-            {
-                stderr.WriteLine($"{e.Message}\nusage:\n{Usage}");
-                return null;
-            }
-        }
-        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel, windows);
-    }
-
-    public static async Task<int> TracksAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
-    {
-        if (args.Length < 1 || args[0].StartsWith("--", StringComparison.Ordinal))
-        {
-            await stderr.WriteLineAsync("usage:\n" + Usage);
-            return 2;
-        }
-        var folder = args[0].TrimEnd('/');
-        var options = Parse(args.AsSpan(1), stderr, folder + "-tracks");
-        if (options is null)
-        {
-            return 2;
-        }
+        var folder = clipsFolder.TrimEnd('/');
         if (!Directory.Exists(folder))
         {
             await stderr.WriteLineAsync($"No such folder: {folder}");
@@ -162,13 +102,9 @@ public static class ActivityCommands
         return written > 0 ? 0 : 1;
     }
 
-    public static async Task<int> TrainAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <param name="args">the command's words after <c>train activity</c>, recorded in the model card.</param>
+    internal static async Task<int> TrainAsync(DataOptions options, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var options = Parse(args, stderr, Path.Combine("models", "activity.onnx"));
-        if (options is null)
-        {
-            return 2;
-        }
         var watch = Stopwatch.StartNew();
         var clips = await CollectAsync(options, stderr, ct);
         var classifier = TreeClassifier();
@@ -189,13 +125,8 @@ public static class ActivityCommands
         return 0;
     }
 
-    public static async Task<int> EvalAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> EvalAsync(DataOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var options = Parse(args, stderr, "");
-        if (options is null)
-        {
-            return 2;
-        }
         var watch = Stopwatch.StartNew();
         var clips = await CollectAsync(options, stderr, ct);
         var rows = ActivityDataset.Windows(clips, TreeClassifier());

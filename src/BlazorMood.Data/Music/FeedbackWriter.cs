@@ -16,12 +16,14 @@ public sealed partial class FeedbackWriter : BackgroundService
     private readonly PersistentFeedbackStore _store;
     private readonly IDbContextFactory<BlazorMoodDbContext> _contexts;
     private readonly MusicPersistenceOptions _options;
+    private readonly ResilientBatchWriter _writer;
     private readonly ILogger<FeedbackWriter> _logger;
 
-    public FeedbackWriter(PersistentFeedbackStore store, IDbContextFactory<BlazorMoodDbContext> contexts, IOptions<MusicPersistenceOptions> options, ILogger<FeedbackWriter> logger)
+    public FeedbackWriter(PersistentFeedbackStore store, IDbContextFactory<BlazorMoodDbContext> contexts, ResilientBatchWriter writer, IOptions<MusicPersistenceOptions> options, ILogger<FeedbackWriter> logger)
     {
         _store = store;
         _contexts = contexts;
+        _writer = writer;
         _options = options.Value;
         _logger = logger;
     }
@@ -98,31 +100,20 @@ public sealed partial class FeedbackWriter : BackgroundService
         {
             return;
         }
-        try
+        // Transient errors are retried; a refused batch is written row by row. A row still refused is logged and
+        // counted by the writer, and keeps counting in memory until restart.
+        await _writer.WriteAsync(nameof(FeedbackWriter), batch, static (db, item) =>
         {
-            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            foreach (var item in batch)
+            if (item.Feedback is { } f)
             {
-                if (item.Feedback is { } f)
-                {
-                    db.TrackFeedback.Add(f);
-                }
-                if (item.Play is { } p)
-                {
-                    db.TrackPlays.Add(p);
-                }
+                db.TrackFeedback.Add(f);
             }
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            // Retrying a batch the database refused could loop forever; the rows still count in memory until restart.
-            LogBatchFailed(_logger, ex, batch.Count);
-        }
+            if (item.Play is { } p)
+            {
+                db.TrackPlays.Add(p);
+            }
+        }, static item => item.Feedback is { } f ? $"feedback at {f.OccurredAtUtc:O}" : $"play at {item.Play?.OccurredAtUtc:O}", cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} feedback/play rows failed; they are kept in memory only")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out with {Count} feedback/play rows unwritten")]
     private static partial void LogShutdownCut(ILogger logger, int count);

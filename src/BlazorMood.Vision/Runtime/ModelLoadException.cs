@@ -4,7 +4,7 @@ namespace BlazorMood.Vision;
 public sealed class ModelLoadException : Exception
 {
     /// <summary>The command that (re)creates the models folder.</summary>
-    public const string ImportCommand = "dotnet run --project src/BlazorMood.ModelImport -- --out models";
+    public const string ImportCommand = "dotnet run --project src/BlazorMood.Cli -- import-models --out models";
 
     public ModelLoadException(string modelPath, string problem, Exception? innerException = null)
         : base($"Vision model '{modelPath}' {problem}. Run `{ImportCommand}` from the repository root to create the models, " +

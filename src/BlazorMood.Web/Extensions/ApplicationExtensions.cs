@@ -34,6 +34,7 @@ public static class ApplicationExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiDocumentation();
         // Body errors that escape a handler (oversize, malformed multipart) are 413/400, never 500.
         builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
         builder.Services.AddSecurityHeaders();
@@ -117,6 +118,7 @@ public static class ApplicationExtensions
         });
         videos.MapVideoApi();
         app.MapKiosk();
+        app.MapApiDocumentation();
         return app;
     }
 }

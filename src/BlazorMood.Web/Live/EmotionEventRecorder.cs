@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using BlazorMood.Data;
 using BlazorMood.Data.Emotions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.Live;
@@ -13,12 +12,12 @@ namespace BlazorMood.Web.Live;
 public sealed partial class EmotionEventRecorder : BackgroundService
 {
     private readonly Channel<EmotionEvent> _queue;
-    private readonly IDbContextFactory<BlazorMoodDbContext> _contexts;
+    private readonly ResilientBatchWriter _writer;
     private readonly ILogger<EmotionEventRecorder> _logger;
 
-    public EmotionEventRecorder(IDbContextFactory<BlazorMoodDbContext> contexts, IOptions<LiveOptions> options, ILogger<EmotionEventRecorder> logger)
+    public EmotionEventRecorder(ResilientBatchWriter writer, IOptions<LiveOptions> options, ILogger<EmotionEventRecorder> logger)
     {
-        _contexts = contexts;
+        _writer = writer;
         _logger = logger;
         _queue = Channel.CreateBounded<EmotionEvent>(
             new BoundedChannelOptions(options.Value.Events.QueueCapacity)
@@ -66,25 +65,14 @@ public sealed partial class EmotionEventRecorder : BackgroundService
         }
     }
 
-    private async Task WriteAsync(List<EmotionEvent> batch, CancellationToken ct)
-    {
-        try
-        {
-            await using var db = await _contexts.CreateDbContextAsync(ct);
-            db.EmotionEvents.AddRange(batch);
-            await db.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            LogWriteFailed(_logger, e, batch.Count);
-        }
-    }
+    // Transient errors are retried and a refused batch is written row by row; a row still refused is logged and
+    // counted (blazormood.data.rows_not_written) by the writer.
+    private Task WriteAsync(List<EmotionEvent> batch, CancellationToken ct) =>
+        _writer.WriteAsync(nameof(EmotionEventRecorder), batch, static (db, e) => db.EmotionEvents.Add(e), static e => $"{e.Label} at {e.OccurredAtUtc:O}", ct);
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Emotion event queue full: dropped the oldest ({SessionId}, {Label})")]
     private static partial void LogDropped(ILogger logger, string sessionId, string label);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} emotion events failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 }

@@ -45,6 +45,8 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitCounter>());
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(BlazorMoodMetrics.MeterName)
+            // Rows the background writers could not store.
+            .AddMeter(BlazorMood.Data.ResilientBatchWriter.MeterName)
             // Built into ASP.NET Core: request durations, Kestrel connections, SignalR connections.
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
             .AddPrometheusExporter());

@@ -4,6 +4,8 @@ using BlazorMood.Music.Curation;
 namespace BlazorMood.Music.Tests.Curation;
 
 /// <summary>Atomic writes and path confinement: a failure never leaves a mix, and no path leaves the library root.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class AtomicityAndConfinementTests
 {
     [Fact]

@@ -4,6 +4,8 @@ using BlazorMood.Music.Recommendation;
 namespace BlazorMood.Music.Tests.Curation;
 
 /// <summary>The recommender honours curation live: bans, the pin, mappings, daypart schedules, custom keywords and tags.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class CuratedRecommendationTests
 {
     private static readonly DateTimeOffset Morning = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);

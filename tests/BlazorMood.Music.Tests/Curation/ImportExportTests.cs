@@ -5,6 +5,8 @@ using BlazorMood.Music.Curation;
 namespace BlazorMood.Music.Tests.Curation;
 
 /// <summary>metadata.json export and import in the original format: round trips, validation, atomicity.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class ImportExportTests
 {
     /// <summary>Copies a starter playlist (metadata.json as committed, audio files) into the harness library.</summary>

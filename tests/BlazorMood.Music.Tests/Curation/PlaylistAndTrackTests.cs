@@ -6,6 +6,8 @@ using BlazorMood.Music.Library;
 namespace BlazorMood.Music.Tests.Curation;
 
 /// <summary>Playlists created, renamed, deleted; tracks edited, moved, deleted — on disk and in the reloaded library.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class PlaylistAndTrackTests
 {
     private static JsonArray Entries(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsArray();

@@ -4,6 +4,8 @@ using BlazorMood.Music.Curation;
 namespace BlazorMood.Music.Tests.Curation;
 
 /// <summary>Uploads validated by ffprobe (content, not name), tags read with TagLib#, and nothing half-written on failure.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class UploadTests
 {
     [Theory]

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Accounts;
 
 /// <summary>The first administrator comes from Admin:Email and Admin:Password, and from nowhere else.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class AdminSeedingTests
 {
     private const string Email = "first-admin@example.org";
@@ -93,6 +95,8 @@ public sealed class AdminSeedingTests
 }
 
 /// <summary>With <c>Accounts:AllowRegistration</c> off, the form is gone and a forged post creates nobody.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class ClosedRegistrationTests
 {
     [Fact]

@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Accounts;
 
 /// <summary>Per-user API tokens: created (shown once, stored hashed), used as a Bearer token, revoked.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class ApiTokenTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private IApiTokens Tokens => factory.Services.GetRequiredService<IApiTokens>();

@@ -16,6 +16,8 @@ namespace BlazorMood.Web.Tests.Accounts;
 /// and so does a decision for an endpoint that no longer exists. Requests are real (cookies from the real sign-in form
 /// for every route, and API tokens for APIs and hubs).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host, ITestOutputHelper output)
     : IClassFixture<AuthorizationMatrixTests.Host>
 {
@@ -90,15 +92,22 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["* /_blazor/disconnect/"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
         ["* /_blazor/initializers/"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
         ["GET /_framework/opaque-redirect"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
+        // The HTTP API's OpenAPI document: any account signed in with the browser (like the framework endpoints).
+        ["GET /openapi/{documentName}.json"] = new(Access.SignedIn, Kind.Api, CookieOnly: true),
         // The development file server's catch-all for files outside the static-asset manifest (404 for anyone allowed).
         ["GET,HEAD {**path:file}"] = new(Access.SignedIn, Kind.Page, FindsNothing: true),
     };
 
-    /// <summary>Whole families decided at once: everything under these prefixes is for administrators.</summary>
+    /// <summary>Whole families decided at once by prefix (the first that matches).</summary>
     private static readonly (string Prefix, Decision Decision)[] Families =
     [
         ("/admin", new(Access.Admin, Kind.Page)),
         ("/api/admin/", new(Access.Admin, Kind.Api)),
+        // The API reference page for administrators; the scripts and icon it loads are the package's public files.
+        ("/scalar/scalar.js", new(Access.Anonymous, Kind.Api)),
+        ("/scalar/scalar.aspnetcore.js", new(Access.Anonymous, Kind.Api)),
+        ("/scalar/favicon.svg", new(Access.Anonymous, Kind.Api)),
+        ("/scalar", new(Access.Admin, Kind.Api, CookieOnly: true)),
     ];
 
     private static readonly string[] Callers = ["anonymous", Roles.User, Roles.Kiosk, Roles.Admin];

@@ -13,6 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Accounts;
 
 /// <summary>One user never reads another user's emotion events, video jobs, feedback or history.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class DataIsolationTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private async Task<BlazorMoodDbContext> DbAsync() =>

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Accounts;
 
 /// <summary>Registration, sign-in, lockout and sign-out over HTTP with a real cookie container and the real forms.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class IdentityFlowTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private static string NewEmail(string what) => $"{what}-{Guid.NewGuid():n}@example.org";

@@ -20,6 +20,8 @@ public sealed class RateLimitHost : BlazorMoodWebFactory
     }
 }
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class RateLimitTests(RateLimitHost host) : IClassFixture<RateLimitHost>
 {
     private static async Task AssertTooManyAsync(HttpResponseMessage response)

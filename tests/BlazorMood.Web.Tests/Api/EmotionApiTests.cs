@@ -6,6 +6,8 @@ using BlazorMood.TestSupport;
 
 namespace BlazorMood.Web.Tests.Api;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class EmotionApiTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Api;
 
 /// <summary><c>GET /api/recommend</c>, <c>POST /api/feedback</c> and <c>GET /api/tracks/{id}</c> on the real host and starter library.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -11,6 +11,8 @@ using MudBlazor;
 namespace BlazorMood.Web.Tests.Components;
 
 /// <summary>The API tokens page over the real token service and a real (migrated) SQLite database.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Database")]
 public sealed class ApiTokensPageTests : MudComponentTest, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "blazormood-tests", "tokens-" + Guid.NewGuid().ToString("n"));

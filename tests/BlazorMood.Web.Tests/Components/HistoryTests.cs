@@ -101,6 +101,8 @@ public sealed class ListeningByDayTests : MudComponentTest
 }
 
 /// <summary>The History page over a real SQLite database (migrated) and the real <see cref="UserHistory"/>.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Database")]
 public sealed class MyHistoryTests : MudComponentTest, IDisposable
 {
     private const string Me = "history-user";

@@ -10,6 +10,8 @@ namespace BlazorMood.Web.Tests.Components;
 /// The admin's kiosk devices page over the real device service of a test host (SQLite, Identity): create a link
 /// (shown once, copied with the button), see the devices, revoke one after a second click.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class KioskDevicesPageTests : MudComponentTest, IClassFixture<BlazorMoodWebFactory>
 {
     private readonly BlazorMoodWebFactory _host;

@@ -14,6 +14,8 @@ namespace BlazorMood.Web.Tests.Curation;
 /// next <c>GET /api/recommend</c> without a restart, uploads are analysed by the background worker, and bad input is
 /// refused with problem+json and nothing written.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class AdminLibraryApiTests(CurationWebFactory factory, ITestOutputHelper output) : IClassFixture<CurationWebFactory>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

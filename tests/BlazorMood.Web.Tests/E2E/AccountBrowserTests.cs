@@ -11,6 +11,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// an API token made on the tokens page works for a script, "delete my data" empties the History, and the app bar's
 /// sign-out button signs out (the pages then send the browser to the sign-in form).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class AccountBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
 {
     private static async Task ScreenshotAsync(IPage page, string name)

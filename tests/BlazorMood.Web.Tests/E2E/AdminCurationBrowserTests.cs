@@ -75,6 +75,8 @@ public sealed class CurationLiveServer : WebApplicationFactory<Program>
 /// playlist mapped to an emotion, uploads a generated track through the page, watches it being analysed until its
 /// tempo shows, previews it, and gets it recommended for that emotion.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class AdminCurationBrowserTests(CurationLiveServer server, ITestOutputHelper output) : IClassFixture<CurationLiveServer>
 {
     [Fact]

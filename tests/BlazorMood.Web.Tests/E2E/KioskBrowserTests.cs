@@ -11,6 +11,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// photo (three people). A device link opens the kiosk; it must count more than one person, show a group mood and play
 /// music by itself; a server restart must be healed without a touch within 30 s; a revoked device is turned away.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class KioskBrowserTests(ITestOutputHelper output)
 {
     /// <summary>Autoplay as a real kiosk browser is started (see the README's kiosk section).</summary>

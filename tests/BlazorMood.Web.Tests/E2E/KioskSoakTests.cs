@@ -31,6 +31,8 @@ public sealed class SoakFactAttribute : FactAttribute
 /// while the server is down are expected and counted), and on any stretch longer than 30 s without frames analysed
 /// or without the music moving. It ends with a summary (also written to <c>BLAZORMOOD_SOAK_SUMMARY</c> when set).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class KioskSoakTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(30);

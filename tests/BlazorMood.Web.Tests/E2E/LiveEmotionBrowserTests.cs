@@ -8,6 +8,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// End to end: the real app on Kestrel, headless Debian Chromium with a fake webcam playing the astronaut photo.
 /// The page must box the face and label its emotion within 5 seconds of loading.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class LiveEmotionBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
 {
     private const string ChromiumPath = "/usr/bin/chromium";

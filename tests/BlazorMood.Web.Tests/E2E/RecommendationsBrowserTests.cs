@@ -9,6 +9,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// emotion must steer the Recommendations tab to the emotion_happy playlist (source "emotion"), and the audio element
 /// must really play it — and keep playing on another tab.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class RecommendationsBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
 {
     private sealed record AudioState(bool Paused, double CurrentTime, string? TrackId, string Src);

@@ -37,6 +37,8 @@ public sealed class VideoUploadServerFixture : VideoHostFactory
 /// upload progress and then the processing progress show, and the result has the activity timeline, a playable
 /// annotated video and the way to music for the activity; a garbage file gets the server's clear message.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class VideoUploadBrowserTests(VideoUploadServerFixture server, ITestOutputHelper output) : IClassFixture<VideoUploadServerFixture>
 {
     // Records every state the tab shows (a tiny clip uploads and is analysed faster than a test could poll for it).

@@ -22,6 +22,8 @@ public sealed class HistoryHost : BlazorMoodWebFactory
 }
 
 /// <summary>The History page's data on the real host: what it reads, and "delete my data" for real.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class UserHistoryTests(HistoryHost host) : IClassFixture<HistoryHost>
 {
     private IUserHistory History => host.Services.GetRequiredService<IUserHistory>();

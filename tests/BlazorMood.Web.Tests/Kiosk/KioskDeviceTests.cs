@@ -12,6 +12,8 @@ namespace BlazorMood.Web.Tests.Kiosk;
 /// opens /kiosk; unknown, malformed and revoked links are refused with a page that says why; revoking a device turns
 /// its signed-in browser away on its next request (page, circuit, hub); only admins reach the admin page.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     private IKioskDevices Devices => factory.Services.GetRequiredService<IKioskDevices>();

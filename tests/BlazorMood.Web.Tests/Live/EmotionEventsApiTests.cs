@@ -6,6 +6,8 @@ using BlazorMood.Web.Live;
 namespace BlazorMood.Web.Tests.Live;
 
 /// <summary><c>GET /api/emotions/stream</c> (SSE) and <c>GET /api/emotions/recent</c> against the real server.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class EmotionEventsApiTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>
 {
     [Fact]

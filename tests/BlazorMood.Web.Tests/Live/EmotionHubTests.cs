@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 namespace BlazorMood.Web.Tests.Live;
 
 /// <summary>The live hub over real Kestrel with the SignalR .NET client (MessagePack) and real JPEG frames.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class EmotionHubTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>
 {
     // Just over the default 15 fps, so paced frames always pass the rate gate.

@@ -12,6 +12,8 @@ namespace BlazorMood.Web.Tests.Operations;
 /// The same build as a web node and as a worker node over one database and one video folder (SQLite here; the
 /// multi-node tests run the same roles on Postgres): the web node only queues, the worker analyses.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(OperationsCollection.Name)]
 public sealed class NodeRoleTests
 {

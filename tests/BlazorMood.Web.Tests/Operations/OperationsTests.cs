@@ -77,6 +77,8 @@ public sealed class OperationsHost : VideoHostFactory
     }
 }
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(OperationsCollection.Name)]
 public sealed partial class OperationsTests(OperationsHost host) : IClassFixture<OperationsHost>
 {

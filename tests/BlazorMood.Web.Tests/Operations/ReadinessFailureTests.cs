@@ -7,6 +7,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BlazorMood.Web.Tests.Operations;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(OperationsCollection.Name)]
 public sealed class ReadinessFailureTests
 {

@@ -15,6 +15,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace BlazorMood.Web.Tests.Recommendations;
 
 /// <summary>Live emotion → recommender context, with updates raised by the test.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class LiveContextBridgeTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -90,6 +92,8 @@ public sealed class LiveContextBridgeTests : IDisposable
 }
 
 /// <summary>The whole way: a webcam frame through the real hub steers the same account's <c>GET /api/recommend</c>.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class LiveEmotionDrivesRecommendationsTests(LiveServerFixture server) : IClassFixture<LiveServerFixture>
 {
     [Fact]
@@ -125,6 +129,8 @@ public sealed class LiveEmotionDrivesRecommendationsTests(LiveServerFixture serv
 }
 
 /// <summary>How the per-circuit player follows context reports: throttled, with a trailing re-plan.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class PlayerStateTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));

@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorMood.Web.Tests.Recommendations;
 
 /// <summary>The host wires music persistence: the starter library lands in its database and API feedback is stored.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class MusicPersistenceWiringTests(BlazorMoodWebFactory factory) : IClassFixture<BlazorMoodWebFactory>
 {
     [Fact]

@@ -14,6 +14,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// of scripts/start-test-services.sh: what the worker node reports reaches the web node's Admin page subscribers once,
 /// in order, and the web node's notifier knows the track's latest state.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 public sealed class AnalysisRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":analysis";

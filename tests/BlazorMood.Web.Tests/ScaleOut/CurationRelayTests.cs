@@ -16,6 +16,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// real Redis of scripts/start-test-services.sh. The file poll is off in these stores, so only the Redis message can
 /// make node B read the file again: an admin's ban and pin saved on node A are B's current curation within moments.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 public sealed class CurationRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":curation";

@@ -21,6 +21,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// through A is run by the worker (never by a web node) and followed through B; the worker is SIGKILLed mid-job and a
 /// second worker finishes it with nothing lost or duplicated.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 [Collection(MultiNodeCollection.Name)]
 public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper output) : IAsyncLifetime
 {

@@ -14,6 +14,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// the node ip_hash sends them to stops. The test stops a node, so it starts its own pair (in the multi-node
 /// collection, so it never runs beside the shared cluster's tests on the two cores).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 [Collection(MultiNodeCollection.Name)]
 public sealed class ProxyTests(ITestOutputHelper output)
 {

@@ -14,6 +14,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// Two "nodes" (each its own Redis connection, node id and notifier) on the real Redis of
 /// scripts/start-test-services.sh: what one publishes reaches the other's subscribers, and every subscriber gets it once.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 public sealed class RedisRelayTests : IAsyncLifetime
 {
     private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":live";

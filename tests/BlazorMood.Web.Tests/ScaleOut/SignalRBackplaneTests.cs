@@ -17,6 +17,8 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 /// does not depend on shared Data Protection keys. The same hosts also carry track-analysis progress from one node's
 /// notifier to the other's (the real app's wiring of the analysis relay).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "MultiNode")]
 public sealed class SignalRBackplaneTests : IDisposable
 {
     private const string Probe = "BackplaneProbe";

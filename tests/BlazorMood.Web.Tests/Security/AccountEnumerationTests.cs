@@ -9,6 +9,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// Issue 15, finding 7: registration said "an account with this email already exists", and a sign-in with an unknown
 /// email answered in ~4 ms against ~56 ms for a known one. Both now answer alike.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class AccountEnumerationTests(SecurityServerFixture server, ITestOutputHelper output)
 {

@@ -16,6 +16,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// Issue 15, findings 1, 2, 3 and 5 against a live host: image decompression bombs on the API and the hub, playlists
 /// posing as videos, the per-owner job cap under parallel uploads, API tokens offered to pages and the circuit.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class HostileInputTests(SecurityServerFixture server)
 {

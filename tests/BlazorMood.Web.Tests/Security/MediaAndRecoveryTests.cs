@@ -11,6 +11,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// Issue 15, the small findings: <c>HEAD</c> on tracks and annotated videos answered 404, they had no ETag (so
 /// <c>If-Range</c> was ignored), and an upload cut off by kill -9 stayed on disk until the hourly sweep.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class MediaAndRecoveryTests(SecurityServerFixture server)
 {

@@ -13,6 +13,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// <c>POST /api/videos</c>. No answer may be a 5xx, the process's memory must stay bounded, the health checks green,
 /// and what the account had before must still be there.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class ProbeCorpusTests(SecurityServerFixture server, ITestOutputHelper output)
 {

@@ -16,6 +16,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// the kind of body it takes (an endpoint with no decision fails the test), and each gets a malformed body and an
 /// oversize one: 400/415 and 413, never a 5xx.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class RequestBodyTests(SecurityServerFixture server)
 {

@@ -17,6 +17,8 @@ namespace BlazorMood.Web.Tests.Security;
 /// streaming a user's live emotions (or analysing frames) long after its token or kiosk device was revoked. Each case
 /// opens a real connection on Kestrel, revokes, and requires the server to end it within a few seconds.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 [Collection(SecurityCollection.Name)]
 public sealed class RevocationTests(SecurityServerFixture server)
 {

@@ -12,6 +12,9 @@ namespace BlazorMood.Web.Tests.Security;
 /// refusal page), and a browser check that the app's own pages run under the Content-Security-Policy without a
 /// single violation (a policy the app breaks would be switched off by the first person it bothers).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
+[Trait("Category", "Browser")]
 [Collection(SecurityCollection.Name)]
 public sealed class SecurityHeaderTests(SecurityServerFixture server, ITestOutputHelper output)
 {

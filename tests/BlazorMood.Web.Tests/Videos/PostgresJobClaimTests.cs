@@ -13,6 +13,8 @@ namespace BlazorMood.Web.Tests.Videos;
 /// The job table on a real PostgreSQL server (scripts/start-test-services.sh): many workers claiming at once each get
 /// a different job (FOR UPDATE SKIP LOCKED), and only the lease holder can write an outcome, once.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Database")]
 public sealed class PostgresJobClaimTests : IAsyncLifetime
 {
     private PostgresTestDatabase _database = null!;

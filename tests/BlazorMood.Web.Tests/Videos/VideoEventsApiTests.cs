@@ -8,6 +8,8 @@ namespace BlazorMood.Web.Tests.Videos;
 /// <c>GET /api/videos/{id}/events</c> in one process: the job's state, its changes, the end after the final state;
 /// another owner's job does not exist. (Across nodes: ScaleOut/MultiNodeTests.)
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoEventsApiTests(VideoUploadHost host) : IClassFixture<VideoUploadHost>
 {
     private static string NewSession() => "evt" + Guid.NewGuid().ToString("n");

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BlazorMood.Web.Tests.Videos;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoJobNotifierTests
 {
     private static VideoJobDto Job(Guid id, VideoJobStatus status, double progress) => new(
@@ -69,6 +71,8 @@ public sealed class VideoJobNotifierTests
     }
 }
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoStorageTests
 {
     [Theory]

@@ -12,6 +12,8 @@ namespace BlazorMood.Web.Tests.Videos;
 /// must re-queue its own node's jobs at start-up, give up on a job interrupted too often, leave another node's
 /// job alone while its lease holds and take it over once the lease has expired.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoRecoveryTests : IDisposable
 {
     private const string Node = "test-node";

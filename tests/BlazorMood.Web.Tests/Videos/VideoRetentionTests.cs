@@ -8,6 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace BlazorMood.Web.Tests.Videos;
 
 /// <summary>Retention on a fake clock: uploads after an hour, annotated videos after a day, rows after a month, stray folders.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoRetentionTests : IDisposable
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);

@@ -25,6 +25,8 @@ public sealed class VideoUploadHost : VideoHostFactory
     }
 }
 
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
 public sealed class VideoUploadTests(VideoUploadHost host) : IClassFixture<VideoUploadHost>
 {
     private static string NewSession() => "vid" + Guid.NewGuid().ToString("n");

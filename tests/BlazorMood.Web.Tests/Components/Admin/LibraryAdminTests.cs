@@ -18,6 +18,8 @@ namespace BlazorMood.Web.Tests.Components.Admin;
 /// goes through (create, pin, ban, move, edit, delete, upload, import, analysis progress), checked in the rendered
 /// page and on disk.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class LibraryAdminTests : MudComponentTest, IDisposable
 {
     // Generous: the suite runs beside ffmpeg analyses and builds on two cores.
