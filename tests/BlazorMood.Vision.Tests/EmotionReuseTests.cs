@@ -8,6 +8,8 @@ namespace BlazorMood.Vision.Tests;
 /// A stream's faces that barely moved keep the previous frame's emotion every other frame at most; faces that moved,
 /// and every face without a stream memory, are classified.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Models")]
 [Collection("models")]
 public class EmotionReuseTests(ModelsFixture models)
 {

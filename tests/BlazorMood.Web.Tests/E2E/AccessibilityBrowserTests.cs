@@ -14,6 +14,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// saves a screenshot of each page at each size (<c>scripts/screenshots.sh</c> makes <c>docs/screenshots/</c> so).
 /// The camera shows ffmpeg's test pattern: no face, no third-party picture.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
 {
     private static readonly (string Name, int Width, int Height)[] Sizes =

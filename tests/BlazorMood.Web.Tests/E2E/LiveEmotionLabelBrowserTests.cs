@@ -9,6 +9,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// those two are real, crowd-labelled pictures of the development set (muxspace/facial_expressions), chosen among the
 /// pictures the fusion was not trained on (they are not in the committed feature fixture).
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Browser")]
 public sealed class LiveEmotionLabelBrowserTests(LiveServerFixture server, ITestOutputHelper output) : IClassFixture<LiveServerFixture>
 {
     private const string AngryFace = "angry/muxspace__James_Blake_0013.jpg";
