@@ -49,7 +49,7 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.Equal(1, series[0].Data.Values[18]);
         Assert.Equal(1, series[1].Data.Values[12]);
         Assert.Equal(4, series.Sum(s => s.Data.Values.Sum()));
-        Assert.Equal([EmotionDisplay.Color("happy"), EmotionDisplay.Color("sad")], ((StackedBarChartOptions)chart.ChartOptions).ChartPalette);
+        Assert.Equal([EmotionDisplay.Color("happy"), EmotionDisplay.Color("sad")], Assert.IsType<StackedBarChartOptions>(chart.ChartOptions).ChartPalette);
         // The text alternative: the chart's description and every event with its time and confidence.
         Assert.Contains("4 emotion events", cut.Find("[data-testid=timeline-chart]").GetAttribute("aria-label"), StringComparison.Ordinal);
         Assert.Equal("img", cut.Find("[data-testid=timeline-chart]").GetAttribute("role"));

@@ -43,7 +43,7 @@ public sealed class VideoTimelineTests : MudComponentTest
         // Every stretch is covered once: the stacks are all 100 %.
         Assert.All(Enumerable.Range(0, 24), i => Assert.Equal(100, series.Sum(s => s.Data.Values[i])));
         // Distinct activities get distinct colours, in series order.
-        var palette = ((StackedBarChartOptions)chart.ChartOptions).ChartPalette;
+        var palette = Assert.IsType<StackedBarChartOptions>(chart.ChartOptions).ChartPalette;
         Assert.Equal([VideoDisplay.ActivityColour("standing"), VideoDisplay.ActivityColour("walking"), VideoDisplay.ActivityColour("running")], palette);
         Assert.Equal(3, palette.Distinct().Count());
     }

@@ -71,14 +71,15 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
 
     /// <summary>Opens the MudSelect with these user attributes (inside <paramref name="host"/>) and clicks the option showing <paramref name="option"/>.</summary>
     private void Choose<T>(IRenderedComponent<T> host, string testId, string option, string? ariaLabel = null)
-        where T : Microsoft.AspNetCore.Components.IComponent
+        where T : class, Microsoft.AspNetCore.Components.IComponent
     {
+        var popovers = _popovers!;
         static string? Attribute(MudSelect<string> s, string name) => s.UserAttributes.TryGetValue(name, out var v) ? v?.ToString() : null;
         var select = host.FindComponents<MudSelect<string>>()
             .Single(s => Attribute(s.Instance, "data-testid") == testId && (ariaLabel is null || Attribute(s.Instance, "aria-label") == ariaLabel));
         select.InvokeAsync(select.Instance.OpenMenu).GetAwaiter().GetResult();
-        _popovers!.WaitForAssertion(() => Assert.Contains(_popovers.FindAll(".mud-popover-open .mud-list-item"), i => i.TextContent.Trim() == option), Wait);
-        _popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == option).Click();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-popover-open .mud-list-item"), i => i.TextContent.Trim() == option), Wait);
+        popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == option).Click();
     }
 
     [Fact]
