@@ -49,7 +49,10 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.Equal(1, series[0].Data.Values[18]);
         Assert.Equal(1, series[1].Data.Values[12]);
         Assert.Equal(4, series.Sum(s => s.Data.Values.Sum()));
-        Assert.Equal([EmotionDisplay.Color("happy"), EmotionDisplay.Color("sad")], Assert.IsType<StackedBarChartOptions>(chart.ChartOptions).ChartPalette);
+        var options = Assert.IsType<StackedBarChartOptions>(chart.ChartOptions);
+        Assert.Equal([EmotionDisplay.Color("happy"), EmotionDisplay.Color("sad")], options.ChartPalette);
+        // The value axis fits the tallest stack (2 events): a gridline per event, not MudBlazor's default 20.
+        Assert.Equal(1, options.YAxisTicks);
         // The text alternative: the chart's description and every event with its time and confidence.
         Assert.Contains("4 emotion events", cut.Find("[data-testid=timeline-chart]").GetAttribute("aria-label"), StringComparison.Ordinal);
         Assert.Equal("img", cut.Find("[data-testid=timeline-chart]").GetAttribute("role"));
@@ -67,6 +70,8 @@ public sealed class EmotionTimelineTests : MudComponentTest
     public void A_week_is_counted_in_six_hour_stretches_and_a_month_in_days_with_outliers_kept_at_the_edges()
     {
         var week = EmotionTimeline.Build([new(From.AddHours(7), "neutral", 0.5f), new(From.AddDays(6.9), "neutral", 0.5f)], From, From.AddDays(7));
+        // A day that starts at 04:30 is cut at whole hours, and the axis names every third hour.
+        var day = EmotionTimeline.Build([new(From.AddHours(5), "happy", 0.5f)], From.AddHours(4.5), From.AddHours(28.5));
         var month = EmotionTimeline.Build([new(From.AddDays(-1), "angry", 0.5f), new(From.AddDays(31), "fear", 0.5f)], From, From.AddDays(30));
 
         Assert.Equal(28, week.Labels.Length);
@@ -74,6 +79,10 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.Equal(1, week.Series.Single().Data.Values[1]);
         Assert.Equal(1, week.Series.Single().Data.Values[27]);
         Assert.Equal("Nov 24", week.Labels[0]);
+        Assert.Equal(25, day.Labels.Length);
+        Assert.Equal(From.AddHours(4), day.Starts[0]);
+        Assert.Equal(1, day.Series.Single().Data.Values[1]);
+        Assert.Equal(["06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "00:00", "03:00"], day.Labels.Where(l => l.Length > 0));
         Assert.Equal(30, month.Labels.Length);
         Assert.Equal(["angry", "fear"], month.Emotions);
         Assert.Equal(1, month.Series[0].Data.Values[0]);
@@ -93,6 +102,23 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.Empty(empty.FindComponents<MudChart<double>>());
         Assert.Contains("1 of 5000", truncated.Find("[data-testid=timeline-truncated]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Nov 24", truncated.FindComponent<MudChart<double>>().Instance.ChartLabels[0]);
+    }
+}
+
+public sealed class ChartAxisTests
+{
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(5, 2)]
+    [InlineData(17, 5)]
+    [InlineData(40, 10)]
+    [InlineData(41, 20)]
+    [InlineData(950, 500)]
+    public void The_value_axis_step_is_round_and_gives_at_most_four_gridlines(double max, double step)
+    {
+        Assert.Equal(step, BlazorMood.Web.Components.ChartAxis.Step(max));
     }
 }
 

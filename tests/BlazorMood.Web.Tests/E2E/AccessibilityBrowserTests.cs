@@ -122,13 +122,17 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
                   mains: document.querySelectorAll('main, [role=main]').length,
                   h1s: [...document.querySelectorAll('h1')].filter(h => h.offsetParent !== null || getComputedStyle(h).position === 'fixed').length,
                   overflow: document.documentElement.scrollWidth - window.innerWidth,
-                  // What sticks out: elements past the right edge with no clipping (scrolling) ancestor.
+                  // What sticks out: elements past the right edge that no scrolling ancestor clips (an absolutely
+                  // positioned one escapes a scroller that is not its containing block); fixed layers do not count.
                   culprits: [...document.body.querySelectorAll('*')].filter(e => {
                     if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
-                    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-                      if (getComputedStyle(a).overflowX !== 'visible') return false;
+                    let clipped = false;
+                    for (let a = e; a && a !== document.body; a = a.parentElement) {
+                      const style = getComputedStyle(a);
+                      if (style.position === 'fixed') return false;
+                      if (a !== e && style.overflowX !== 'visible') clipped = true;
                     }
-                    return true;
+                    return !clipped || getComputedStyle(e).position === 'absolute';
                   }).slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''} right=${Math.round(e.getBoundingClientRect().right)}`).join(', '),
                 })
                 """);

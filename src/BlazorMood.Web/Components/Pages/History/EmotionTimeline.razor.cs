@@ -56,12 +56,20 @@ public sealed partial class EmotionTimeline
             ShowLegend = false,
             ChartPalette = [.. _chart.Emotions.Select(EmotionDisplay.Color)],
             YAxisTitle = "events",
-            MaxNumYAxisTicks = 5,
+            YAxisTicks = (int)ChartAxis.Step(Tallest(_chart)),
             YAxisFormat = "0",
         };
     }
 
-    /// <summary>Counts the events of each emotion in each stretch of the period; events outside it count at its edges.</summary>
+    // Label spacings tried in order; the first giving at most MaxAxisLabels labels is used.
+    private static readonly TimeSpan[] LabelSteps =
+        [TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(3), TimeSpan.FromHours(6),
+         TimeSpan.FromHours(12), TimeSpan.FromDays(1), TimeSpan.FromDays(2), TimeSpan.FromDays(4), TimeSpan.FromDays(7)];
+
+    /// <summary>
+    /// Counts the events of each emotion in each stretch of the period; stretches start on round times (whole hours,
+    /// midnight UTC…), and events outside the period count at its edges.
+    /// </summary>
     public static EmotionChart Build(IReadOnlyList<EmotionPoint> points, DateTimeOffset from, DateTimeOffset to)
     {
         if (points.Count == 0)
@@ -70,26 +78,36 @@ public sealed partial class EmotionTimeline
         }
         var span = to > from ? to - from : TimeSpan.FromHours(1);
         var bucket = BucketSizes.FirstOrDefault(b => span / b <= MaxBuckets, BucketSizes[^1]);
-        var count = Math.Max(1, (int)Math.Ceiling(span / bucket));
+        var first = Floor(from, bucket);
+        var count = Math.Max(1, (int)Math.Ceiling((from + span - first) / bucket));
         var emotions = EmotionDisplay.Labels.Where(l => points.Any(p => p.Label == l))
             .Concat(points.Select(p => p.Label).Where(l => !EmotionDisplay.Labels.Contains(l)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             .ToList();
         var counts = emotions.ToDictionary(e => e, _ => new double[count], StringComparer.Ordinal);
         foreach (var p in points)
         {
-            var index = Math.Clamp((int)Math.Floor((p.At - from) / bucket), 0, count - 1);
+            var index = Math.Clamp((int)Math.Floor((p.At - first) / bucket), 0, count - 1);
             counts[p.Label][index]++;
         }
-        var starts = Enumerable.Range(0, count).Select(i => from + (bucket * i)).ToArray();
-        var every = Math.Max(1, (int)Math.Ceiling(count / (double)MaxAxisLabels));
-        var labels = starts.Select((s, i) => i % every == 0 ? LabelOf(s, bucket) : "").ToArray();
+        var starts = Enumerable.Range(0, count).Select(i => first + (bucket * i)).ToArray();
+        var labelStep = LabelSteps.FirstOrDefault(l => l >= bucket && span / l <= MaxAxisLabels, LabelSteps[^1]);
+        var labels = starts.Select(s => Floor(s, labelStep) == s ? LabelOf(s, bucket) : "").ToArray();
         var series = emotions.Select(e => new ChartSeries<double> { Name = EmotionDisplay.Title(e), Data = counts[e] }).ToList();
         return new EmotionChart(emotions, series, labels, starts, bucket, BucketText(bucket));
     }
 
-    private static string LabelOf(DateTimeOffset start, TimeSpan bucket) => bucket < TimeSpan.FromDays(1)
-        ? start.UtcDateTime.ToString(start.UtcDateTime.TimeOfDay == TimeSpan.Zero && bucket >= TimeSpan.FromHours(3) ? "MMM d" : "HH:mm", CultureInfo.InvariantCulture)
-        : start.UtcDateTime.ToString("MMM d", CultureInfo.InvariantCulture);
+    /// <summary>The tallest stack: the value axis is scaled to it.</summary>
+    public static double Tallest(EmotionChart chart) =>
+        chart.Starts.Count == 0 ? 0 : Enumerable.Range(0, chart.Starts.Count).Max(i => chart.Series.Sum(s => s.Data.Values[i]));
+
+    /// <summary>The start of the round stretch of <paramref name="size"/> holding <paramref name="at"/> (counted from the Unix epoch, UTC).</summary>
+    private static DateTimeOffset Floor(DateTimeOffset at, TimeSpan size) =>
+        DateTimeOffset.UnixEpoch + (size * Math.Floor((at - DateTimeOffset.UnixEpoch) / size));
+
+    private static string LabelOf(DateTimeOffset start, TimeSpan bucket) =>
+        bucket >= TimeSpan.FromHours(3) && start.UtcDateTime.TimeOfDay == TimeSpan.Zero
+            ? start.UtcDateTime.ToString("MMM d", CultureInfo.InvariantCulture)
+            : start.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
 
     private static string BucketText(TimeSpan bucket) => bucket switch
     {

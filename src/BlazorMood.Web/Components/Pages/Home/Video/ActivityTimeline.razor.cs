@@ -83,7 +83,7 @@ public sealed partial class ActivityTimeline
             ChartPalette = [.. _chart.Activities.Select(VideoDisplay.ActivityColour)],
             YAxisTitle = "% of the stretch",
             YAxisSuggestedMax = 100,
-            MaxNumYAxisTicks = 5,
+            YAxisTicks = 25,
             YAxisFormat = "0",
             SeriesSpacingRatio = 0.1,
         };
