@@ -39,9 +39,10 @@ public sealed class EmotionTimelineTests : MudComponentTest
 
         var chart = cut.FindComponent<MudChart<double>>().Instance;
         Assert.Equal(ChartType.StackedBar, chart.ChartType);
-        // A day in hours: 24 bars, labelled every third hour so a phone's axis stays readable.
+        // A day in hours: 24 bars, labelled every sixth hour so a phone's axis stays readable.
         Assert.Equal(24, chart.ChartLabels.Length);
-        Assert.Equal(["00:00", "", "", "03:00", "", "", "06:00"], chart.ChartLabels.Take(7));
+        Assert.Equal(["00:00", "06:00", "12:00", "18:00"], chart.ChartLabels.Where(l => l.Length > 0));
+        Assert.Equal("06:00", chart.ChartLabels[6]);
         // One series per emotion seen, in the app's emotion order, each in its emotion's colour.
         var series = Series(cut);
         Assert.Equal(["Happy", "Sad"], series.Select(s => s.Name));
@@ -70,7 +71,7 @@ public sealed class EmotionTimelineTests : MudComponentTest
     public void A_week_is_counted_in_six_hour_stretches_and_a_month_in_days_with_outliers_kept_at_the_edges()
     {
         var week = EmotionTimeline.Build([new(From.AddHours(7), "neutral", 0.5f), new(From.AddDays(6.9), "neutral", 0.5f)], From, From.AddDays(7));
-        // A day that starts at 04:30 is cut at whole hours, and the axis names every third hour.
+        // A day that starts at 04:30 is cut at whole hours, and the axis names every sixth hour.
         var day = EmotionTimeline.Build([new(From.AddHours(5), "happy", 0.5f)], From.AddHours(4.5), From.AddHours(28.5));
         var month = EmotionTimeline.Build([new(From.AddDays(-1), "angry", 0.5f), new(From.AddDays(31), "fear", 0.5f)], From, From.AddDays(30));
 
@@ -78,11 +79,13 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.Equal(TimeSpan.FromHours(6), week.Bucket);
         Assert.Equal(1, week.Series.Single().Data.Values[1]);
         Assert.Equal(1, week.Series.Single().Data.Values[27]);
-        Assert.Equal("Nov 24", week.Labels[0]);
+        // Every second day is named (at midnight UTC, on even days since the Unix epoch: Nov 25, 27, 29).
+        Assert.Equal(["Nov 25", "Nov 27", "Nov 29"], week.Labels.Where(l => l.Length > 0));
+        Assert.Equal("Nov 25", week.Labels[4]);
         Assert.Equal(25, day.Labels.Length);
         Assert.Equal(From.AddHours(4), day.Starts[0]);
         Assert.Equal(1, day.Series.Single().Data.Values[1]);
-        Assert.Equal(["06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "00:00", "03:00"], day.Labels.Where(l => l.Length > 0));
+        Assert.Equal(["06:00", "12:00", "18:00", "00:00"], day.Labels.Where(l => l.Length > 0));
         Assert.Equal(30, month.Labels.Length);
         Assert.Equal(["angry", "fear"], month.Emotions);
         Assert.Equal(1, month.Series[0].Data.Values[0]);
@@ -101,7 +104,7 @@ public sealed class EmotionTimelineTests : MudComponentTest
         Assert.NotNull(empty.Find("[data-testid=timeline-empty]"));
         Assert.Empty(empty.FindComponents<MudChart<double>>());
         Assert.Contains("1 of 5000", truncated.Find("[data-testid=timeline-truncated]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("Nov 24", truncated.FindComponent<MudChart<double>>().Instance.ChartLabels[0]);
+        Assert.Equal("Nov 25", truncated.FindComponent<MudChart<double>>().Instance.ChartLabels.First(l => l.Length > 0));
     }
 }
 

@@ -20,7 +20,7 @@ public sealed partial class EmotionTimeline
     public const int MaxBuckets = 32;
 
     // More x labels than this crowd each other on a phone; the others stay empty (the tooltip still names the stretch).
-    public const int MaxAxisLabels = 8;
+    public const int MaxAxisLabels = 5;
 
     private EmotionChart _chart = EmotionChart.Empty;
     private StackedBarChartOptions _options = new();
