@@ -6,6 +6,7 @@ using BlazorMood.Data.Music;
 using BlazorMood.Music.Context;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Components.Pages.History;
+using BlazorMood.Web.Components.Pages.Home.Live;
 using BlazorMood.Web.History;
 using BlazorMood.Web.Videos;
 using Microsoft.EntityFrameworkCore;
@@ -20,37 +21,76 @@ public sealed class EmotionTimelineTests : MudComponentTest
     private static readonly DateTimeOffset From = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset To = From.AddDays(1);
 
+    private static ChartSeries<double>[] Series(IRenderedComponent<EmotionTimeline> cut) =>
+        [.. cut.FindComponent<MudChart<double>>().Instance.ChartSeries];
+
     [Fact]
-    public void Each_event_is_a_dot_on_its_emotions_lane_at_its_time_sized_by_confidence()
+    public void Events_are_counted_per_emotion_per_hour_of_the_day_in_a_stacked_bar_chart_with_every_event_listed()
     {
         var points = new EmotionPoint[]
         {
             new(From.AddHours(6), "happy", 0.9f),
+            new(From.AddHours(6.5), "happy", 0.4f),
             new(From.AddHours(12), "sad", 0.2f),
             new(From.AddHours(18), "happy", 0.6f),
         };
 
-        var cut = Context.Render<EmotionTimeline>(p => p.Add(x => x.Points, points).Add(x => x.From, From).Add(x => x.To, To).Add(x => x.Total, 3));
+        var cut = Context.Render<EmotionTimeline>(p => p.Add(x => x.Points, points).Add(x => x.From, From).Add(x => x.To, To).Add(x => x.Total, 4));
 
+        var chart = cut.FindComponent<MudChart<double>>().Instance;
+        Assert.Equal(ChartType.StackedBar, chart.ChartType);
+        // A day in hours: 24 bars, labelled every sixth hour so a phone's axis stays readable.
+        Assert.Equal(24, chart.ChartLabels.Length);
+        Assert.Equal(["00:00", "06:00", "12:00", "18:00"], chart.ChartLabels.Where(l => l.Length > 0));
+        Assert.Equal("06:00", chart.ChartLabels[6]);
+        // One series per emotion seen, in the app's emotion order, each in its emotion's colour.
+        var series = Series(cut);
+        Assert.Equal(["Happy", "Sad"], series.Select(s => s.Name));
+        Assert.Equal(2, series[0].Data.Values[6]);
+        Assert.Equal(1, series[0].Data.Values[18]);
+        Assert.Equal(1, series[1].Data.Values[12]);
+        Assert.Equal(4, series.Sum(s => s.Data.Values.Sum()));
+        var options = Assert.IsType<StackedBarChartOptions>(chart.ChartOptions);
+        Assert.Equal([EmotionDisplay.Color("happy"), EmotionDisplay.Color("sad")], options.ChartPalette);
+        // The value axis fits the tallest stack (2 events): a gridline per event, not MudBlazor's default 20.
+        Assert.Equal(1, options.YAxisTicks);
+        // The text alternative: the chart's description and every event with its time and confidence.
+        Assert.Contains("4 emotion events", cut.Find("[data-testid=timeline-chart]").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Equal("img", cut.Find("[data-testid=timeline-chart]").GetAttribute("role"));
         var dots = cut.FindAll("[data-testid=timeline-point]");
-        Assert.Equal(3, dots.Count);
-        Assert.Equal(["happy", "sad", "happy"], dots.Select(d => d.GetAttribute("data-label")));
-        double X(int i) => double.Parse(dots[i].GetAttribute("cx")!, CultureInfo.InvariantCulture);
-        double Y(int i) => double.Parse(dots[i].GetAttribute("cy")!, CultureInfo.InvariantCulture);
-        var plot = EmotionTimeline.PlotRight - EmotionTimeline.PlotLeft;
-        Assert.Equal(EmotionTimeline.PlotLeft + (plot * 0.25), X(0), 1);
-        Assert.Equal(EmotionTimeline.PlotLeft + (plot * 0.5), X(1), 1);
-        Assert.Equal(Y(0), Y(2)); // same lane
-        Assert.NotEqual(Y(0), Y(1));
-        Assert.True(double.Parse(dots[0].GetAttribute("r")!, CultureInfo.InvariantCulture) > double.Parse(dots[1].GetAttribute("r")!, CultureInfo.InvariantCulture));
-        Assert.Contains("Sad 20%", dots[1].TextContent, StringComparison.Ordinal);
-        // Shares: happy 2 of 3, sad 1 of 3, most frequent first.
+        Assert.Equal(["happy", "happy", "sad", "happy"], dots.Select(d => d.GetAttribute("data-label")));
+        Assert.Contains("2026-11-24 12:00:00 UTC · Sad 20%", dots[2].TextContent, StringComparison.Ordinal);
+        // Shares: happy 3 of 4, sad 1 of 4, most frequent first.
         var shares = cut.FindAll(".timeline__share");
         Assert.Equal(["happy", "sad"], shares.Select(s => s.GetAttribute("data-label")));
-        Assert.Contains("67%", shares[0].TextContent, StringComparison.Ordinal);
-        Assert.Equal(6, cut.FindAll("[data-testid=timeline-tick]").Count);
-        Assert.Equal("00:00", cut.FindAll("[data-testid=timeline-tick]")[0].TextContent);
+        Assert.Contains("75%", shares[0].TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=timeline-truncated]"));
+    }
+
+    [Fact]
+    public void A_week_is_counted_in_six_hour_stretches_and_a_month_in_days_with_outliers_kept_at_the_edges()
+    {
+        var week = EmotionTimeline.Build([new(From.AddHours(7), "neutral", 0.5f), new(From.AddDays(6.9), "neutral", 0.5f)], From, From.AddDays(7));
+        // A day that starts at 04:30 is cut at whole hours, and the axis names every sixth hour.
+        var day = EmotionTimeline.Build([new(From.AddHours(5), "happy", 0.5f)], From.AddHours(4.5), From.AddHours(28.5));
+        var month = EmotionTimeline.Build([new(From.AddDays(-1), "angry", 0.5f), new(From.AddDays(31), "fear", 0.5f)], From, From.AddDays(30));
+
+        Assert.Equal(28, week.Labels.Length);
+        Assert.Equal(TimeSpan.FromHours(6), week.Bucket);
+        Assert.Equal(1, week.Series.Single().Data.Values[1]);
+        Assert.Equal(1, week.Series.Single().Data.Values[27]);
+        // Every second day is named (at midnight UTC, on even days since the Unix epoch: Nov 25, 27, 29).
+        Assert.Equal(["Nov 25", "Nov 27", "Nov 29"], week.Labels.Where(l => l.Length > 0));
+        Assert.Equal("Nov 25", week.Labels[4]);
+        Assert.Equal(25, day.Labels.Length);
+        Assert.Equal(From.AddHours(4), day.Starts[0]);
+        Assert.Equal(1, day.Series.Single().Data.Values[1]);
+        Assert.Equal(["06:00", "12:00", "18:00", "00:00"], day.Labels.Where(l => l.Length > 0));
+        Assert.Equal(30, month.Labels.Length);
+        Assert.Equal(["angry", "fear"], month.Emotions);
+        Assert.Equal(1, month.Series[0].Data.Values[0]);
+        Assert.Equal(1, month.Series[1].Data.Values[29]);
+        Assert.True(month.Labels.Count(l => l.Length > 0) <= EmotionTimeline.MaxAxisLabels);
     }
 
     [Fact]
@@ -62,15 +102,33 @@ public sealed class EmotionTimelineTests : MudComponentTest
             .Add(x => x.From, From).Add(x => x.To, From.AddDays(7)).Add(x => x.Total, 5000));
 
         Assert.NotNull(empty.Find("[data-testid=timeline-empty]"));
+        Assert.Empty(empty.FindComponents<MudChart<double>>());
         Assert.Contains("1 of 5000", truncated.Find("[data-testid=timeline-truncated]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("Nov 24", truncated.FindAll("[data-testid=timeline-tick]")[0].TextContent);
+        Assert.Equal("Nov 25", truncated.FindComponent<MudChart<double>>().Instance.ChartLabels.First(l => l.Length > 0));
+    }
+}
+
+public sealed class ChartAxisTests
+{
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(5, 2)]
+    [InlineData(17, 5)]
+    [InlineData(40, 10)]
+    [InlineData(41, 20)]
+    [InlineData(950, 500)]
+    public void The_value_axis_step_is_round_and_gives_at_most_four_gridlines(double max, double step)
+    {
+        Assert.Equal(step, BlazorMood.Web.Components.ChartAxis.Step(max));
     }
 }
 
 public sealed class ListeningByDayTests : MudComponentTest
 {
     [Fact]
-    public void A_row_per_day_newest_first_with_bars_scaled_to_the_busiest_day()
+    public void A_bar_chart_of_each_day_oldest_first_and_a_table_row_per_day_newest_first()
     {
         var days = new DailyListening[]
         {
@@ -84,11 +142,17 @@ public sealed class ListeningByDayTests : MudComponentTest
         var rows = cut.FindAll("[data-testid=listening-day]");
         Assert.Equal(["2026-11-24", "2026-11-23", "2026-11-22"], rows.Select(r => r.GetAttribute("data-day")));
         Assert.Equal("8", rows[0].GetAttribute("data-plays"));
-        var bars = cut.FindAll("[data-testid=plays-bar]");
-        Assert.Contains("width:100%", bars[0].GetAttribute("style"), StringComparison.Ordinal);
-        Assert.Contains("width:0%", bars[1].GetAttribute("style"), StringComparison.Ordinal);
-        Assert.Contains("width:50%", bars[2].GetAttribute("style"), StringComparison.Ordinal);
-        Assert.Equal("33.3%", ListeningByDay.Share(1, 3));
+        var chart = cut.FindComponent<MudChart<double>>().Instance;
+        Assert.Equal(ChartType.Bar, chart.ChartType);
+        Assert.Equal(["Nov 22", "Nov 23", "Nov 24"], chart.ChartLabels);
+        var series = chart.ChartSeries.ToArray();
+        Assert.Equal(["Plays", "Likes", "Completed", "Skips"], series.Select(s => s.Name));
+        Assert.Equal([4.0, 0, 8], series[0].Data.Values);
+        Assert.Equal([1.0, 0, 2], series[1].Data.Values);
+        Assert.Equal([2.0, 0, 2], series[2].Data.Values);
+        Assert.Equal([1.0, 0, 0], series[3].Data.Values);
+        Assert.Contains("12 plays", cut.Find("[data-testid=listening-chart]").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Contains("most plays on 2026-11-24 (8)", cut.Find("[data-testid=listening-chart]").GetAttribute("aria-label"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,6 +161,7 @@ public sealed class ListeningByDayTests : MudComponentTest
         var cut = Context.Render<ListeningByDay>(p => p.Add(x => x.Days, [new DailyListening(new DateOnly(2026, 11, 24), 0, 0, 0, 0)]));
 
         Assert.NotNull(cut.Find("[data-testid=listening-empty]"));
+        Assert.Empty(cut.FindComponents<MudChart<double>>());
     }
 }
 

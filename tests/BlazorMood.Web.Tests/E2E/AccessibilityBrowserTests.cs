@@ -1,5 +1,9 @@
 using System.Text.Json;
+using BlazorMood.Data;
+using BlazorMood.Data.Emotions;
+using BlazorMood.Data.Music;
 using BlazorMood.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using BlazorMood.Web.Kiosk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -43,7 +47,8 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
             }
         }
 
-        // An administrator sees every dashboard and admin page.
+        // An administrator sees every dashboard and admin page; a week of history draws the History page's charts.
+        SeedHistory(server.Admin.Id);
         await using (var admin = await ChromiumSession.LaunchAsync(FakeCamera.TestPatternClip, output))
         {
             await admin.SignInAsync(server.BaseAddress, server.Admin);
@@ -65,6 +70,23 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
         }
 
         Assert.True(problems.Count == 0, "accessibility problems:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>Emotion events, plays and feedback over the last days, so the History charts are on the page being checked.</summary>
+    private void SeedHistory(string userId)
+    {
+        using var db = server.Services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContext();
+        var now = DateTime.UtcNow;
+        string[] labels = ["happy", "neutral", "sad", "surprise"];
+        for (var i = 0; i < 40; i++)
+        {
+            var at = now.AddHours(-4 * i - 1);
+            var label = labels[i % labels.Length];
+            db.EmotionEvents.Add(new EmotionEvent { SessionId = userId, UserId = userId, Label = label, Confidence = 0.5f + (i % 5 / 10f), OccurredAtUtc = at, Source = "live" });
+            db.TrackPlays.Add(new PlayRecord { UserId = userId, TrackId = $"a11y-{i % 3}", OccurredAtUtc = at });
+            db.TrackFeedback.Add(new FeedbackRecord { UserId = userId, ContextKey = "emotion:" + label, TrackId = $"a11y-{i % 3}", Kind = i % 2 == 0 ? "like" : "skip", OccurredAtUtc = at });
+        }
+        db.SaveChanges();
     }
 
     private async Task CheckAsync(IPage page, string name, string path, string axe, List<string> problems, string? settle, string? tab = null)
@@ -102,12 +124,18 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
                   mains: document.querySelectorAll('main, [role=main]').length,
                   h1s: [...document.querySelectorAll('h1')].filter(h => h.offsetParent !== null || getComputedStyle(h).position === 'fixed').length,
                   overflow: document.documentElement.scrollWidth - window.innerWidth,
-                  // The outermost elements that stick out on the right (their parent fits): what to fix.
-                  wide: [...document.querySelectorAll('body *')].filter(e => {
-                      const r = e.getBoundingClientRect();
-                      const p = e.parentElement?.getBoundingClientRect();
-                      return r.width > 0 && r.right > window.innerWidth + 1 && p && p.right <= window.innerWidth + 1;
-                    }).slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`).join(', '),
+                  // What sticks out: elements past the right edge that no scrolling ancestor clips (an absolutely
+                  // positioned one escapes a scroller that is not its containing block); fixed layers do not count.
+                  culprits: [...document.body.querySelectorAll('*')].filter(e => {
+                    if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+                    let clipped = false;
+                    for (let a = e; a && a !== document.body; a = a.parentElement) {
+                      const style = getComputedStyle(a);
+                      if (style.position === 'fixed') return false;
+                      if (a !== e && style.overflowX !== 'visible') clipped = true;
+                    }
+                    return !clipped || getComputedStyle(e).position === 'absolute';
+                  }).slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''} right=${Math.round(e.getBoundingClientRect().right)}`).join(', '),
                 })
                 """);
             if (shape.GetProperty("mains").GetInt32() != 1)
@@ -120,7 +148,7 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
             }
             if (shape.GetProperty("overflow").GetInt32() > 1)
             {
-                problems.Add($"{where}: the page is {shape.GetProperty("overflow").GetInt32()} px wider than the screen ({shape.GetProperty("wide").GetString()})");
+                problems.Add($"{where}: the page is {shape.GetProperty("overflow").GetInt32()} px wider than the screen ({shape.GetProperty("culprits").GetString()})");
             }
 
             await ScreenshotAsync(page, $"{name}-{sizeName}");

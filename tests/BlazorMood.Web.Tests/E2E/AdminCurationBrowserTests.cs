@@ -104,8 +104,8 @@ public sealed class AdminCurationBrowserTests(CurationLiveServer server, ITestOu
             // A playlist mapped to an emotion.
             await page.Locator("[data-testid=new-playlist]").ClickAsync();
             await page.Locator("input[data-testid=playlist-name]").FillAsync("e2e_surprise");
-            await page.Locator("select[data-testid=playlist-kind]").SelectOptionAsync("emotion");
-            await page.Locator("select[data-testid=playlist-emotion]").SelectOptionAsync("surprise");
+            await ChooseAsync(page, "playlist-kind", "An emotion");
+            await ChooseAsync(page, "playlist-emotion", "surprise");
             await page.Locator("[data-testid=playlist-save]").ClickAsync();
             var row = page.Locator("[data-testid=playlist-row][data-playlist=e2e_surprise]");
             await row.WaitForAsync(new() { Timeout = 15_000 });
@@ -118,10 +118,12 @@ public sealed class AdminCurationBrowserTests(CurationLiveServer server, ITestOu
             await item.WaitForAsync(new() { Timeout = 30_000 });
             output.WriteLine("upload: " + await item.InnerTextAsync());
             Assert.Equal("done", await item.GetAttributeAsync("data-state"));
-            var track = page.Locator("[data-testid=track-row]", new() { HasTextString = "E2E Click 128" });
-            await track.WaitForAsync(new() { Timeout = 10_000 });
-            var id = await track.GetAttributeAsync("data-track-id");
+            var marker = page.Locator("[data-testid=track-row]", new() { HasTextString = "E2E Click 128" });
+            await marker.WaitForAsync(new() { Timeout = 10_000 });
+            var id = await marker.GetAttributeAsync("data-track-id");
             Assert.False(string.IsNullOrEmpty(id));
+            // The grid row: the track's facts sit on the marker in its first cell, tempo and controls in the other cells.
+            var track = page.Locator("tr", new() { Has = page.Locator($"[data-testid=track-row][data-track-id='{id}']") });
             await page.Locator($"[data-testid=track-row][data-track-id='{id}'][data-analysis=done]").WaitForAsync(new() { Timeout = 60_000 });
             var bpmText = await track.Locator("[data-testid=track-bpm]").InnerTextAsync();
             output.WriteLine($"uploaded {id}: {bpmText}");
@@ -133,10 +135,20 @@ public sealed class AdminCurationBrowserTests(CurationLiveServer server, ITestOu
                 await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "admin-1280x900.png"), FullPage = true });
             }
 
-            // The preview plays the track from /api/tracks/{id} with the admin's cookie.
+            // The row's play button loads the track into the page's one preview player, which reads it from
+            // /api/tracks/{id} with the admin's cookie.
+            await track.Locator("[data-testid=track-preview]").ClickAsync();
+            var player = page.Locator("[data-testid=preview-player]");
+            Assert.Equal(1, await page.Locator("audio").CountAsync());
+            await page.Locator($"[data-testid=preview-player][data-track-id='{id}']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 10_000 });
+            Assert.Equal($"/api/tracks/{id}", await player.GetAttributeAsync("src"));
+            await page.WaitForFunctionAsync(
+                "() => { const a = document.querySelector('[data-testid=preview-player]'); return a && a.readyState >= 1 && a.duration > 0; }",
+                null, new() { Timeout = 15_000 });
+            Assert.Equal("true", await track.Locator("[data-testid=track-preview]").GetAttributeAsync("aria-pressed"));
             var preview = await page.EvaluateAsync<JsonElement>(
                 "async url => { const r = await fetch(url, { headers: { Range: 'bytes=0-99' } }); return { status: r.status, type: r.headers.get('content-type') }; }",
-                await track.Locator("[data-testid=track-preview]").GetAttributeAsync("src"));
+                await player.GetAttributeAsync("src"));
             Assert.Equal(206, preview.GetProperty("status").GetInt32());
             Assert.Equal("audio/ogg", preview.GetProperty("type").GetString());
 
@@ -154,5 +166,13 @@ public sealed class AdminCurationBrowserTests(CurationLiveServer server, ITestOu
         {
             File.Delete(upload);
         }
+    }
+
+    /// <summary>Opens a MudSelect by its data-testid and clicks the option with exactly this text in its menu.</summary>
+    private static async Task ChooseAsync(IPage page, string testId, string option)
+    {
+        await page.Locator($"[data-testid={testId}]").First.ClickAsync();
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{System.Text.RegularExpressions.Regex.Escape(option)}\\s*$") });
+        await item.First.ClickAsync(new() { Timeout = 10_000 });
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using BlazorMood.TestSupport;
 using BlazorMood.Web.Tests.Videos;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -140,6 +141,14 @@ public sealed class VideoUploadBrowserTests(VideoUploadServerFixture server, ITe
         Assert.InRange(widths.Sum(), 50, 100.001);
         Assert.Matches(@"^\d+:\d\d\.\d–\d+:\d\d\.\d · \w+ · \d+% confidence", await segments.First.GetAttributeAsync("title"));
         Assert.True(await page.Locator("[data-testid=timeline-legend-item]").CountAsync() > 0);
+        // The chart (MudBlazor's) with its description, legend and segment list passes axe-core: no critical or serious violation.
+        Assert.Equal("img", await page.Locator("[data-testid=timeline-track]").GetAttributeAsync("role"));
+        await page.Locator("[data-testid=timeline-track] svg").First.WaitForAsync(new() { Timeout = 5_000 });
+        await page.EvaluateAsync(await File.ReadAllTextAsync(Path.Combine(TestAssets.RepoRoot, "tools", "a11y", "node_modules", "axe-core", "axe.min.js")));
+        var violations = await page.EvaluateAsync<string[]>(
+            "async () => (await axe.run('[data-testid=activity-timeline]', { resultTypes: ['violations'] })).violations"
+            + ".filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => `${v.impact} ${v.id}: ${v.help}`)");
+        Assert.True(violations.Length == 0, "activity timeline: " + string.Join("; ", violations));
         var activity = await page.Locator("[data-testid=job-activity]").First.GetAttributeAsync("data-activity");
         output.WriteLine($"activities: {string.Join(", ", await page.Locator("[data-testid=job-activity]").AllInnerTextsAsync())}; widths {string.Join(", ", widths)}");
         Assert.Equal("standing", activity);

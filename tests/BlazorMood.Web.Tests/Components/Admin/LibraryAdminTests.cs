@@ -54,8 +54,12 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
 
     private LibrarySnapshot Library => Context.Services.GetRequiredService<MusicLibrary>().Current;
 
+    private IRenderedComponent<MudPopoverProvider>? _popovers;
+
     private (IRenderedComponent<MudDialogProvider> Dialogs, IRenderedComponent<LibraryAdminPage> Page) Render()
     {
+        // Select menus open in popovers, drawn by the provider as in the app's layout.
+        _popovers = Context.Render<MudPopoverProvider>();
         var dialogs = Context.Render<MudDialogProvider>();
         return (dialogs, Context.Render<LibraryAdminPage>());
     }
@@ -63,8 +67,25 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
     private static AngleSharp.Dom.IElement Row(IRenderedComponent<LibraryAdminPage> page, string playlist) =>
         page.Find($"[data-testid=playlist-row][data-playlist={playlist}]");
 
+    /// <summary>The grid row (tr) of a track: its facts sit on the marker in the first cell, its controls in the other cells.</summary>
+    private static AngleSharp.Dom.IElement TrackRowOf(IRenderedComponent<LibraryAdminPage> page, string id) =>
+        page.Find($"[data-testid=track-row][data-track-id='{id}']").Closest("tr")!;
+
+    /// <summary>Opens the MudSelect with these user attributes (inside <paramref name="host"/>) and clicks the option showing <paramref name="option"/>.</summary>
+    private void Choose<T>(IRenderedComponent<T> host, string testId, string option, string? ariaLabel = null)
+        where T : class, Microsoft.AspNetCore.Components.IComponent
+    {
+        var popovers = _popovers!;
+        static string? Attribute(MudSelect<string> s, string name) => s.UserAttributes.TryGetValue(name, out var v) ? v?.ToString() : null;
+        var select = host.FindComponents<MudSelect<string>>()
+            .Single(s => Attribute(s.Instance, "data-testid") == testId && (ariaLabel is null || Attribute(s.Instance, "aria-label") == ariaLabel));
+        select.InvokeAsync(select.Instance.OpenMenu).GetAwaiter().GetResult();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-popover-open .mud-list-item"), i => i.TextContent.Trim() == option), Wait);
+        popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == option).Click();
+    }
+
     [Fact]
-    public void It_lists_the_playlists_with_their_mapping_and_the_first_ones_tracks_with_previews()
+    public void It_lists_the_playlists_with_their_mapping_and_the_first_ones_tracks_with_one_shared_preview_player()
     {
         var (_, page) = Render();
 
@@ -73,14 +94,71 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         Assert.Equal("emotion_happy", page.Find("[data-testid=selected-playlist]").TextContent);
         var tracks = page.FindAll("[data-testid=track-row]");
         Assert.Equal(5, tracks.Count);
+        var id = tracks[0].GetAttribute("data-track-id")!;
         Assert.Equal("115", tracks[0].GetAttribute("data-bpm"));
-        Assert.Equal("115 BPM", tracks[0].QuerySelector("[data-testid=track-bpm]")!.TextContent);
-        Assert.Equal("/api/tracks/" + tracks[0].GetAttribute("data-track-id"), tracks[0].QuerySelector("[data-testid=track-preview]")!.GetAttribute("src"));
+        Assert.Equal("115 BPM", TrackRowOf(page, id).QuerySelector("[data-testid=track-bpm]")!.TextContent);
+
+        // One player for the page; a row's play button loads its track there and says it is the one playing.
+        Assert.Single(page.FindAll("audio"));
+        Assert.Null(page.Find("[data-testid=preview-player]").GetAttribute("src"));
+        TrackRowOf(page, id).QuerySelector("[data-testid=track-preview]")!.Click();
+        Assert.Equal("/api/tracks/" + id, page.Find("[data-testid=preview-player]").GetAttribute("src"));
+        Assert.Contains(page.Find($"[data-testid=track-row][data-track-id='{id}'] [data-testid=track-title]").TextContent,
+            page.Find("[data-testid=preview-now]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", TrackRowOf(page, id).QuerySelector("[data-testid=track-preview]")!.GetAttribute("aria-pressed"));
+        Assert.Single(page.FindAll("[data-testid=track-row][data-previewing=true]"));
+        // Another row's button moves the one player to that track; pressing it again stops the preview.
+        var other = tracks[1].GetAttribute("data-track-id")!;
+        TrackRowOf(page, other).QuerySelector("[data-testid=track-preview]")!.Click();
+        Assert.Equal("/api/tracks/" + other, page.Find("[data-testid=preview-player]").GetAttribute("src"));
+        Assert.Equal(other, Assert.Single(page.FindAll("[data-testid=track-row][data-previewing=true]")).GetAttribute("data-track-id"));
+        Assert.Single(page.FindAll("audio"));
+        TrackRowOf(page, other).QuerySelector("[data-testid=track-preview]")!.Click();
+        Assert.Null(page.Find("[data-testid=preview-player]").GetAttribute("src"));
+        Assert.Empty(page.FindAll("[data-testid=track-row][data-previewing=true]"));
 
         page.Find("[data-playlist=emotion_sad] [data-testid=select-playlist]").Click();
 
         Assert.Equal("emotion_sad", page.Find("[data-testid=selected-playlist]").TextContent);
         Assert.All(page.FindAll("[data-testid=track-title]"), t => Assert.StartsWith("Sad", t.TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_big_playlist_shows_a_page_of_rows_at_a_time_sorted_and_searchable_by_title()
+    {
+        var rows = Enumerable.Range(1, 60)
+            .Select(i => new BlazorMood.Web.Curation.TrackRow($"t{i:000}", "emotion_happy", $"Track {i:000}", i % 2 == 0 ? "Even Band" : "Odd Band",
+                30 + i, 100 + i, null, null, null, [], false, $"/api/tracks/t{i:000}", new BlazorMood.Web.Curation.AnalysisView("done", 1, null)))
+            .Reverse()
+            .ToList();
+        var table = Context.Render<TrackTable>(p => p.Add(t => t.Tracks, rows).Add(t => t.Playlists, ["emotion_happy", "emotion_sad"]));
+        string[] Shown() => [.. table.FindAll("[data-testid=track-row]").Select(r => r.GetAttribute("data-track-id")!)];
+
+        // Only one page of the 60 is rendered.
+        Assert.Equal(25, Shown().Length);
+        Assert.Equal("t060", Shown()[0]);
+        Assert.Contains("60 tracks", table.Find("[data-testid=track-count]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1-25 of 60", table.Markup, StringComparison.Ordinal);
+        var grid = table.FindComponent<MudDataGrid<BlazorMood.Web.Curation.TrackRow>>();
+        await table.InvokeAsync(() => grid.Instance.NavigateTo(Page.Last));
+        table.WaitForAssertion(() => Assert.Equal(["t010", "t009", "t008", "t007", "t006", "t005", "t004", "t003", "t002", "t001"], Shown()), Wait);
+
+        // Sorted by title, ascending, over the whole playlist (not just the page).
+        await table.InvokeAsync(() => grid.Instance.SetSortAsync("Title", SortDirection.Ascending, t => t.Title));
+        await table.InvokeAsync(() => grid.Instance.NavigateTo(Page.First));
+        table.WaitForAssertion(() => Assert.Equal("t001", Shown()[0]), Wait);
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => $"t{i:000}"), Shown());
+
+        // The search box filters by title or artist, case-insensitively.
+        table.Find("input[data-testid=track-search]").Input("track 05");
+        table.WaitForAssertion(() => Assert.Equal(Enumerable.Range(50, 10).Select(i => $"t{i:000}"), Shown()), Wait);
+        table.Find("input[data-testid=track-search]").Input("odd band");
+        table.WaitForAssertion(() => Assert.Equal(25, Shown().Length), Wait);
+        Assert.All(Shown(), id => Assert.Equal(1, int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) % 2));
+        Assert.Contains("1-25 of 30", table.Markup, StringComparison.Ordinal);
+        table.Find("input[data-testid=track-search]").Input("nothing like this");
+        table.WaitForAssertion(() => Assert.Contains("No track matches", table.Find("[data-testid=no-match]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty(Shown());
     }
 
     [Fact]
@@ -91,8 +169,9 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         page.Find("[data-testid=new-playlist]").Click();
         dialogs.WaitForElement("[data-testid=playlist-save]", Wait);
         dialogs.Find("input[data-testid=playlist-name]").Input("gym_morning");
-        dialogs.Find("select[data-testid=playlist-kind]").Change("emotion");
-        dialogs.Find("select[data-testid=playlist-emotion]").Change("happy");
+        Choose(dialogs, "playlist-kind", "An emotion");
+        dialogs.WaitForAssertion(() => Assert.Single(dialogs.FindComponents<MudSelect<string>>(), s => s.Instance.UserAttributes["data-testid"] as string == "playlist-emotion"), Wait);
+        Choose(dialogs, "playlist-emotion", "happy");
         dialogs.Find("input[data-daypart=morning]").Change(true);
         dialogs.Find("[data-testid=playlist-save]").Click();
 
@@ -142,13 +221,14 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         var (_, page) = Render();
         var first = page.FindAll("[data-testid=track-row]")[0].GetAttribute("data-track-id")!;
 
-        page.Find($"[data-track-id='{first}'] input[data-testid=track-ban]").Change(true);
-        page.WaitForAssertion(() => Assert.Equal("true", page.Find($"[data-track-id='{first}']").GetAttribute("data-banned")), Wait);
+        TrackRowOf(page, first).QuerySelector("input[data-testid=track-ban]")!.Change(true);
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find($"[data-testid=track-row][data-track-id='{first}']").GetAttribute("data-banned")), Wait);
         Assert.True(Store.Current.IsBanned(first));
         Assert.Contains("1 banned", Row(page, "emotion_happy").TextContent, StringComparison.Ordinal);
 
         var second = page.FindAll("[data-testid=track-row]")[1].GetAttribute("data-track-id")!;
-        page.Find($"[data-track-id='{second}'] select[data-testid=track-move]").Change("emotion_sad");
+        var title = TrackRowOf(page, second).QuerySelector("[data-testid=track-title]")!.TextContent;
+        Choose(page, "track-move", "emotion_sad", ariaLabel: "Playlist of " + title);
 
         page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=track-row]").Count), Wait);
         Assert.Null(Library.FindTrack(second));
@@ -162,7 +242,7 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         var (dialogs, page) = Render();
         var id = page.FindAll("[data-testid=track-row]")[0].GetAttribute("data-track-id")!;
 
-        page.Find($"[data-track-id='{id}'] [data-testid=edit-track]").Click();
+        TrackRowOf(page, id).QuerySelector("[data-testid=edit-track]")!.Click();
         dialogs.WaitForElement("[data-testid=track-save]", Wait);
         Assert.Equal("BlazorMood Synth", dialogs.Find("input[data-testid=track-artist-input]").GetAttribute("value"));
         dialogs.Find("input[data-testid=track-title-input]").Input("Morning Light");
@@ -170,9 +250,9 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         dialogs.Find("input[data-testid=track-tags-input]").Input("sunrise, calm");
         dialogs.Find("[data-testid=track-save]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("Morning Light", page.Find($"[data-track-id='{id}'] [data-testid=track-title]").TextContent), Wait);
-        Assert.Equal("57.5", page.Find($"[data-track-id='{id}']").GetAttribute("data-bpm"));
-        Assert.Contains("override", page.Find($"[data-track-id='{id}'] [data-testid=track-analysis]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal("Morning Light", page.Find($"[data-testid=track-row][data-track-id='{id}'] [data-testid=track-title]").TextContent), Wait);
+        Assert.Equal("57.5", page.Find($"[data-testid=track-row][data-track-id='{id}']").GetAttribute("data-bpm"));
+        Assert.Contains("override", TrackRowOf(page, id).QuerySelector("[data-testid=track-analysis]")!.TextContent, StringComparison.Ordinal);
         var track = Library.FindTrack(id)!;
         Assert.Equal(["sunrise", "calm"], track.Tags);
         Assert.Equal(57.5, track.BpmOverride);
@@ -229,13 +309,13 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         var notifier = Context.Services.GetRequiredService<TrackAnalysisNotifier>();
 
         notifier.Report(new TrackAnalysisUpdate(id, TrackAnalysisPhase.Analysing, 0.4, null, null, Time.GetUtcNow()));
-        page.WaitForAssertion(() => Assert.Equal("analysing", page.Find($"[data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
-        Assert.Contains("analysing 40 %", page.Find($"[data-track-id='{id}'] [data-testid=analysis-progress]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal("analysing", page.Find($"[data-testid=track-row][data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
+        Assert.Contains("analysing 40 %", TrackRowOf(page, id).QuerySelector("[data-testid=analysis-progress]")!.TextContent, StringComparison.Ordinal);
 
         Time.Advance(TimeSpan.FromSeconds(1));
         notifier.Report(new TrackAnalysisUpdate(id, TrackAnalysisPhase.Failed, 1, null, "ffmpeg exited with 1", Time.GetUtcNow()));
-        page.WaitForAssertion(() => Assert.Equal("failed", page.Find($"[data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
-        Assert.Single(page.FindAll($"[data-track-id='{id}'] [data-testid=analysis-failed]"));
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find($"[data-testid=track-row][data-track-id='{id}']").GetAttribute("data-analysis")), Wait);
+        Assert.Single(TrackRowOf(page, id).QuerySelectorAll("[data-testid=analysis-failed]"));
     }
 
     [Fact]

@@ -42,6 +42,16 @@ public sealed partial class PlaylistDialog : ComponentBase
         }
     }
 
+    private void KindChanged(string kind)
+    {
+        // A value chosen for another kind means nothing for this one.
+        if (kind != _kind)
+        {
+            _kind = kind;
+            _value = null;
+        }
+    }
+
     private void Toggle(string daypart, bool on)
     {
         if (on)

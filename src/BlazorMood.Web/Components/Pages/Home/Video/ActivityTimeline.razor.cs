@@ -1,13 +1,14 @@
 using System.Globalization;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace BlazorMood.Web.Components.Pages.Home.Video;
 
 /// <summary>
-/// The activity timeline of a clip: one horizontal bar with a coloured block per segment, its width proportional to the
-/// segment's time, a time axis, a hover title per block (start–end, activity, confidence, cadence) and a legend with
-/// each activity's total time.
+/// The activity timeline of a clip: the clip cut into equal stretches, each a stacked bar of the share of it each
+/// activity covers (a MudBlazor chart), a legend with each activity's total time, and the segments themselves as a
+/// list (start–end, activity, confidence, cadence).
 /// </summary>
 public sealed partial class ActivityTimeline
 {
@@ -15,10 +16,13 @@ public sealed partial class ActivityTimeline
     private static readonly double[] TickSteps = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
     private const int MaxTicks = 6;
 
-    // Blocks narrower than this (percent of the bar) carry no text label; the hover title still names them.
-    private const double LabelMinPercent = 12;
+    // Stretch lengths in seconds; the smallest giving at most MaxBins bars is used.
+    private static readonly double[] BinSteps = [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
+    internal const int MaxBins = 40;
 
     private IReadOnlyList<TimelineBlock> _blocks = [];
+    private ActivityChart _chart = ActivityChart.Empty;
+    private StackedBarChartOptions _options = new();
     private IReadOnlyList<LegendEntry> _legend = [];
     private IReadOnlyList<double> _ticks = [];
     private double _total;
@@ -35,6 +39,12 @@ public sealed partial class ActivityTimeline
 
     internal sealed record LegendEntry(string Activity, double Seconds, double Share);
 
+    /// <summary>What the chart draws: a series per activity (legend order), its percent of each stretch of <see cref="Bin"/> seconds.</summary>
+    internal sealed record ActivityChart(IReadOnlyList<string> Activities, List<ChartSeries<double>> Series, string[] Labels, double Bin)
+    {
+        public static readonly ActivityChart Empty = new([], [], [], 1);
+    }
+
     protected override void OnParametersSet()
     {
         var segments = Segments.Where(s => double.IsFinite(s.Start) && double.IsFinite(s.End) && s.End > s.Start)
@@ -46,6 +56,7 @@ public sealed partial class ActivityTimeline
             _blocks = [];
             _legend = [];
             _ticks = [];
+            _chart = ActivityChart.Empty;
             return;
         }
         var blocks = new List<TimelineBlock>(segments.Length);
@@ -65,6 +76,56 @@ public sealed partial class ActivityTimeline
             .OrderByDescending(e => e.Seconds)
             .ToArray();
         _ticks = Ticks(_total);
+        _chart = Chart(_blocks, _legend.Select(l => l.Activity).ToList(), _total, _ticks);
+        _options = new StackedBarChartOptions
+        {
+            ShowLegend = false,
+            ChartPalette = [.. _chart.Activities.Select(VideoDisplay.ActivityColour)],
+            YAxisTitle = "% of the stretch",
+            YAxisSuggestedMax = 100,
+            YAxisTicks = 25,
+            YAxisFormat = "0",
+            SeriesSpacingRatio = 0.1,
+        };
+    }
+
+    /// <summary>
+    /// Cuts [0, <paramref name="total"/>] into equal stretches and gives each activity its percent of every stretch (a
+    /// shorter last stretch counts against its own length). Labels sit on the first stretch at or after each axis tick.
+    /// </summary>
+    internal static ActivityChart Chart(IReadOnlyList<TimelineBlock> blocks, IReadOnlyList<string> activities, double total, IReadOnlyList<double> ticks)
+    {
+        var bin = BinSteps.FirstOrDefault(s => total / s <= MaxBins, BinSteps[^1]);
+        var count = Math.Max(1, (int)Math.Ceiling((total / bin) - 1e-9));
+        var shares = activities.ToDictionary(a => a, _ => new double[count], StringComparer.OrdinalIgnoreCase);
+        foreach (var block in blocks)
+        {
+            var start = Math.Clamp(block.Segment.Start, 0, total);
+            var end = Math.Clamp(block.Segment.End, 0, total);
+            for (var i = Math.Max(0, (int)Math.Floor(start / bin)); i < count && i * bin < end; i++)
+            {
+                var binStart = i * bin;
+                var binEnd = Math.Min((i + 1) * bin, total);
+                var overlap = Math.Min(end, binEnd) - Math.Max(start, binStart);
+                if (overlap > 0 && binEnd > binStart)
+                {
+                    shares[block.Segment.Activity][i] += 100 * overlap / (binEnd - binStart);
+                }
+            }
+        }
+        var tickStep = ticks.Count > 1 ? ticks[1] - ticks[0] : total;
+        var labels = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var labelled = i == 0 || Math.Floor((i * bin / tickStep) + 1e-9) > Math.Floor(((i - 1) * bin / tickStep) + 1e-9);
+            labels[i] = labelled ? VideoDisplay.ClipTime(i * bin) : "";
+        }
+        var series = activities.Select(a => new ChartSeries<double>
+        {
+            Name = VideoDisplay.ActivityName(a),
+            Data = shares[a].Select(v => Math.Round(Math.Min(v, 100), 1)).ToArray(),
+        }).ToList();
+        return new ActivityChart(activities, series, labels, bin);
     }
 
     /// <summary>What a block's hover title says: "0:02.5–0:05.0 · Walking · 82% confidence · 112 steps/min".</summary>
