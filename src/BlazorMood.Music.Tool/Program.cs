@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 // blazormood-music analyze <file>...
 // blazormood-music check [--library playlists]
 // blazormood-music analyze-library [--library playlists] [--overwrite]
+// blazormood-music tagging-report [--library playlists] [--out report.tsv]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
@@ -18,6 +19,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           blazormood-music analyze <audio file>...
           blazormood-music check [--library playlists]
           blazormood-music analyze-library [--library playlists] [--overwrite]   (writes "analysis" into metadata.json)
+          blazormood-music tagging-report [--library playlists] [--out report.tsv]   (measures every track against the generator's tempo and key)
+          blazormood-music emotion-eval --audio DIR --annotations static_annotations.csv   (valence/arousal estimate vs listener ratings)
         """);
     return args.Length == 0 ? 2 : 0;
 }
@@ -74,7 +77,8 @@ switch (args[0])
             try
             {
                 var f = await analyzer.AnalyzeAsync(file, cts.Token);
-                Console.WriteLine(FormattableString.Invariant($"{file}\t{f.DurationSeconds:0.00} s\t{f.Bpm:0.0} BPM\tconf {f.TempoConfidence:0.00}\t{f.EnergyDb:0.0} dBFS\t{f.BrightnessHz:0} Hz"));
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{file}\t{f.DurationSeconds:0.00} s\t{f.Bpm:0.0} BPM\tconf {f.TempoConfidence:0.00}\t{f.LoudnessLufs:0.0} LUFS\t{f.EnergyDb:0.0} dBFS\t{f.BrightnessHz:0} Hz\t{f.Key} {f.Mode}\t{f.OnsetsPerSecond:0.00} onsets/s\tvalence {f.Valence:0.00}\tarousal {f.Arousal:0.00}"));
             }
             catch (Exception ex) when (ex is AudioAnalysisException or FileNotFoundException)
             {
@@ -102,6 +106,29 @@ switch (args[0])
         var snapshot = provider.GetRequiredService<IMusicLibrary>().Current;
         var written = await provider.GetRequiredService<MetadataAnalysisWriter>().AnalyzeMissingAsync(snapshot, args.Contains("--overwrite"), cts.Token);
         Console.WriteLine($"analysed and wrote {written} tracks");
+        return 0;
+    }
+    case "tagging-report":
+    {
+        var report = await TaggingReport.RunAsync(provider.GetRequiredService<IMusicLibrary>().Current, provider.GetRequiredService<AudioAnalyzer>(), cts.Token);
+        var tsv = Option("--out", "");
+        if (tsv.Length > 0)
+        {
+            await File.WriteAllLinesAsync(tsv, report.Rows, cts.Token);
+        }
+        foreach (var line in tsv.Length > 0 ? report.Summary : report.Rows.Concat(report.Summary))
+        {
+            Console.WriteLine(line);
+        }
+        return 0;
+    }
+    case "emotion-eval":
+    {
+        var rows = await EmotionEvaluation.RunAsync(Option("--audio", ""), Option("--annotations", ""), provider.GetRequiredService<AudioAnalyzer>(), cts.Token);
+        foreach (var row in rows)
+        {
+            Console.WriteLine(row);
+        }
         return 0;
     }
     default:
