@@ -11,68 +11,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
+using BlazorMood.Tests.Support;
+
 namespace BlazorMood.Music.Tests;
-
-/// <summary>
-/// A real Subsonic server for the tests: Debian's supysonic, started by <c>scripts/start-subsonic.sh</c> on a free
-/// loopback port with six of the generated tracks, and stopped afterwards.
-/// </summary>
-public sealed class SupysonicServer : IAsyncLifetime
-{
-    public Uri Url { get; private set; } = null!;
-
-    public string User { get; private set; } = "";
-
-    public string Password { get; private set; } = "";
-
-    public string Dir { get; private set; } = "";
-
-    public int Tracks { get; private set; }
-
-    public string MusicDir => Path.Combine(Dir, "music", "BlazorMood Synth", "Starter");
-
-    public SubsonicConnection Connection => new(Url, User, Password);
-
-    public async Task InitializeAsync()
-    {
-        var (code, stdout, stderr) = await RunAsync(Script(), []);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"These tests need a Subsonic server: scripts/start-subsonic.sh failed ({stderr.Trim()}). " +
-                "It needs the Debian packages supysonic and python3-waitress (scripts/setup.sh --tests installs them).");
-        }
-        var values = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
-        Url = new Uri(values["SUBSONIC_URL"]);
-        User = values["SUBSONIC_USER"];
-        Password = values["SUBSONIC_PASSWORD"];
-        Dir = values["SUBSONIC_DIR"];
-        Tracks = int.Parse(values["SUBSONIC_TRACKS"], CultureInfo.InvariantCulture);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Dir.Length > 0)
-        {
-            await RunAsync(Script(), ["--stop", Dir]);
-        }
-    }
-
-    private static string Script() => Path.Combine(TaggingTests.RepoRoot(), "scripts", "start-subsonic.sh");
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string file, string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout, await stderr);
-    }
-}
 
 public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
 {
@@ -88,6 +29,8 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private SubsonicConnection Conn => new(_server.Url, _server.User, _server.Password);
+
     private SubsonicClient NewClient() => new(_http, NullLogger<SubsonicClient>.Instance);
 
     [Fact]
@@ -100,7 +43,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
     [Fact]
     public async Task Ping_learns_the_servers_api_version_and_how_to_sign_in()
     {
-        var info = await NewClient().PingAsync(_server.Connection, CancellationToken.None);
+        var info = await NewClient().PingAsync(Conn, CancellationToken.None);
 
         _output.WriteLine($"{info}");
         // supysonic speaks API 1.10.2, older than token sign-in (1.13): the client falls back to the encoded password.
@@ -113,9 +56,9 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
     {
         var client = NewClient();
 
-        var folders = await client.GetMusicFoldersAsync(_server.Connection, CancellationToken.None);
-        var albums = await client.GetAlbumsAsync(_server.Connection, 50, 0, CancellationToken.None);
-        var (album, songs) = await client.GetAlbumAsync(_server.Connection, albums[0].Id, CancellationToken.None);
+        var folders = await client.GetMusicFoldersAsync(Conn, CancellationToken.None);
+        var albums = await client.GetAlbumsAsync(Conn, 50, 0, CancellationToken.None);
+        var (album, songs) = await client.GetAlbumAsync(Conn, albums[0].Id, CancellationToken.None);
 
         Assert.Single(folders);
         // The generated files carry no album tag; supysonic files them under its placeholder album.
@@ -132,8 +75,8 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
 
     private async Task<(SubsonicSong Song, byte[] File)> FirstSongAsync(SubsonicClient client)
     {
-        var albums = await client.GetAlbumsAsync(_server.Connection, 50, 0, CancellationToken.None);
-        var (_, songs) = await client.GetAlbumAsync(_server.Connection, albums[0].Id, CancellationToken.None);
+        var albums = await client.GetAlbumsAsync(Conn, 50, 0, CancellationToken.None);
+        var (_, songs) = await client.GetAlbumAsync(Conn, albums[0].Id, CancellationToken.None);
         var song = songs.OrderBy(s => s.Title, StringComparer.Ordinal).First();
         // The file on the server's disk is the one whose tags carry this title.
         var number = Regex.Match(song.Title, @"Sketch (\d+)").Groups[1].Value;
@@ -148,7 +91,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
         var client = NewClient();
         var (song, file) = await FirstSongAsync(client);
 
-        using var response = await client.OpenStreamAsync(_server.Connection, song.Id, null, CancellationToken.None);
+        using var response = await client.OpenStreamAsync(Conn, song.Id, null, CancellationToken.None);
         var bytes = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -161,7 +104,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
         var client = NewClient();
         var (song, file) = await FirstSongAsync(client);
 
-        using var response = await client.OpenStreamAsync(_server.Connection, song.Id, new RangeHeaderValue(1000, 1999), CancellationToken.None);
+        using var response = await client.OpenStreamAsync(Conn, song.Id, new RangeHeaderValue(1000, 1999), CancellationToken.None);
         var bytes = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
@@ -174,7 +117,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
     [Fact]
     public async Task Wrong_password_is_a_clear_error_without_the_password()
     {
-        var wrong = _server.Connection with { Password = "not-the-password" };
+        var wrong = Conn with { Password = "not-the-password" };
 
         var ex = await Assert.ThrowsAsync<SubsonicException>(() => NewClient().PingAsync(wrong, CancellationToken.None));
 
@@ -194,7 +137,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var down = _server.Connection with { BaseUrl = new Uri($"http://127.0.0.1:{port}") };
+        var down = Conn with { BaseUrl = new Uri($"http://127.0.0.1:{port}") };
 
         var ex = await Assert.ThrowsAsync<SubsonicException>(() => NewClient().PingAsync(down, CancellationToken.None));
 
@@ -207,7 +150,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
     [Fact]
     public async Task A_song_that_does_not_exist_is_not_found()
     {
-        var ex = await Assert.ThrowsAsync<SubsonicException>(() => NewClient().OpenStreamAsync(_server.Connection, "00000000-0000-0000-0000-000000000000", null, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SubsonicException>(() => NewClient().OpenStreamAsync(Conn, "00000000-0000-0000-0000-000000000000", null, CancellationToken.None));
 
         _output.WriteLine(ex.Message);
         Assert.Equal(SubsonicFailure.NotFound, ex.Failure);
@@ -222,7 +165,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
         using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
         var tagger = new SubsonicTrackAnalyzer(client, analyzer, NullLogger<SubsonicTrackAnalyzer>.Instance);
 
-        var f = await tagger.AnalyzeAsync(_server.Connection, song, CancellationToken.None);
+        var f = await tagger.AnalyzeAsync(Conn, song, CancellationToken.None);
 
         _output.WriteLine($"{song.Title}: {f.Bpm} BPM, {f.LoudnessLufs} LUFS, {f.Key} {f.Mode}, valence {f.Valence}, arousal {f.Arousal}");
         Assert.InRange(f.Bpm!.Value, generatedBpm * 0.97, generatedBpm * 1.03);
