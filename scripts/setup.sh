@@ -16,6 +16,9 @@ if [ "$want_tests" -eq 1 ]; then
   # The multi-node tests run a real PostgreSQL and Redis on loopback (scripts/start-test-services.sh).
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+  # The Subsonic client tests run a real Subsonic server, Debian's supysonic, on loopback (scripts/start-subsonic.sh).
+  command -v supysonic-server >/dev/null 2>&1 || need_apt+=(supysonic)
+  /usr/bin/python3 -c 'import waitress' >/dev/null 2>&1 || need_apt+=(python3-waitress)
   # They take their settings from docker/compose.yaml (docker-compose config, PyYAML) and run docker/nginx.conf natively.
   command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
   [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)

@@ -382,6 +382,17 @@ public static class CliApp
         var analyzeLibrary = new Command("analyze-library", "Analyses the library's tracks and writes \"analysis\" into metadata.json.") { overwrite };
         analyzeLibrary.SetAction(async (p, ct) => await MusicCommands.AnalyzeLibraryAsync(p.GetValue(library)!, p.GetValue(overwrite), stdout, ct));
         music.Add(analyzeLibrary);
+
+        var reportOut = new Option<string?>("--out") { Description = "Also write the per-track table (TSV) here." };
+        var taggingReport = new Command("tagging-report", "Measures every track against the tempo and key its metadata.json declares (the generator's).") { reportOut };
+        taggingReport.SetAction(async (p, ct) => await MusicCommands.TaggingReportAsync(p.GetValue(library)!, p.GetValue(reportOut), stdout, ct));
+        music.Add(taggingReport);
+
+        var audio = new Option<string>("--audio") { Description = "Folder of the rated clips.", Required = true };
+        var annotations = new Option<string>("--annotations") { Description = "Listener ratings (DEAM-style static_annotations.csv).", Required = true };
+        var emotionEval = new Command("emotion-eval", "Compares the valence/arousal estimate with listener ratings.") { audio, annotations };
+        emotionEval.SetAction(async (p, ct) => await MusicCommands.EmotionEvalAsync(p.GetValue(library)!, p.GetRequiredValue(audio), p.GetRequiredValue(annotations), stdout, ct));
+        music.Add(emotionEval);
         return music;
     }
 

@@ -20,6 +20,13 @@ public sealed class MusicOptions
     /// <summary>URL prefix the recommender puts before a track id (the web host serves the audio there).</summary>
     public string TrackUrlPrefix { get; set; } = "/api/tracks/";
 
+    /// <summary>
+    /// Loudness every track is normalised to for playback (EBU R128 integrated loudness). -16 LUFS is the usual
+    /// target for streaming to phones and browsers (AES TD1004 recommends -16 to -20 for online audio; Spotify plays
+    /// at -14, Apple Music at -16): loud enough without pushing quiet tracks into clipping.
+    /// </summary>
+    public double TargetLoudnessLufs { get; set; } = -16;
+
     public AudioAnalysisOptions Analysis { get; set; } = new();
 
     public RecommenderOptions Recommender { get; set; } = new();

@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.LibraryPath), "Music:LibraryPath must be set.")
             .Validate(o => o.ReloadDebounce >= TimeSpan.Zero && o.MaxMetadataBytes > 0, "Music:ReloadDebounce must be >= 0 and MaxMetadataBytes > 0.")
+            .Validate(o => o.TargetLoudnessLufs is >= -40 and <= -5, "Music:TargetLoudnessLufs must be between -40 and -5 LUFS.")
             .Validate(o => o.Analysis.Timeout > TimeSpan.Zero && o.Analysis.MaxConcurrency >= 1 && o.Analysis.TempoPriorBpm > 0 && o.Analysis.TempoPriorOctaves > 0,
                 "Music:Analysis: Timeout > 0, MaxConcurrency >= 1, TempoPriorBpm > 0, TempoPriorOctaves > 0.")
             .Validate(o => o.Recommender.EmotionWindow >= TimeSpan.Zero && o.Recommender.QueueLength >= 1 && o.Recommender.NoRepeatWithin >= 0

@@ -154,11 +154,20 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
         Assert.Null(placeholder.AnalyzedAtUtc);
         Assert.False(placeholder.NeedsAnalysis);
 
+        // The rest of the tagging is stored too: loudness, attack density and the mood estimate.
+        Assert.NotNull(row.MeasuredLoudnessLufs);
+        Assert.InRange(row.MeasuredOnsetsPerSecond!.Value, 1.8, 2.2);
+        Assert.InRange(row.MeasuredValence!.Value, 0, 1);
+        Assert.InRange(row.MeasuredArousal!.Value, 0, 1);
+
         var seen = host.Services.GetRequiredService<IMusicLibrary>().Current.FindTrack(id)!.Features;
         Assert.Equal(row.Bpm, seen.Bpm);
         Assert.Equal(row.BrightnessHz, seen.BrightnessHz);
+        Assert.Equal(row.MeasuredLoudnessLufs, seen.LoudnessLufs);
+        Assert.Equal(row.MeasuredArousal, seen.Arousal);
         var rec = host.Services.GetRequiredService<Recommender>().Recommend(new RecommendationRequest { UserId = "u", Activity = "running" });
         Assert.Equal(Math.Round(row.Bpm.Value, 1), rec.Tracks.Single(t => t.Id == id).Bpm);
+        Assert.Equal(seen.PlaybackGainDb(new BlazorMood.Music.MusicOptions().TargetLoudnessLufs), rec.Tracks.Single(t => t.Id == id).GainDb);
     }
 
     [Fact]

@@ -29,12 +29,6 @@ public sealed class StarterLibraryTests
 
     private static LibrarySnapshot Load() => new PlaylistLoader(NullLogger<PlaylistLoader>.Instance, TimeProvider.System).Load(LibraryRoot(), 1 << 20);
 
-    private static bool NearOrOctave(double measured, double expected, out bool exact)
-    {
-        exact = Math.Abs(measured - expected) <= 0.02 * expected;
-        return exact || Math.Abs(measured - 2 * expected) <= 0.04 * expected || Math.Abs(measured - expected / 2) <= 0.01 * expected;
-    }
-
     [Fact]
     public void Every_playlist_has_at_least_5_existing_honestly_titled_tracks()
     {
@@ -60,10 +54,9 @@ public sealed class StarterLibraryTests
     }
 
     [Fact]
-    public void Measured_tempi_in_metadata_match_the_generator()
+    public void Measured_tempi_in_metadata_are_within_3_percent_of_the_generator_for_every_track()
     {
         var total = 0;
-        var exact = 0;
         foreach (var file in Directory.EnumerateFiles(LibraryRoot(), PlaylistLoader.MetadataFileName, SearchOption.AllDirectories))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
@@ -71,29 +64,33 @@ public sealed class StarterLibraryTests
             {
                 var generated = e.GetProperty("bpm").GetDouble();
                 var measured = e.GetProperty("analysis").GetProperty("bpm").GetDouble();
-                Assert.True(NearOrOctave(measured, generated, out var isExact), $"{file}: {e.GetProperty("filepath")} generated {generated}, measured {measured}");
+                Assert.True(Math.Abs(measured - generated) <= 0.03 * generated, $"{file}: {e.GetProperty("filepath")} generated {generated}, measured {measured}");
                 total++;
-                exact += isExact ? 1 : 0;
             }
         }
-        _output.WriteLine($"tempo within 2%: {exact}/{total} (rest at an octave)");
-        Assert.True(exact >= 0.9 * total, $"{exact}/{total}");
+        Assert.Equal(70, total);
     }
 
+    /// <summary>
+    /// Decoded from the committed Opus files now (the metadata could be stale): one track per playlist plus the three
+    /// that used to read at double time (a 50 BPM lullaby, an 80 BPM heartbeat and an 80 BPM four-on-the-floor).
+    /// </summary>
     [Fact]
-    public async Task Committed_audio_analyses_to_the_generators_tempo()
+    public async Task Committed_audio_analyses_to_the_generators_tempo_without_octave_errors()
     {
-        // One track per playlist, decoded from the committed Opus file now (the metadata could be stale).
         using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
         var s = Load();
-        foreach (var p in s.Playlists)
+        string[] formerlyDoubled = ["activity_sleeping/sleeping-01.opus", "emotion_fear/fear-05.opus", "activity_cycling/cycling-01.opus"];
+        var chosen = s.Playlists.Select(p => p.Tracks[p.Tracks.Count / 2])
+            .Concat(s.Tracks.Where(t => formerlyDoubled.Contains(t.RelativePath)))
+            .Distinct();
+        foreach (var track in chosen)
         {
-            var track = p.Tracks[p.Tracks.Count / 2];
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(s.RootPath, p.Name, PlaylistLoader.MetadataFileName)));
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(s.RootPath, track.Playlist, PlaylistLoader.MetadataFileName)));
             var generated = doc.RootElement.EnumerateArray().First(e => track.RelativePath.EndsWith(e.GetProperty("filepath").GetString()!, StringComparison.Ordinal)).GetProperty("bpm").GetDouble();
             var f = await analyzer.AnalyzeAsync(track.FullPath);
-            _output.WriteLine($"{track.RelativePath}: generated {generated}, measured {f.Bpm:0.00}, {f.EnergyDb:0.0} dBFS, {f.BrightnessHz:0} Hz");
-            Assert.True(NearOrOctave(f.Bpm!.Value, generated, out _), $"{track.RelativePath}: {f.Bpm} vs {generated}");
+            _output.WriteLine($"{track.RelativePath}: generated {generated}, measured {f.Bpm:0.00}, {f.LoudnessLufs:0.0} LUFS, {f.Key} {f.Mode}");
+            Assert.InRange(f.Bpm!.Value, generated * 0.97, generated * 1.03);
         }
     }
 

@@ -48,7 +48,8 @@ internal static class MusicCommands
             try
             {
                 var f = await analyzer.AnalyzeAsync(file, ct);
-                await stdout.WriteLineAsync(FormattableString.Invariant($"{file}\t{f.DurationSeconds:0.00} s\t{f.Bpm:0.0} BPM\tconf {f.TempoConfidence:0.00}\t{f.EnergyDb:0.0} dBFS\t{f.BrightnessHz:0} Hz"));
+                await stdout.WriteLineAsync(FormattableString.Invariant(
+                    $"{file}\t{f.DurationSeconds:0.00} s\t{f.Bpm:0.0} BPM\tconf {f.TempoConfidence:0.00}\t{f.LoudnessLufs:0.0} LUFS\t{f.EnergyDb:0.0} dBFS\t{f.BrightnessHz:0} Hz\t{f.Key} {f.Mode}\t{f.OnsetsPerSecond:0.00} onsets/s\tvalence {f.Valence:0.00}\tarousal {f.Arousal:0.00}"));
             }
             catch (Exception ex) when (ex is AudioAnalysisException or FileNotFoundException)
             {
@@ -80,6 +81,31 @@ internal static class MusicCommands
         var snapshot = provider.GetRequiredService<IMusicLibrary>().Current;
         var written = await provider.GetRequiredService<MetadataAnalysisWriter>().AnalyzeMissingAsync(snapshot, overwrite, ct);
         await stdout.WriteLineAsync($"analysed and wrote {written} tracks");
+        return 0;
+    }
+
+    public static async Task<int> TaggingReportAsync(string libraryPath, string? outTsv, TextWriter stdout, CancellationToken ct)
+    {
+        await using var provider = Services(libraryPath);
+        var report = await TaggingReport.RunAsync(provider.GetRequiredService<IMusicLibrary>().Current, provider.GetRequiredService<AudioAnalyzer>(), ct);
+        if (!string.IsNullOrEmpty(outTsv))
+        {
+            await File.WriteAllLinesAsync(outTsv, report.Rows, ct);
+        }
+        foreach (var line in string.IsNullOrEmpty(outTsv) ? report.Rows.Concat(report.Summary) : report.Summary)
+        {
+            await stdout.WriteLineAsync(line);
+        }
+        return 0;
+    }
+
+    public static async Task<int> EmotionEvalAsync(string libraryPath, string audio, string annotations, TextWriter stdout, CancellationToken ct)
+    {
+        await using var provider = Services(libraryPath);
+        foreach (var row in await EmotionEvaluation.RunAsync(audio, annotations, provider.GetRequiredService<AudioAnalyzer>(), ct))
+        {
+            await stdout.WriteLineAsync(row);
+        }
         return 0;
     }
 }

@@ -328,6 +328,9 @@ namespace BlazorMood.Data.Postgres.Migrations
                     b.Property<DateTime>("LastSeenUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<double?>("MeasuredArousal")
+                        .HasColumnType("double precision");
+
                     b.Property<double?>("MeasuredBpm")
                         .HasColumnType("double precision");
 
@@ -335,6 +338,23 @@ namespace BlazorMood.Data.Postgres.Migrations
                         .HasColumnType("double precision");
 
                     b.Property<double?>("MeasuredEnergyDb")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("MeasuredKey")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<double?>("MeasuredLoudnessLufs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("MeasuredMode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<double?>("MeasuredOnsetsPerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MeasuredValence")
                         .HasColumnType("double precision");
 
                     b.Property<string>("PlaylistName")

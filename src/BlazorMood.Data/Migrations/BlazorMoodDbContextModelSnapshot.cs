@@ -313,6 +313,9 @@ namespace BlazorMood.Data.Migrations
                     b.Property<DateTime>("LastSeenUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("MeasuredArousal")
+                        .HasColumnType("REAL");
+
                     b.Property<double?>("MeasuredBpm")
                         .HasColumnType("REAL");
 
@@ -320,6 +323,23 @@ namespace BlazorMood.Data.Migrations
                         .HasColumnType("REAL");
 
                     b.Property<double?>("MeasuredEnergyDb")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("MeasuredKey")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MeasuredLoudnessLufs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("MeasuredMode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MeasuredOnsetsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MeasuredValence")
                         .HasColumnType("REAL");
 
                     b.Property<string>("PlaylistName")

@@ -117,6 +117,8 @@ public sealed partial class LibraryImporter : IDisposable
                 {
                     // New audio under the same path: what was measured belongs to the old file.
                     row.MeasuredBpm = row.MeasuredEnergyDb = row.MeasuredBrightnessHz = row.TempoConfidence = null;
+                    row.MeasuredLoudnessLufs = row.MeasuredOnsetsPerSecond = row.MeasuredValence = row.MeasuredArousal = null;
+                    row.MeasuredKey = row.MeasuredMode = null;
                     row.AnalyzedAtUtc = null;
                     row.AnalysisError = null;
                     // A worker measuring the old file loses its claim (its renewal and its store fail), so the new
@@ -224,6 +226,12 @@ public sealed partial class LibraryImporter : IDisposable
                     .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
                     .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
                     .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
+                    .SetProperty(t => t.MeasuredLoudnessLufs, features.LoudnessLufs)
+                    .SetProperty(t => t.MeasuredKey, features.Key)
+                    .SetProperty(t => t.MeasuredMode, features.Mode)
+                    .SetProperty(t => t.MeasuredOnsetsPerSecond, features.OnsetsPerSecond)
+                    .SetProperty(t => t.MeasuredValence, features.Valence)
+                    .SetProperty(t => t.MeasuredArousal, features.Arousal)
                     .SetProperty(t => t.AnalyzedAtUtc, now)
                     .SetProperty(t => t.AnalysisError, (string?)null)
                     .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)

@@ -29,6 +29,8 @@ public sealed class TrackRecord
     public const int MaxPathLength = 1024;
     public const int MaxErrorLength = 1024;
     public const int MaxWorkerIdLength = 128;
+    public const int MaxKeyLength = 2;
+    public const int MaxModeLength = 5;
 
     /// <summary>The library's stable id (<c>PlaylistLoader.MakeId</c> of the relative path).</summary>
     public required string Id { get; set; }
@@ -63,6 +65,21 @@ public sealed class TrackRecord
     public double? MeasuredBrightnessHz { get; set; }
 
     public double? TempoConfidence { get; set; }
+
+    /// <summary>Measured EBU R128 integrated loudness.</summary>
+    public double? MeasuredLoudnessLufs { get; set; }
+
+    /// <summary>Measured key tonic (C … B) and mode (major/minor).</summary>
+    public string? MeasuredKey { get; set; }
+
+    public string? MeasuredMode { get; set; }
+
+    public double? MeasuredOnsetsPerSecond { get; set; }
+
+    /// <summary>Valence/arousal estimated from the measured features (<c>MoodEstimator</c>).</summary>
+    public double? MeasuredValence { get; set; }
+
+    public double? MeasuredArousal { get; set; }
 
     /// <summary>When the audio file was last measured; null when never (declared features need no analysis).</summary>
     public DateTime? AnalyzedAtUtc { get; set; }

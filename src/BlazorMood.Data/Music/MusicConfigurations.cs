@@ -27,6 +27,8 @@ internal sealed class TrackRecordConfiguration : IEntityTypeConfiguration<TrackR
         builder.Property(t => t.RelativePath).HasMaxLength(TrackRecord.MaxPathLength).IsRequired();
         builder.Property(t => t.AnalysisError).HasMaxLength(TrackRecord.MaxErrorLength);
         builder.Property(t => t.AnalysisWorkerId).HasMaxLength(TrackRecord.MaxWorkerIdLength);
+        builder.Property(t => t.MeasuredKey).HasMaxLength(TrackRecord.MaxKeyLength);
+        builder.Property(t => t.MeasuredMode).HasMaxLength(TrackRecord.MaxModeLength);
         builder.Ignore(t => t.NeedsAnalysis);
         // The analysis worker asks for "live tracks never measured"; the player asks per playlist.
         builder.HasIndex(t => new { t.Removed, t.AnalyzedAtUtc });

@@ -55,7 +55,7 @@ public sealed class StoredFeaturesLibrary : IMusicLibrary
         }
         // metadata.json's declared values win; the database fills in what it lacks.
         var f = track.Features;
-        var features = new TrackFeatures(f.Bpm ?? stored.Bpm, f.EnergyDb ?? stored.EnergyDb, f.BrightnessHz ?? stored.BrightnessHz);
+        var features = f.FillFrom(stored);
         return features == f ? track : track with { Features = features };
     }
 

@@ -49,7 +49,15 @@ public sealed class StoredTrackFeatures
 
     /// <summary>The features of a record the recommender should see; null when nothing is known.</summary>
     public static TrackFeatures? Of(TrackRecord record) =>
-        record.Bpm is null && record.EnergyDb is null && record.BrightnessHz is null
+        record.Bpm is null && record.EnergyDb is null && record.BrightnessHz is null && record.MeasuredValence is null
             ? null
-            : new TrackFeatures(record.Bpm, record.EnergyDb, record.BrightnessHz);
+            : new TrackFeatures(record.Bpm, record.EnergyDb, record.BrightnessHz)
+            {
+                LoudnessLufs = record.MeasuredLoudnessLufs,
+                Key = record.MeasuredKey,
+                Mode = record.MeasuredMode,
+                OnsetsPerSecond = record.MeasuredOnsetsPerSecond,
+                Valence = record.MeasuredValence,
+                Arousal = record.MeasuredArousal,
+            };
 }

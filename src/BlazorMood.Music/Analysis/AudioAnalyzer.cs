@@ -8,14 +8,15 @@ namespace BlazorMood.Music.Analysis;
 
 /// <summary>
 /// Decodes a track with ffmpeg to mono 22,050 Hz float PCM on stdout and measures it while streaming: the audio is
-/// never held in memory, only ~170 onset values per second. Runs are bounded in number
+/// never held in memory, only ~170 onset values per second. The same ffmpeg run measures integrated loudness with
+/// its <c>ebur128</c> filter (EBU R128) on the original channels before the downmix, and prints the summary on stderr. Runs are bounded in number
 /// (<see cref="AudioAnalysisOptions.MaxConcurrency"/>) and time (<see cref="AudioAnalysisOptions.Timeout"/>); a
 /// timed-out or cancelled ffmpeg is killed.
 /// </summary>
 public sealed class AudioAnalyzer : IDisposable
 {
     public const int SampleRate = 22050;
-    private const int MaxStderrChars = 4096;
+    private const int MaxStderrChars = 8192;
 
     private readonly AudioAnalysisOptions _options;
     private readonly ILogger<AudioAnalyzer> _logger;
@@ -65,10 +66,11 @@ public sealed class AudioAnalyzer : IDisposable
         // (those of uploads plus raw AAC and WebM, which the library serves): never a playlist naming other files.
         foreach (var arg in (string[])
         [
-            "-nostdin", "-hide_banner", "-loglevel", "error", "-xerror",
+            // Info level: the ebur128 summary is an info message (its per-frame log is verbose, so hidden); -nostats keeps the progress line out.
+            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-xerror",
             "-protocol_whitelist", "file", "-format_whitelist", "mp3,ogg,wav,flac,mov,aac,matroska", "-i", path,
             "-t", _options.MaxDuration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-vn", "-f", "f32le", "-ac", "1", "-ar", SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "pipe:1",
+            "-vn", "-af", "ebur128=framelog=verbose", "-f", "f32le", "-ac", "1", "-ar", SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "pipe:1",
         ])
         {
             psi.ArgumentList.Add(arg);
@@ -89,14 +91,16 @@ public sealed class AudioAnalyzer : IDisposable
         var stderr = new StringBuilder();
         var stderrTask = Task.Run(async () =>
         {
-            // Drain stderr so ffmpeg never blocks on a full pipe; keep only the head for the error message.
+            // Drain stderr so ffmpeg never blocks on a full pipe; keep only the tail, where both the error message
+            // and the loudness summary are.
             var buffer = new char[1024];
             int read;
             while ((read = await process.StandardError.ReadAsync(buffer, CancellationToken.None)) > 0)
             {
-                if (stderr.Length < MaxStderrChars)
+                stderr.Append(buffer, 0, read);
+                if (stderr.Length > 2 * MaxStderrChars)
                 {
-                    stderr.Append(buffer, 0, Math.Min(read, MaxStderrChars - stderr.Length));
+                    stderr.Remove(0, stderr.Length - MaxStderrChars);
                 }
             }
         }, CancellationToken.None);
@@ -145,28 +149,75 @@ public sealed class AudioAnalyzer : IDisposable
 
         if (process.ExitCode != 0)
         {
-            throw new AudioAnalysisException($"ffmpeg exited with {process.ExitCode} on '{path}': {stderr.ToString().Trim()}");
+            throw new AudioAnalysisException($"ffmpeg exited with {process.ExitCode} on '{path}': {ErrorLines(stderr.ToString())}");
         }
         if (acc.Samples == 0)
         {
             throw new AudioAnalysisException($"ffmpeg decoded no audio from '{path}'.");
         }
 
-        var (bpm, confidence) = TempoEstimator.Estimate(acc.Onsets, acc.FrameRate, _options.TempoPriorBpm, _options.TempoPriorOctaves);
-        var features = new AudioFeatures((double)acc.Samples / SampleRate, bpm is { } b ? Math.Round(b, 2) : null,
-            Math.Round(confidence, 3), Math.Round(acc.RmsDbfs(), 2), Math.Round(acc.CentroidHz(), 1));
-        _logger.LogInformation("Analysed {Path}: {Duration:0.0} s, {Bpm} BPM (confidence {Confidence:0.00}), {EnergyDb:0.0} dBFS, centroid {BrightnessHz:0} Hz in {ElapsedMs:0} ms",
-            path, features.DurationSeconds, features.Bpm, features.TempoConfidence, features.EnergyDb, features.BrightnessHz, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var features = Measure(acc, SampleRate, IntegratedLoudness(stderr.ToString()));
+        _logger.LogInformation("Analysed {Path}: {Duration:0.0} s, {Bpm} BPM (confidence {Confidence:0.00}), {LoudnessLufs} LUFS, {Key} {Mode}, {OnsetsPerSecond} onsets/s, centroid {BrightnessHz:0} Hz, valence {Valence} arousal {Arousal} in {ElapsedMs:0} ms",
+            path, features.DurationSeconds, features.Bpm, features.TempoConfidence, features.LoudnessLufs, features.Key, features.Mode, features.OnsetsPerSecond,
+            features.BrightnessHz, features.Valence, features.Arousal, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return features;
     }
 
-    /// <summary>Measures PCM already in memory (tests, the synthesizer's self-check) with the same algorithm.</summary>
+    /// <summary>Measures PCM already in memory (tests, the synthesizer's self-check) with the same algorithm; no LUFS (that is ffmpeg's).</summary>
     public AudioFeatures AnalyzeSamples(ReadOnlySpan<float> mono, int sampleRate)
     {
         var acc = new FeatureAccumulator(sampleRate);
         acc.Push(mono);
+        return Measure(acc, sampleRate, null);
+    }
+
+    private AudioFeatures Measure(FeatureAccumulator acc, int sampleRate, double? loudnessLufs)
+    {
         var (bpm, confidence) = TempoEstimator.Estimate(acc.Onsets, acc.FrameRate, _options.TempoPriorBpm, _options.TempoPriorOctaves);
-        return new AudioFeatures((double)acc.Samples / sampleRate, bpm, confidence, acc.RmsDbfs(), acc.CentroidHz());
+        var key = KeyEstimator.Estimate(acc.Chroma);
+        var features = new AudioFeatures((double)acc.Samples / sampleRate, bpm is { } b ? Math.Round(b, 2) : null,
+            Math.Round(confidence, 3), Math.Round(acc.RmsDbfs(), 2), Math.Round(acc.CentroidHz(), 1))
+        {
+            LoudnessLufs = loudnessLufs,
+            Key = key?.Tonic,
+            Mode = key?.Mode,
+            KeyClarity = key is null ? null : Math.Round(key.Clarity, 3),
+            ModeContrast = key is null ? null : Math.Round(key.ModeContrast, 3),
+            OnsetsPerSecond = Math.Round(acc.OnsetsPerSecond(), 2),
+        };
+        var (valence, arousal) = MoodEstimator.Estimate(features);
+        return features with { Valence = valence, Arousal = arousal };
+    }
+
+    /// <summary>
+    /// The integrated loudness from the ebur128 filter's summary ("I: -16.3 LUFS"); null when it is missing or at the
+    /// filter's floor (-70 LUFS: silence, where the gate leaves nothing to measure).
+    /// </summary>
+    internal static double? IntegratedLoudness(string stderr)
+    {
+        var summary = stderr.LastIndexOf("Integrated loudness:", StringComparison.Ordinal);
+        if (summary < 0)
+        {
+            return null;
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(stderr[summary..], @"I:\s+(-?\d+(?:\.\d+)?)\s+LUFS");
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lufs))
+        {
+            return null;
+        }
+        return lufs <= -69.9 ? null : lufs;
+    }
+
+    /// <summary>The error lines of ffmpeg's stderr (info-level stream descriptions dropped), for the exception message.</summary>
+    private static string ErrorLines(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("Input #", StringComparison.Ordinal) && !l.StartsWith("Output #", StringComparison.Ordinal)
+                && !l.StartsWith("Stream", StringComparison.Ordinal) && !l.StartsWith("Metadata", StringComparison.Ordinal)
+                && !l.StartsWith("Duration", StringComparison.Ordinal) && !l.Contains(" : ", StringComparison.Ordinal))
+            .ToList();
+        var text = string.Join(" ", lines.TakeLast(6));
+        return text.Length > 0 ? text : stderr.Trim();
     }
 
     private void Kill(Process process)

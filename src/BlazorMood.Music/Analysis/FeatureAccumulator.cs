@@ -30,6 +30,7 @@ internal sealed class FeatureAccumulator
     private readonly double[] _bandEnergy = new double[Bands];
     private readonly double[] _prevLog = new double[Bands];
     private readonly List<float> _onsets = [];
+    private readonly ChromaAccumulator _chroma;
     private int _filled;
     private int _sinceFrame;
     private long _samples;
@@ -40,6 +41,7 @@ internal sealed class FeatureAccumulator
     public FeatureAccumulator(int sampleRate)
     {
         _sampleRate = sampleRate;
+        _chroma = new ChromaAccumulator(sampleRate);
         for (var i = 0; i < FrameSize; i++)
         {
             _window[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / FrameSize);
@@ -59,8 +61,12 @@ internal sealed class FeatureAccumulator
 
     public IReadOnlyList<float> Onsets => _onsets;
 
+    /// <summary>The track's pitch-class profile (index 0 = C).</summary>
+    public IReadOnlyList<double> Chroma => _chroma.Chroma;
+
     public void Push(ReadOnlySpan<float> samples)
     {
+        _chroma.Push(samples);
         foreach (var raw in samples)
         {
             var x = float.IsFinite(raw) ? raw : 0f;
@@ -141,4 +147,60 @@ internal sealed class FeatureAccumulator
     }
 
     public double CentroidHz() => _centroidWeight > 0 ? _centroidWeighted / _centroidWeight : 0;
+
+    /// <summary>
+    /// Note and drum attacks per second: peaks of the onset envelope that are the largest within ±50 ms and stand
+    /// above the envelope's one-second local mean by more than half its standard deviation (so a steady texture
+    /// has none, and a quiet passage's attacks still count against their own surroundings).
+    /// </summary>
+    public double OnsetsPerSecond()
+    {
+        var n = _onsets.Count;
+        if (n == 0)
+        {
+            return 0;
+        }
+        var half = Math.Max(1, (int)(FrameRate / 2));
+        var prefix = new double[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            prefix[i + 1] = prefix[i] + _onsets[i];
+        }
+        var rise = new double[n];
+        double sum = 0, sumSquares = 0;
+        for (var i = 0; i < n; i++)
+        {
+            int lo = Math.Max(0, i - half), hi = Math.Min(n, i + half + 1);
+            rise[i] = Math.Max(0, _onsets[i] - (prefix[hi] - prefix[lo]) / (hi - lo));
+            sum += rise[i];
+            sumSquares += rise[i] * rise[i];
+        }
+        var mean = sum / n;
+        var threshold = 0.5 * Math.Sqrt(Math.Max(0, sumSquares / n - mean * mean));
+        if (threshold <= 1e-9)
+        {
+            return 0;
+        }
+        var window = Math.Max(1, (int)Math.Round(0.05 * FrameRate));
+        var peaks = 0;
+        var lastPeak = -window - 1;
+        for (var i = 0; i < n; i++)
+        {
+            if (rise[i] <= threshold || i - lastPeak <= window)
+            {
+                continue;
+            }
+            var isMax = true;
+            for (var j = Math.Max(0, i - window); j <= Math.Min(n - 1, i + window) && isMax; j++)
+            {
+                isMax = rise[j] <= rise[i] && (j >= i || rise[j] < rise[i]);
+            }
+            if (isMax)
+            {
+                peaks++;
+                lastPeak = i;
+            }
+        }
+        return peaks / ((double)_samples / _sampleRate);
+    }
 }

@@ -7,7 +7,7 @@ namespace BlazorMood.Music.Analysis;
 
 /// <summary>
 /// Fills in the <c>analysis</c> object of metadata.json entries that lack one (music a user added by hand), so the
-/// context recommender knows their tempo, loudness and brightness. Other fields and entry order are kept; entries
+/// context recommender knows their tempo, loudness, key, attack density and estimated mood. Other fields and entry order are kept; entries
 /// the loader rejects are left alone. The file is replaced atomically, which the library watcher then picks up.
 /// </summary>
 public sealed class MetadataAnalysisWriter
@@ -72,6 +72,29 @@ public sealed class MetadataAnalysisWriter
                     analysis["tempoConfidence"] = Math.Round(f.TempoConfidence, 2);
                     analysis["energyDb"] = Math.Round(f.EnergyDb, 1);
                     analysis["brightnessHz"] = Math.Round(f.BrightnessHz, 0);
+                    if (f.LoudnessLufs is { } lufs)
+                    {
+                        analysis["loudnessLufs"] = Math.Round(lufs, 1);
+                    }
+                    if (f.Key is not null && f.Mode is not null)
+                    {
+                        analysis["key"] = f.Key;
+                        analysis["mode"] = f.Mode;
+                        analysis["keyClarity"] = f.KeyClarity is { } clarity ? Math.Round(clarity, 2) : null;
+                    }
+                    if (f.ModeContrast is { } contrast)
+                    {
+                        analysis["modeContrast"] = Math.Round(contrast, 3);
+                    }
+                    if (f.OnsetsPerSecond is { } onsets)
+                    {
+                        analysis["onsetsPerSecond"] = Math.Round(onsets, 2);
+                    }
+                    if (f.Valence is { } valence && f.Arousal is { } arousal)
+                    {
+                        analysis["valence"] = Math.Round(valence, 3);
+                        analysis["arousal"] = Math.Round(arousal, 3);
+                    }
                     entry["analysis"] = analysis;
                     if (entry["duration"] is null)
                     {

@@ -13,7 +13,8 @@ namespace BlazorMood.Music.Library;
 /// <remarks>
 /// metadata.json is the original system's format: a JSON array of <c>{title, artist, duration, filepath}</c>, with
 /// <c>filepath</c> relative to the playlist folder. An object with a <c>tracks</c> array is accepted too. Optional
-/// extras per entry: <c>bpm</c>, and <c>analysis: {bpm, energyDb, brightnessHz}</c> (measured values win), and from
+/// extras per entry: <c>bpm</c>, and <c>analysis: {bpm, energyDb, brightnessHz, loudnessLufs, key, mode, onsetsPerSecond,
+/// valence, arousal}</c> (measured values win), and from
 /// curation <c>bpmOverride</c> (an admin's correction, wins over both) and <c>tags</c> (an array of strings).
 /// </remarks>
 public sealed class PlaylistLoader
@@ -197,12 +198,19 @@ public sealed class PlaylistLoader
         var artist = GetString(entry, "artist");
         var duration = GetDuration(entry);
         double? bpm = GetNumber(entry, "bpm");
-        double? energy = null, brightness = null;
+        double? energy = null, brightness = null, lufs = null, onsets = null, valence = null, arousal = null;
+        string? key = null, mode = null;
         if (entry.TryGetProperty("analysis", out var analysis) && analysis.ValueKind == JsonValueKind.Object)
         {
             bpm = GetNumber(analysis, "bpm") ?? bpm;
             energy = GetNumber(analysis, "energyDb");
             brightness = GetNumber(analysis, "brightnessHz");
+            lufs = GetNumber(analysis, "loudnessLufs") is > -100 and < 10 and var l ? l : null;
+            onsets = GetNumber(analysis, "onsetsPerSecond") is >= 0 and < 100 and var d ? d : null;
+            valence = GetNumber(analysis, "valence") is >= 0 and <= 1 and var v ? v : null;
+            arousal = GetNumber(analysis, "arousal") is >= 0 and <= 1 and var a ? a : null;
+            key = GetString(analysis, "key") is { } k && KeyNames.Contains(k) ? k : null;
+            mode = GetString(analysis, "mode") is "major" or "minor" ? GetString(analysis, "mode") : null;
         }
         // An admin's override corrects a measurement (the octave errors of slow music), so it wins over both.
         var bpmOverride = GetNumber(entry, "bpmOverride") is > 0 and < 400 and var o ? o : (double?)null;
@@ -215,7 +223,15 @@ public sealed class PlaylistLoader
             duration ?? 0,
             relative,
             real,
-            new TrackFeatures(bpm is > 0 and < 400 ? bpm : null, energy, brightness is > 0 ? brightness : null))
+            new TrackFeatures(bpm is > 0 and < 400 ? bpm : null, energy, brightness is > 0 ? brightness : null)
+            {
+                LoudnessLufs = lufs,
+                Key = key,
+                Mode = key is null ? null : mode,
+                OnsetsPerSecond = onsets,
+                Valence = arousal is null ? null : valence,
+                Arousal = valence is null ? null : arousal,
+            })
         {
             Tags = GetTags(entry),
             BpmOverride = bpmOverride,
@@ -252,6 +268,8 @@ public sealed class PlaylistLoader
         problems.Add(problem);
         _logger.LogWarning("Music library problem {Kind} in {Playlist} entry {Entry}: {Message}", problem.Kind, problem.Playlist, problem.Entry, problem.Message);
     }
+
+    private static readonly HashSet<string> KeyNames = new(Analysis.KeyEstimator.PitchClasses, StringComparer.Ordinal);
 
     private static string? GetString(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -28,6 +28,46 @@ public sealed record Track(
 public sealed record TrackFeatures(double? Bpm, double? EnergyDb, double? BrightnessHz)
 {
     public static TrackFeatures Unknown { get; } = new(null, null, null);
+
+    /// <summary>Integrated loudness (EBU R128); the player's gain is <see cref="PlaybackGainDb"/>.</summary>
+    public double? LoudnessLufs { get; init; }
+
+    /// <summary>Tonic of the measured key (C … B).</summary>
+    public string? Key { get; init; }
+
+    /// <summary><c>major</c> or <c>minor</c>.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Note and drum attacks per second.</summary>
+    public double? OnsetsPerSecond { get; init; }
+
+    /// <summary>Valence 0..1 estimated from the audio (<c>MoodEstimator</c>); null when not measured.</summary>
+    public double? Valence { get; init; }
+
+    /// <summary>Arousal 0..1 estimated from the audio; null when not measured.</summary>
+    public double? Arousal { get; init; }
+
+    /// <summary>
+    /// The gain that brings this track to <paramref name="targetLufs"/>, clamped to ±<paramref name="maxDb"/> so a
+    /// mis-measured track is never blasted; null when the loudness is unknown.
+    /// </summary>
+    public double? PlaybackGainDb(double targetLufs, double maxDb = 12) =>
+        LoudnessLufs is { } lufs ? Math.Round(Math.Clamp(targetLufs - lufs, -maxDb, maxDb), 1) : null;
+
+    /// <summary>These features with every unknown field filled from <paramref name="other"/>.</summary>
+    public TrackFeatures FillFrom(TrackFeatures other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new TrackFeatures(Bpm ?? other.Bpm, EnergyDb ?? other.EnergyDb, BrightnessHz ?? other.BrightnessHz)
+        {
+            LoudnessLufs = LoudnessLufs ?? other.LoudnessLufs,
+            Key = Key ?? other.Key,
+            Mode = Mode ?? other.Mode,
+            OnsetsPerSecond = OnsetsPerSecond ?? other.OnsetsPerSecond,
+            Valence = Valence ?? other.Valence,
+            Arousal = Arousal ?? other.Arousal,
+        };
+    }
 }
 
 /// <summary>A playlist folder and its valid tracks, in metadata order.</summary>

@@ -55,13 +55,27 @@ public static class MoodSpace
         return new(0.5, 0.5);
     }
 
+    /// <summary>True for the conventional curated playlists (<c>emotion_happy</c>, <c>activity_running</c>) whose name states a mood.</summary>
+    public static bool IsCuratedMood(string playlist) =>
+        (playlist.StartsWith(PlaylistNames.EmotionPrefix, StringComparison.Ordinal) && ForEmotion(playlist[PlaylistNames.EmotionPrefix.Length..]) is not null)
+        || (playlist.StartsWith(PlaylistNames.ActivityPrefix, StringComparison.Ordinal) && ForActivity(playlist[PlaylistNames.ActivityPrefix.Length..]) is not null);
+
     /// <summary>
-    /// A track's mood: its playlist prior, with arousal pulled towards its tempo and loudness when measured (a fast,
-    /// loud track in a "neutral" list is still energetic).
+    /// A track's mood. Measured valence/arousal (<c>MoodEstimator</c>) place any track, whatever folder it is in; in a
+    /// curated mood playlist the folder's mood still counts half, because a person put the track there (the
+    /// curation outranks an estimate). Without a measured mood: the playlist prior, with arousal pulled towards
+    /// tempo and loudness when those are known (a fast, loud track in a "neutral" list is still energetic).
     /// </summary>
     public static Mood ForTrack(string playlist, TrackFeatures features)
     {
+        ArgumentNullException.ThrowIfNull(features);
         var prior = ForPlaylist(playlist);
+        if (features.Valence is { } mv && features.Arousal is { } ma)
+        {
+            return IsCuratedMood(playlist)
+                ? new((prior.Valence + mv) / 2, (prior.Arousal + ma) / 2)
+                : new(mv, ma);
+        }
         var arousal = prior.Arousal;
         if (features.Bpm is { } bpm)
         {
@@ -74,6 +88,18 @@ public static class MoodSpace
         }
         return new(prior.Valence, arousal);
     }
+
+    /// <summary>
+    /// The region of (valence, arousal, tempo) an emotion or activity asks for, so a library without curated folders
+    /// still has music for it: the emotion's or activity's mood, and the activity's typical tempo (emotions name none).
+    /// </summary>
+    public static (Mood Mood, double? Bpm)? RegionFor(RecommendationSource source, string label) => source switch
+    {
+        RecommendationSource.Emotion when ForEmotion(label) is { } m => (m, null),
+        RecommendationSource.Activity when ForActivity(label) is { } a => (a.Mood, a.Bpm),
+        RecommendationSource.Default => (EmotionMoods["neutral"], null),
+        _ => null,
+    };
 
     /// <summary>Part of the day for a local hour, and the mood that suits it (a weak signal).</summary>
     public static (string Name, Mood Mood) Daypart(int hour) => hour switch

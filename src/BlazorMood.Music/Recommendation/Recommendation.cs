@@ -82,7 +82,14 @@ public sealed record RecommendedTrack(
     string Url,
     string Playlist,
     double Score,
-    string Why);
+    string Why)
+{
+    /// <summary>
+    /// Gain in dB the player applies so every track plays at <c>Music:TargetLoudnessLufs</c> (EBU R128 loudness
+    /// normalisation, clamped to ±12 dB); null when the track's loudness was never measured (play it as it is).
+    /// </summary>
+    public double? GainDb { get; init; }
+}
 
 public enum FeedbackKind
 {

@@ -153,6 +153,11 @@ public sealed class Recommender
 
         var decision = BaselineRule.Decide(context, now, _options.Recommender.EmotionWindow, name => Serving(view, name, daypart).Count > 0);
         var playlists = Serving(view, decision.Playlist, daypart);
+        if (playlists.Count == 0 && (decision.Source != RecommendationSource.Default || view.TimeOfDayPlaylists(daypart).Count == 0)
+            && FeatureRegion(view, context, request, now, recent, daypart) is { } byFeatures)
+        {
+            return byFeatures;
+        }
         var source = decision.Source;
         var parts = decision.Reason.Parts.ToList();
         var summary = decision.Reason.Summary;
@@ -668,7 +673,66 @@ public sealed class Recommender
 
     private RecommendedTrack ToResult(Track t, double score, string why) =>
         new(t.Id, t.Title, t.Artist, t.DurationSeconds, t.Features.Bpm is { } b ? Math.Round(b, 1) : null,
-            _options.TrackUrlPrefix + t.Id, t.Playlist, Math.Round(score, 4), why);
+            _options.TrackUrlPrefix + t.Id, t.Playlist, Math.Round(score, 4), why)
+        {
+            GainDb = t.Features.PlaybackGainDb(_options.TargetLoudnessLufs),
+        };
+
+    /// <summary>
+    /// Baseline mode in a library with no playlist for the rule's choice (no curated folders): the tracks whose
+    /// measured mood and tempo lie nearest the region of the emotion or activity the original rule would have
+    /// followed, so any library plays something fitting.
+    /// </summary>
+    private Recommendation? FeatureRegion(CurationView view, ListeningContext context, RecommendationRequest request, DateTimeOffset now,
+        IReadOnlyList<string> recent, string daypart)
+    {
+        var decision = BaselineRule.Decide(context, now, _options.Recommender.EmotionWindow, _ => true);
+        var label = decision.Source switch
+        {
+            RecommendationSource.Emotion => PlaylistNames.Normalize(context.LastEmotion!.Label),
+            RecommendationSource.Activity => PlaylistNames.Normalize(context.LastActivity!.Activity),
+            _ => "neutral",
+        };
+        if (MoodSpace.RegionFor(decision.Source, label) is not { } region || view.Index.Tracks.Length == 0)
+        {
+            return null;
+        }
+        var index = view.Index;
+        var k = Math.Min(index.Tracks.Length, _options.Recommender.QueueLength);
+        var heapScore = new double[k];
+        var heapIdx = new int[k];
+        var count = SelectTop(index, region.Mood.Valence, region.Mood.Arousal, region.Bpm, region.Bpm is null ? 0 : 0.6,
+            new double[view.Names.Length], 0, null, view.BannedCount > 0 ? view.Banned : null, RecentIndices(index, recent), heapScore, heapIdx);
+        Array.Sort(heapScore, heapIdx, 0, count);
+        Array.Reverse(heapScore, 0, count);
+        Array.Reverse(heapIdx, 0, count);
+        var tempo = region.Bpm is { } rb ? $" near {rb:0} BPM" : "";
+        var what = decision.Source switch
+        {
+            RecommendationSource.Emotion => $"you look {label}",
+            RecommendationSource.Activity => $"you were {label}",
+            _ => "nothing about you is known yet",
+        };
+        var parts = new List<ReasonPart>
+        {
+            new("mode", "baseline"), new("rule", "feature-region"), new(decision.Source == RecommendationSource.Default ? "default" : Wire(decision.Source), label),
+            new("targetValence", region.Mood.Valence.ToString("0.00", CultureInfo.InvariantCulture)),
+            new("targetArousal", region.Mood.Arousal.ToString("0.00", CultureInfo.InvariantCulture)),
+        };
+        if (region.Bpm is { } bpm)
+        {
+            parts.Add(new("targetBpm", bpm.ToString("0.#", CultureInfo.InvariantCulture)));
+        }
+        var summary = $"No playlist is curated for this, and {what}, so these are the tracks whose sound is closest to {MoodWords(region.Mood.Valence, region.Mood.Arousal)} music{tempo}.";
+        var tracks = new List<RecommendedTrack>(count);
+        for (var i = 0; i < count; i++)
+        {
+            tracks.Add(ToResult(index.Tracks[heapIdx[i]], heapScore[i], WhyTrack(index, heapIdx[i], region.Mood.Valence, region.Mood.Arousal, region.Bpm, default)));
+        }
+        return new Recommendation(decision.Source, RecommendationMode.Baseline,
+            Describe(context, now, request, daypart, null, $"{Wire(decision.Source)}:{label}"),
+            new RecommendationReason(parts, summary), tracks);
+    }
 
     private static RecommendationContext Describe(ListeningContext context, DateTimeOffset now, RecommendationRequest request, string daypart, string? playlist, string contextKey)
     {

@@ -13,6 +13,7 @@ using BlazorMood.Web.Live;
 using BlazorMood.Web.Operations;
 using BlazorMood.Web.RateLimiting;
 using BlazorMood.Web.Videos;
+using BlazorMood.Web.Subsonic;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.StaticFiles;
 using MudBlazor.Services;
@@ -50,6 +51,8 @@ public static class ApplicationExtensions
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         // Admin curation of the library (side file of bans, pin, mappings, schedules; uploads; import/export), live in the recommender.
         builder.Services.AddLibraryCuration(builder.Configuration);
+        // Subsonic servers as a music source (passwords protected by the key ring AddSharedKeyRing sets up).
+        builder.Services.AddSubsonicSource(builder.Configuration);
         // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
         builder.Services.AddVideoJobs(builder.Configuration);
         // One Data Protection key ring for every node (sign-in cookies, antiforgery tokens), kept on disk across restarts.
@@ -106,6 +109,7 @@ public static class ApplicationExtensions
         app.MapLiveEmotion();
         app.MapRecommendationApi();
         app.MapAdminLibraryApi();
+        app.MapSubsonicApi();
         // Uploads are personal (role User or Admin); only the upload itself is rate limited, not status polls or cancels.
         var videos = app.MapGroup(string.Empty).RequireAuthorization(Policies.User);
         // Finally: after the endpoints' own conventions, so that the endpoint already carries its name.
