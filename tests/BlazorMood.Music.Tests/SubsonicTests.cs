@@ -15,6 +15,9 @@ using BlazorMood.Tests.Support;
 
 namespace BlazorMood.Music.Tests;
 
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
+[Trait("Category", "Subsonic")]
 public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
 {
     private readonly SupysonicServer _server;

@@ -12,6 +12,8 @@ using Xunit.Abstractions;
 namespace BlazorMood.Music.Tests;
 
 /// <summary>Loudness, key, onset density and the mood estimate, on signals whose answer is known by construction.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Ffmpeg")]
 public sealed class TaggingTests : IDisposable
 {
     private readonly ITestOutputHelper _output;

@@ -10,6 +10,9 @@ using Xunit.Abstractions;
 namespace BlazorMood.Web.Tests.Subsonic;
 
 /// <summary>A host whose Subsonic server list lives in a temporary file.</summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "WebHost")]
+[Trait("Category", "Subsonic")]
 public sealed class SubsonicWebFactory : BlazorMoodWebFactory
 {
     public SubsonicWebFactory()
