@@ -39,6 +39,10 @@ public static class CliApp
         {
             return await Training.ActivityCommands.TracksAsync(args[2..], DefaultModelsPath(), stdout, stderr, ct);
         }
+        if (args.Length >= 2 && args[0] == "eval" && args[1] == "falls")
+        {
+            return await Training.ActivityCommands.FallsAsync(args[2..], stdout, stderr, ct);
+        }
         if (args.Length >= 2 && args[0] == "train" && args[1] == "activity")
         {
             return await Training.ActivityCommands.TrainAsync(args[2..], stdout, stderr, ct);

@@ -23,26 +23,30 @@ public static class ActivityCommands
             runs the vision pipeline once on every development clip (<clips-folder>/<label>/…, e.g. .cache/devdata/activity,
             sources from its manifest.tsv) and writes keypoint tracks (numbers, no pixels) to <dir> (default <clips-folder>-tracks);
             --pose-model: the pose ONNX file in the models folder (default movenet-lightning.onnx; movenet-thunder.onnx)
-          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--windows <file>]
+          blazormood train activity [--tracks <dir>] [--mirror <dir>] [--out <file>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--windows <file>] [--real-weight <w>]
             trains the window classifier (LightGBM, exported to ONNX) on real tracks (default .cache/devdata/activity-tracks),
             motion capture filmed by virtual cameras (snapshots under --mirror, default /work/.mirror) and synthetic motion;
-            writes <file> (default models/activity.onnx) and its sidecar .json; --windows also writes the training windows as a table
-          blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--reference <dir>] [--json <file>]
+            writes <file> (default models/activity.onnx) and its sidecar .json; --windows also writes the training windows as a table;
+            --real-weight: how much a window of a real clip counts against a generated one of its class (default 4)
+          blazormood eval activity --tracks <dir> [--mirror <dir>] [--seed <n>] [--synthetic <n>] [--mocap <n>] [--exclude <source>]… [--reference <dir>] [--json <file>] [--real-weight <w>]
             leave-one-source-out: for each source, a model trained without it labels its clips (clip label = majority by duration);
-            --reference: 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence
+            --reference: 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence;
+            the report also scores the fall flag (below)
+          blazormood eval falls [--tracks <dir>] [--json <file>]
+            the fall flag (a rule, nothing trained) on every real track: falling clips flagged, other clips flagged by mistake
         """;
 
     private const string DefaultTracks = ".cache/devdata/activity-tracks";
     private const string DefaultMirror = "/work/.mirror";
 
-    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows);
+    private sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows, double RealWeight);
 
     private static DataOptions? Parse(ReadOnlySpan<string> args, TextWriter stderr, string defaultOut)
     {
         string tracks = DefaultTracks, mirror = DefaultMirror, output = defaultOut;
         string? json = null, reference = null, poseModel = null, windows = null;
         int seed = 1, synthetic = 40, mocap = 200;
-        double fps = 10;
+        double fps = 10, realWeight = ActivityTrainer.DefaultRealWeight;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -58,6 +62,7 @@ public static class ActivityCommands
                     case "--seed": seed = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--synthetic": synthetic = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--mocap": mocap = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
+                    case "--real-weight": realWeight = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--fps": fps = double.Parse(Next(args, ref i), CultureInfo.InvariantCulture); break;
                     case "--exclude": excluded.Add(Next(args, ref i)); break;
                     case "--reference": reference = Next(args, ref i); break;
@@ -74,7 +79,7 @@ public static class ActivityCommands
                 return null;
             }
         }
-        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel, windows);
+        return new DataOptions(tracks, mirror, seed, synthetic, mocap, output, json, fps, excluded, reference, poseModel, windows, realWeight);
     }
 
     public static async Task<int> TracksAsync(string[] args, string defaultModels, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -162,6 +167,21 @@ public static class ActivityCommands
         return written > 0 ? 0 : 1;
     }
 
+    public static async Task<int> FallsAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var options = Parse(args, stderr, "");
+        if (options is null)
+        {
+            return 2;
+        }
+        var report = await FallReportAsync(options.Tracks, stdout);
+        if (options.Json is { } json)
+        {
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ActivityModelCard.JsonOptions), ct);
+        }
+        return 0;
+    }
+
     public static async Task<int> TrainAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var options = Parse(args, stderr, Path.Combine("models", "activity.onnx"));
@@ -178,7 +198,7 @@ public static class ActivityCommands
             // The training windows as a table, to look at what separates the classes.
             await File.WriteAllLinesAsync(dump, rows.Select(r => string.Join('\t', new[] { r.Label, r.Source, r.Kind, r.ClipId }.Concat(r.Features.Select(f => f.ToString(CultureInfo.InvariantCulture))))).Prepend(string.Join('\t', new[] { "label", "source", "kind", "clip" }.Concat(ActivityFeatureVector.Names))), ct);
         }
-        var trained = ActivityTrainer.Train(rows, new ActivityTrainer.Options(options.Seed));
+        var trained = ActivityTrainer.Train(rows, new ActivityTrainer.Options(options.Seed, RealWeight: options.RealWeight));
         var card = Card(clips, rows, trained, options, "blazormood train activity " + string.Join(' ', args));
         ActivityModelFiles.Write(options.Out, trained, card);
         await stdout.WriteLineAsync($"trained on {rows.Count} windows of {clips.Count} clips in {watch.Elapsed.TotalSeconds:F0} s → {options.Out} ({trained.Onnx.Length / 1024} KB)");
@@ -207,7 +227,7 @@ public static class ActivityCommands
         {
             foreach (var source in clips.Select(c => c.Source).Distinct().Order(StringComparer.Ordinal))
             {
-                var trained = ActivityTrainer.Train(rows.Where(r => r.Source != source).ToArray(), new ActivityTrainer.Options(options.Seed));
+                var trained = ActivityTrainer.Train(rows.Where(r => r.Source != source).ToArray(), new ActivityTrainer.Options(options.Seed, RealWeight: options.RealWeight));
                 var path = Path.Combine(scratch, source + ".onnx");
                 ActivityModelFiles.Write(path, trained, Card(clips, rows, trained, options, "loso"));
                 var (classifier, model) = ActivityModelFiles.Load(path);
@@ -240,8 +260,10 @@ public static class ActivityCommands
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"hand-set decision tree on the same real clips: {treeRight}/{realClips.Length} = {100.0 * treeRight / realClips.Length:F1} %"));
         }
+        var falls = await FallReportAsync(options.Tracks, stdout);
         var json = new Dictionary<string, object>
         {
+            ["falls"] = falls,
             ["treeBaselineRealAccuracy"] = realClips.Length > 0 ? treeRight / (double)realClips.Length : double.NaN,
             ["date"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["seed"] = options.Seed,
@@ -290,6 +312,42 @@ public static class ActivityCommands
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(json, ActivityModelCard.JsonOptions), ct);
         await stdout.WriteLineAsync($"JSON report: {jsonPath} ({watch.Elapsed.TotalSeconds:F0} s)");
         return 0;
+    }
+
+    /// <summary>
+    /// The fall flag (<see cref="FallDetector"/>, a rule: no model involved) on every real track, the falling clips the
+    /// model does not learn included: how many falling clips it flags, and how many clips of each other label it flags
+    /// by mistake.
+    /// </summary>
+    private static async Task<object> FallReportAsync(string tracksFolder, TextWriter stdout)
+    {
+        var options = new VideoOptions();
+        var clips = Directory.Exists(tracksFolder)
+            ? Directory.EnumerateFiles(tracksFolder, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => KeypointTrack.FromJson(File.ReadAllText(f)))
+                .Select(t => (t.Clip, t.Label, Falls: FallDetector.Detect(t.ToObservations(), options.MinKeypointScore)))
+                .ToArray()
+            : [];
+        var byLabel = clips.GroupBy(c => c.Label == "falling" ? "falling" : c.Label.Split('/')[0]).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new { label = g.Key, clips = g.Count(), flagged = g.Count(c => c.Falls.Count > 0) }).ToArray();
+        await stdout.WriteLineAsync("\nfall flag (rule, no training) on every real track: clips flagged per label");
+        foreach (var row in byLabel)
+        {
+            await stdout.WriteLineAsync($"  {row.label,-12} {row.flagged,3}/{row.clips}");
+        }
+        var falling = clips.Where(c => c.Label == "falling").ToArray();
+        var others = clips.Where(c => c.Label != "falling").ToArray();
+        foreach (var c in clips.Where(c => (c.Label == "falling") != (c.Falls.Count > 0)))
+        {
+            await stdout.WriteLineAsync($"    {(c.Label == "falling" ? "missed" : "false alarm")}: {c.Clip} {string.Join(' ', c.Falls.Select(t => t.ToString("F1", CultureInfo.InvariantCulture) + " s"))}");
+        }
+        return new
+        {
+            recall = falling.Length > 0 ? falling.Count(c => c.Falls.Count > 0) / (double)falling.Length : double.NaN,
+            falseAlarmRate = others.Length > 0 ? others.Count(c => c.Falls.Count > 0) / (double)others.Length : double.NaN,
+            perLabel = byLabel,
+            clips = clips.Select(c => new { id = c.Clip, label = c.Label, falls = c.Falls }),
+        };
     }
 
     /// <summary>The clip-level truth in the product's terms: the exercises are "exercising".</summary>
