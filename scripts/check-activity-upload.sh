@@ -5,7 +5,7 @@
 #
 #   scripts/check-activity-upload.sh [clip] [min-spm] [max-spm]
 #
-# Default clip: .cache/devdata/activity/running/matchmypose__running.mp4 (a treadmill runner seen from the side);
+# Default clip: .cache/devdata/activity/running/matchmypose__running.mp4 (a person jogging in place, about 163 steps a minute);
 # default cadence range 140–200 steps a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
