@@ -70,6 +70,7 @@ public static class CliApp
         var eval = new Command("eval", "Measures a model on labelled data.");
         eval.Add(EvalEmotionCommand(stdout, stderr));
         eval.Add(EvalActivityCommand(stdout, stderr));
+        eval.Add(EvalFallsCommand(stdout));
         return eval;
     }
 
@@ -194,6 +195,20 @@ public static class CliApp
                 p.GetValue(models), p.GetValue(json), p.GetValue(limit));
             return await EmotionFolderEvaluation.RunAsync(p.GetRequiredValue(folder)!, options, DefaultModelsPath(), stdout, stderr, ct);
         });
+        return command;
+    }
+
+    private static Command EvalFallsCommand(TextWriter stdout)
+    {
+        var tracks = new Option<string>("--tracks") { Description = "Real keypoint tracks.", DefaultValueFactory = _ => ActivityCommands.DefaultTracks };
+        var json = new Option<string?>("--json") { Description = "Where to write the JSON report." };
+        var command = new Command("falls", "The fall flag (a rule, nothing trained) on every real track: falling clips flagged, other clips flagged by mistake.")
+        {
+            tracks, json,
+        };
+        command.SetAction(async (p, ct) => await ActivityCommands.FallsAsync(
+            new ActivityCommands.DataOptions(p.GetValue(tracks)!, ActivityCommands.DefaultMirror, 1, 0, 0, "", p.GetValue(json), 10,
+                new HashSet<string>(StringComparer.Ordinal), null, null, null), stdout, ct));
         return command;
     }
 
@@ -422,12 +437,14 @@ public static class CliApp
         public Option<int> Synthetic { get; } = NonNegativeInt("--synthetic", scope + "Synthetic clips per label.", 40);
         public Option<int> Mocap { get; } = NonNegativeInt("--mocap", scope + "Motion capture clips per label.", 200);
         public Option<string[]> Exclude { get; } = new("--exclude") { Description = scope + "Leave this source out (repeatable).", HelpName = "source" };
+        public Option<double?> RealWeight { get; } = DoubleOption("--real-weight", scope + "How much a window of a real clip counts against a generated one of its class (default 4).");
 
-        public IEnumerable<Option> All => [Tracks, Mirror, Seed, Synthetic, Mocap, Exclude];
+        public IEnumerable<Option> All => [Tracks, Mirror, Seed, Synthetic, Mocap, Exclude, RealWeight];
 
         public ActivityCommands.DataOptions Bind(ParseResult p, string output, string? json = null, string? reference = null, string? windows = null) =>
             new(p.GetValue(Tracks)!, p.GetValue(Mirror)!, p.GetValue(Seed), p.GetValue(Synthetic), p.GetValue(Mocap), output, json, 10,
-                new HashSet<string>(p.GetValue(Exclude) ?? [], StringComparer.Ordinal), reference, null, windows);
+                new HashSet<string>(p.GetValue(Exclude) ?? [], StringComparer.Ordinal), reference, null, windows,
+                p.GetValue(RealWeight) ?? BlazorMood.Training.Activity.ActivityTrainer.DefaultRealWeight);
     }
 
     private static Option<float?> FloatOption(string name, string description) => new(name)

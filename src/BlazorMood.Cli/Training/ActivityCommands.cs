@@ -22,7 +22,7 @@ public static class ActivityCommands
     internal const string DefaultMirror = "/work/.mirror";
 
     /// <summary>Options of the three commands, filled by the command line.</summary>
-    internal sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows);
+    internal sealed record DataOptions(string Tracks, string Mirror, int Seed, int SyntheticPerLabel, int MocapPerLabel, string Out, string? Json, double Fps, IReadOnlySet<string> Excluded, string? Reference, string? PoseModel, string? Windows, double RealWeight = ActivityTrainer.DefaultRealWeight);
 
     /// <summary>Default of <c>devdata tracks --out</c>: next to the clips folder.</summary>
     internal static string DefaultTracksOut(string clipsFolder) => clipsFolder.TrimEnd('/') + "-tracks";
@@ -102,6 +102,16 @@ public static class ActivityCommands
         return written > 0 ? 0 : 1;
     }
 
+    internal static async Task<int> FallsAsync(DataOptions options, TextWriter stdout, CancellationToken ct)
+    {
+        var report = await FallReportAsync(options.Tracks, stdout);
+        if (options.Json is { } json)
+        {
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ActivityModelCard.JsonOptions), ct);
+        }
+        return 0;
+    }
+
     /// <param name="args">the command's words after <c>train activity</c>, recorded in the model card.</param>
     internal static async Task<int> TrainAsync(DataOptions options, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -114,7 +124,7 @@ public static class ActivityCommands
             // The training windows as a table, to look at what separates the classes.
             await File.WriteAllLinesAsync(dump, rows.Select(r => string.Join('\t', new[] { r.Label, r.Source, r.Kind, r.ClipId }.Concat(r.Features.Select(f => f.ToString(CultureInfo.InvariantCulture))))).Prepend(string.Join('\t', new[] { "label", "source", "kind", "clip" }.Concat(ActivityFeatureVector.Names))), ct);
         }
-        var trained = ActivityTrainer.Train(rows, new ActivityTrainer.Options(options.Seed));
+        var trained = ActivityTrainer.Train(rows, new ActivityTrainer.Options(options.Seed, RealWeight: options.RealWeight));
         var card = Card(clips, rows, trained, options, "blazormood train activity " + string.Join(' ', args));
         ActivityModelFiles.Write(options.Out, trained, card);
         await stdout.WriteLineAsync($"trained on {rows.Count} windows of {clips.Count} clips in {watch.Elapsed.TotalSeconds:F0} s → {options.Out} ({trained.Onnx.Length / 1024} KB)");
@@ -138,7 +148,7 @@ public static class ActivityCommands
         {
             foreach (var source in clips.Select(c => c.Source).Distinct().Order(StringComparer.Ordinal))
             {
-                var trained = ActivityTrainer.Train(rows.Where(r => r.Source != source).ToArray(), new ActivityTrainer.Options(options.Seed));
+                var trained = ActivityTrainer.Train(rows.Where(r => r.Source != source).ToArray(), new ActivityTrainer.Options(options.Seed, RealWeight: options.RealWeight));
                 var path = Path.Combine(scratch, source + ".onnx");
                 ActivityModelFiles.Write(path, trained, Card(clips, rows, trained, options, "loso"));
                 var (classifier, model) = ActivityModelFiles.Load(path);
@@ -171,8 +181,10 @@ public static class ActivityCommands
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"hand-set decision tree on the same real clips: {treeRight}/{realClips.Length} = {100.0 * treeRight / realClips.Length:F1} %"));
         }
+        var falls = await FallReportAsync(options.Tracks, stdout);
         var json = new Dictionary<string, object>
         {
+            ["falls"] = falls,
             ["treeBaselineRealAccuracy"] = realClips.Length > 0 ? treeRight / (double)realClips.Length : double.NaN,
             ["date"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["seed"] = options.Seed,
@@ -221,6 +233,42 @@ public static class ActivityCommands
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(json, ActivityModelCard.JsonOptions), ct);
         await stdout.WriteLineAsync($"JSON report: {jsonPath} ({watch.Elapsed.TotalSeconds:F0} s)");
         return 0;
+    }
+
+    /// <summary>
+    /// The fall flag (<see cref="FallDetector"/>, a rule: no model involved) on every real track, the falling clips the
+    /// model does not learn included: how many falling clips it flags, and how many clips of each other label it flags
+    /// by mistake.
+    /// </summary>
+    private static async Task<object> FallReportAsync(string tracksFolder, TextWriter stdout)
+    {
+        var options = new VideoOptions();
+        var clips = Directory.Exists(tracksFolder)
+            ? Directory.EnumerateFiles(tracksFolder, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => KeypointTrack.FromJson(File.ReadAllText(f)))
+                .Select(t => (t.Clip, t.Label, Falls: FallDetector.Detect(t.ToObservations(), options.MinKeypointScore)))
+                .ToArray()
+            : [];
+        var byLabel = clips.GroupBy(c => c.Label == "falling" ? "falling" : c.Label.Split('/')[0]).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new { label = g.Key, clips = g.Count(), flagged = g.Count(c => c.Falls.Count > 0) }).ToArray();
+        await stdout.WriteLineAsync("\nfall flag (rule, no training) on every real track: clips flagged per label");
+        foreach (var row in byLabel)
+        {
+            await stdout.WriteLineAsync($"  {row.label,-12} {row.flagged,3}/{row.clips}");
+        }
+        var falling = clips.Where(c => c.Label == "falling").ToArray();
+        var others = clips.Where(c => c.Label != "falling").ToArray();
+        foreach (var c in clips.Where(c => (c.Label == "falling") != (c.Falls.Count > 0)))
+        {
+            await stdout.WriteLineAsync($"    {(c.Label == "falling" ? "missed" : "false alarm")}: {c.Clip} {string.Join(' ', c.Falls.Select(t => t.ToString("F1", CultureInfo.InvariantCulture) + " s"))}");
+        }
+        return new
+        {
+            recall = falling.Length > 0 ? falling.Count(c => c.Falls.Count > 0) / (double)falling.Length : double.NaN,
+            falseAlarmRate = others.Length > 0 ? others.Count(c => c.Falls.Count > 0) / (double)others.Length : double.NaN,
+            perLabel = byLabel,
+            clips = clips.Select(c => new { id = c.Clip, label = c.Label, falls = c.Falls }),
+        };
     }
 
     /// <summary>The clip-level truth in the product's terms: the exercises are "exercising".</summary>

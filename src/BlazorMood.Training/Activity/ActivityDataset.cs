@@ -104,7 +104,8 @@ public static class ActivityDataset
     /// People holding still, from real poses: one frame of a real clip held for 2–6 s with a little keypoint jitter
     /// (a photo, someone waiting, a sleeper). The label is the clip's when it is a resting one (standing, sitting,
     /// lying); from any other clip only a frame whose body is upright with straight knees is held, and it is standing
-    /// (a still, straight-legged upright person is standing whatever they did before). Each keeps its clip's source,
+    /// (a still, straight-legged upright person is standing whatever they did before). Three in ten of the standing
+    /// frames are turned by a quarter turn and are lying. Each keeps its clip's source,
     /// so leave-one-source-out holds it out together with the clip it came from.
     /// </summary>
     public static IReadOnlyList<LabelledClip> FrozenClips(IEnumerable<LabelledClip> realClips, Random random, int perClip, ActivityClassifier classifier)
@@ -137,6 +138,13 @@ public static class ActivityDataset
                     label = "standing";
                 }
                 var pose = frame.Pose!;
+                // Lying seen from the side has the image geometry of standing turned a quarter: a still upright frame
+                // turned by ±90° is a person lying (a photo of someone in bed, a sleeper on a sofa).
+                if (label == "standing" && random.NextDouble() < 0.3)
+                {
+                    pose = Turned(pose, random.NextDouble() < 0.5 ? 1 : -1);
+                    label = "lying";
+                }
                 // Standing close to a camera (a portrait, a webcam): the frame ends above the knees.
                 if (label == "standing" && random.NextDouble() < 0.4)
                 {
@@ -161,6 +169,20 @@ public static class ActivityDataset
             }
         }
         return frozen;
+    }
+
+    /// <summary>The pose turned by a quarter turn (<paramref name="direction"/> ±1) about its keypoints' centre.</summary>
+    private static BlazorMood.Vision.BodyPose Turned(BlazorMood.Vision.BodyPose pose, int direction)
+    {
+        var cx = pose.Keypoints.Average(k => k.Position.X);
+        var cy = pose.Keypoints.Average(k => k.Position.Y);
+        return pose with
+        {
+            Keypoints = pose.Keypoints.Select(k => k with
+            {
+                Position = new BlazorMood.Vision.ImagePoint(cx - (direction * (k.Position.Y - cy)), cy + (direction * (k.Position.X - cx))),
+            }).ToArray(),
+        };
     }
 
     /// <summary>Synthetic clips of every label, each filmed once.</summary>

@@ -10,13 +10,15 @@ namespace BlazorMood.Training.Activity;
 /// Trains the window classifier: LightGBM multiclass trees (ML.NET) over <see cref="ActivityFeatureVector"/>, exported
 /// to ONNX. Deterministic: one thread, a fixed seed and LightGBM's deterministic mode, so the same rows and seed give
 /// the same model bytes. Each class carries the same total weight (real clips are few, synthetic ones many), and
-/// within a class a window of a real clip counts <see cref="RealWeight"/> times a generated one.
+/// within a class a window of a real clip counts <see cref="Options.RealWeight"/> times a generated one (default 4:
+/// the product meets real video, and generated motion is there to fill the views and classes real clips lack).
 /// </summary>
 public static class ActivityTrainer
 {
-    public const double RealWeight = 2;
+    public const double DefaultRealWeight = 4;
 
-    public sealed record Options(int Seed = 1, int Iterations = 150, int Leaves = 8, int MinExamplesPerLeaf = 50, double LearningRate = 0.1);
+    /// <param name="RealWeight">How many times a window of a real clip counts as much as a generated one of its class.</param>
+    public sealed record Options(int Seed = 1, int Iterations = 150, int Leaves = 8, int MinExamplesPerLeaf = 50, double LearningRate = 0.1, double RealWeight = DefaultRealWeight);
 
     /// <summary>The ONNX model and its classes in score order.</summary>
     public sealed record Trained(byte[] Onnx, IReadOnlyList<string> Classes);
@@ -46,14 +48,14 @@ public static class ActivityTrainer
             throw new InvalidOperationException("no training windows");
         }
         var width = ActivityFeatureVector.Length;
-        var classWeight = rows.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => 1.0 / g.Sum(r => r.Kind == "real" ? RealWeight : 1));
+        var classWeight = rows.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => 1.0 / g.Sum(r => r.Kind == "real" ? options.RealWeight : 1));
         var scale = rows.Count / (double)classWeight.Count;
         var data = rows.Select(r => new Row
         {
             Features = r.Features,
             Label = r.Label,
             // Every class sums to rows/classes, so the mean weight is about one.
-            Weight = (float)(scale * classWeight[r.Label] * (r.Kind == "real" ? RealWeight : 1)),
+            Weight = (float)(scale * classWeight[r.Label] * (r.Kind == "real" ? options.RealWeight : 1)),
         }).ToArray();
 
         var ml = new MLContext(options.Seed);

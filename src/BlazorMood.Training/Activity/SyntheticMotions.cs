@@ -46,6 +46,12 @@ public static class SyntheticMotions
         var posedArms = label is "standing" or "sitting" && r.NextDouble() < 0.5;
         var (shoulderL, shoulderR, elbowL, elbowR) = (U(-0.2, 1.7), U(-0.2, 1.7), U(0, 2.2), U(0, 2.2));
         var abduction = posedArms && r.NextDouble() < 0.5 ? U(0.2, 1.6) : 0; // arms out to the sides (an A or T pose)
+        // Lying: half the sleepers laid out straight, the others with knees drawn up and arms anywhere. Their limbs
+        // keep the posture (moving limbs of a lying body read as push-ups: that is what push-ups are).
+        var curled = label == "lying" && r.NextDouble() < 0.5;
+        var lyingPosture = curled
+            ? (KneeL: U(0, 1.8), KneeR: U(0, 1.8), ShoulderL: U(-0.2, 3), ShoulderR: U(-0.2, 3), ElbowL: U(0, 2.2), ElbowR: U(0, 2.2), Restless: 0.0, Hz: 0.0)
+            : default;
         SyntheticPose.Joints Arms(SyntheticPose.Joints j) => posedArms ? j with { ShoulderL = shoulderL, ShoulderR = shoulderR, ElbowL = elbowL, ElbowR = elbowR } : j;
         (double X, double Y, double Z)[] Out((double X, double Y, double Z)[] p) => abduction > 0 ? Abduct(p, abduction) : p;
         // Clips as short as uploads get (two seconds: one window) up to the full length, so a short clip is no cue for any label.
@@ -61,7 +67,9 @@ public static class SyntheticMotions
                 "running" => SyntheticPose.Skeleton(SyntheticPose.Gait(t, cadence, true, speed)),
                 "standing" => Out(SyntheticPose.Skeleton(Arms(SyntheticPose.Standing(t)))),
                 "sitting" => Out(SyntheticPose.Skeleton(Arms(SyntheticPose.Sitting(t)))),
-                "lying" => SyntheticPose.Skeleton(SyntheticPose.Lying(t)),
+                "lying" => SyntheticPose.Skeleton(curled
+                    ? SyntheticPose.Lying(t, lyingPosture.KneeL, lyingPosture.KneeR, lyingPosture.ShoulderL, lyingPosture.ShoulderR, lyingPosture.ElbowL, lyingPosture.ElbowR, lyingPosture.Restless, lyingPosture.Hz)
+                    : SyntheticPose.Lying(t)),
                 "cycling" => Shift(SyntheticPose.Skeleton(SyntheticPose.Cycling(t, rpm)), bikeSpeed * t),
                 "squats" => SyntheticPose.Skeleton(SyntheticPose.Squat(t, period)),
                 "jumping" => jacks ? JumpingJack(t, hz) : SyntheticPose.Skeleton(SyntheticPose.Jumping(t, hz)),

@@ -89,6 +89,23 @@ public sealed class SyntheticPose
         Lean = 0.01 * Math.Sin(2 * Math.PI * 0.25 * t), // breathing
     };
 
+    /// <summary>
+    /// Lying in a posture of its own: real people in bed or on the floor have their knees drawn up, arms overhead or
+    /// folded, and shift their limbs slowly; a body laid out straight and still is only one case of many. Each angle
+    /// moves by up to <paramref name="restless"/> radians at <paramref name="hz"/> around its posture value.
+    /// </summary>
+    public static Joints Lying(double t, double kneeL, double kneeR, double shoulderL, double shoulderR, double elbowL, double elbowR, double restless, double hz)
+    {
+        double Move(double value, double phase) => value + (restless * Math.Sin((2 * Math.PI * hz * t) + phase));
+        var (kl, kr) = (Math.Max(0, Move(kneeL, 0)), Math.Max(0, Move(kneeR, 2)));
+        return Lying(t) with
+        {
+            // Feet stay on the floor as the knees come up: the thigh rises half as much as the knee bends.
+            HipL = kl / 2, HipR = kr / 2, KneeL = kl, KneeR = kr,
+            ShoulderL = Move(shoulderL, 1), ShoulderR = Move(shoulderR, 3), ElbowL = Math.Max(0, Move(elbowL, 4)), ElbowR = Math.Max(0, Move(elbowR, 5)),
+        };
+    }
+
     public static Joints Squat(double t, double periodSeconds = 2.5)
     {
         // Depth β: 0 standing, 1.2 rad at the bottom; the shin leans as much as the thigh so the feet stay planted.

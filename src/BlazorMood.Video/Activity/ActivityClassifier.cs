@@ -52,7 +52,7 @@ public sealed class ActivityClassifier
         var cadences = windows.Where((w, i) => smoothed[i] is ActivityKind.Walking or ActivityKind.Running && w.CadenceSpm is not null)
             .Select(w => w.CadenceSpm!.Value).ToArray();
         double? cadence = cadences.Length > 0 ? Median(cadences) : null;
-        return new ActivityResult(durationSeconds, segments, windows, cadence);
+        return new ActivityResult(durationSeconds, segments, windows, cadence) { Falls = FallDetector.Detect(observations, _options.MinKeypointScore) };
     }
 
     /// <summary>One window centred at <paramref name="centreSeconds"/>, unsmoothed (what a live view shows).</summary>
@@ -283,14 +283,33 @@ public sealed class ActivityClassifier
             .Where(v => v is not null).Select(v => Math.Abs(v!.Value)).DefaultIfEmpty(double.NaN).Max()));
         var elbowSeries = ctx.Select(f => Median(f.ElbowAngles())).Where(double.IsFinite).ToArray();
         var elbowRange = elbowSeries.Length >= 3 ? Percentile(elbowSeries, 95) - Percentile(elbowSeries, 5) : 0;
+        // Posture against gravity (the image vertical, not the body axis), which tells a push-up from lying whatever
+        // the torso angle: in a plank the arms hold the shoulders about an arm's length above the hands and the
+        // shoulders above the feet; lying, hands, shoulders and feet are near one height.
+        var wristBelow = Median(coreTorso.Select(f => new[] { f.Point(BodyPart.LeftWrist), f.Point(BodyPart.RightWrist) }
+            .Where(p => p is not null).Select(p => (p!.Value.Y - f.ShoulderMid!.Value.Y) / scale).DefaultIfEmpty(double.NaN).Max()));
+        var shoulderAboveAnkles = Median(coreTorso.Select(f => AnkleMid(f) is { } a ? (a.Y - f.ShoulderMid!.Value.Y) / scale : double.NaN));
+        // Squats: how far the hips travel up and down (range, not spread: a set with pauses standing between
+        // repetitions keeps its depth) and the deepest knee bend in the context.
+        var hipRange = hipY is null ? 0 : Percentile(hipY, 95) - Percentile(hipY, 5);
+        var kneeMin = kneeSeries.Length >= 3 ? Percentile(kneeSeries, 5) : double.NaN;
 
         return new WindowFeatures(torsoAngle, thigh, knee, hip, legSwing, legPeriodicity, stride, hipVertical, ankleVertical, anklePhase,
             hipAnkleRange, shoulderStd, shoulderPeriodicity, translation, MotionEnergy(ctx, scale), kneeStd, bicycleFraction, coverage,
             ArmSwing: armSwing, WristHeightRange: wristRange, AnkleSpreadStd: spreadStd, AnkleSpreadPeriodicity: spreadPeriodicity,
             HipPeriodicity: hipPeriodicity, ExtentAspect: extent, ShoulderWidthRatio: shoulderWidth, KneeAngleRange: kneeRange, WristAboveShoulder: wristAbove,
             WristAcross: double.IsFinite(wristAcross) ? wristAcross : 0, ElbowAngleRange: elbowRange,
-            StepPeriodSeconds: step, StepPeriodicity: stepPeriodicity);
+            StepPeriodSeconds: step, StepPeriodicity: stepPeriodicity,
+            WristBelowShoulder: wristBelow, ShoulderAboveAnkles: shoulderAboveAnkles, HipVerticalRange: hipRange, KneeAngleMin: kneeMin);
     }
+
+    private static ImagePoint? AnkleMid(FrameGeometry f) => (f.Point(BodyPart.LeftAnkle), f.Point(BodyPart.RightAnkle)) switch
+    {
+        ({ } l, { } r) => new ImagePoint((l.X + r.X) / 2, (l.Y + r.Y) / 2),
+        ({ } l, null) => l,
+        (null, { } r) => r,
+        _ => null,
+    };
 
     /// <summary>A per-frame series with gaps filled and the trend removed; null when under half the frames have it.</summary>
     private static double[]? Series(FrameGeometry[] frames, Func<FrameGeometry, double?> value)

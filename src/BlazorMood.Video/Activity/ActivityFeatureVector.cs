@@ -41,6 +41,11 @@ public static class ActivityFeatureVector
         ("kneeAngleRange", f => f.KneeAngleRange),
         ("wristAboveShoulder", f => f.WristAboveShoulder),
         ("elbowAngleRange", f => f.ElbowAngleRange),
+        ("wristAcross", f => f.WristAcross),
+        ("wristBelowShoulder", f => f.WristBelowShoulder),
+        ("shoulderAboveAnkles", f => f.ShoulderAboveAnkles),
+        ("hipVerticalRange", f => f.HipVerticalRange),
+        ("kneeAngleMin", f => f.KneeAngleMin),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Columns.Select(c => c.Name).ToArray();

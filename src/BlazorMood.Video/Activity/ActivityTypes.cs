@@ -85,7 +85,11 @@ public sealed record WindowFeatures(
     double WristAcross = 0,
     double ElbowAngleRange = 0,
     double StepPeriodSeconds = double.NaN,
-    double StepPeriodicity = 0)
+    double StepPeriodicity = 0,
+    double WristBelowShoulder = double.NaN,
+    double ShoulderAboveAnkles = double.NaN,
+    double HipVerticalRange = 0,
+    double KneeAngleMin = double.NaN)
 {
     /// <summary>
     /// Steps a minute (both feet), from the two periodicities of the legs: the signed ankle-to-ankle vector repeats
@@ -130,6 +134,9 @@ public sealed record ActivitySegment(double Start, double End, ActivityKind Acti
 /// <summary>The activity timeline of a clip.</summary>
 public sealed record ActivityResult(double DurationSeconds, IReadOnlyList<ActivitySegment> Segments, IReadOnlyList<ActivityWindow> Windows, double? CadenceSpm)
 {
+    /// <summary>Times (seconds) at which <see cref="FallDetector"/> saw someone fall.</summary>
+    public IReadOnlyList<double> Falls { get; init; } = [];
+
     /// <summary>Activities seen, longest total first (Unknown excluded).</summary>
     public IReadOnlyList<ActivityKind> Activities => Segments.Where(s => s.Activity != ActivityKind.Unknown)
         .GroupBy(s => s.Activity).OrderByDescending(g => g.Sum(s => s.Duration)).Select(g => g.Key).ToArray();
