@@ -2,6 +2,8 @@ using System.Globalization;
 using Bunit;
 using BlazorMood.Web.Components.Pages.Home.Video;
 using BlazorMood.Web.Videos;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Components;
 
