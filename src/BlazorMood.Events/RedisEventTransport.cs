@@ -31,6 +31,7 @@ public sealed partial class RedisEventTransport : IEventTransport, IHostedServic
     private readonly IServiceProvider _services;
     private readonly ILogger<RedisEventTransport> _logger;
     private readonly List<ChannelMessageQueue> _queues = [];
+    private readonly Lock _queuesGate = new();
 
     public RedisEventTransport(IEnumerable<DistributedEventType> types, IOptions<RedisOptions> options, IConnectionMultiplexer redis, NodeIdentity node,
         IServiceProvider services, ILogger<RedisEventTransport> logger)
@@ -79,17 +80,26 @@ public sealed partial class RedisEventTransport : IEventTransport, IHostedServic
             // A queue (not a plain handler) keeps the messages of one channel in the order they were published.
             var queue = await _redis.GetSubscriber().SubscribeAsync(route.Channel).ConfigureAwait(false);
             queue.OnMessage(message => route.Receive(message.Message, bus, _node, _logger));
-            _queues.Add(queue);
+            lock (_queuesGate)
+            {
+                _queues.Add(queue);
+            }
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var queue in _queues)
+        // A host that stops while the start is still subscribing: take what is there now, the rest stops with it.
+        ChannelMessageQueue[] queues;
+        lock (_queuesGate)
+        {
+            queues = [.. _queues];
+            _queues.Clear();
+        }
+        foreach (var queue in queues)
         {
             await queue.UnsubscribeAsync().ConfigureAwait(false);
         }
-        _queues.Clear();
     }
 
     private abstract class Route(string channel)
