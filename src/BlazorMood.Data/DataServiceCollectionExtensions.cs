@@ -17,10 +17,17 @@ public static class DataServiceCollectionExtensions
     /// Registers <see cref="BlazorMoodDbContext"/> (through <see cref="IDbContextFactory{TContext}"/>, so singletons and
     /// background services can open short-lived contexts) on SQLite or PostgreSQL as <c>Data:Provider</c> says, binds
     /// <see cref="DataOptions"/> from the <c>Data</c> section, and migrates the database when the host starts.
+    /// Every feature that needs the database calls this first (a second call adds nothing), so the migration is
+    /// registered, and therefore runs, before any of their hosted services whatever order the host adds features in.
     /// </summary>
     public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(DataMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<DataMarker>();
         services.AddOptions<DataOptions>()
             .Bind(configuration.GetSection(DataOptions.SectionName))
             .PostConfigure(o =>
@@ -44,6 +51,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ResilientBatchWriter>();
         return services;
     }
+
+    /// <summary>Registered once by <see cref="AddData"/>.</summary>
+    private sealed class DataMarker;
 
     /// <summary>Points <paramref name="builder"/> at the database <paramref name="data"/> describes, with the matching migrations.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DataOptions data, string contentRoot)

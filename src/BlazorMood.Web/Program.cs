@@ -1,3 +1,4 @@
+using BlazorMood.Hosting;
 using BlazorMood.Web.Components;
 using BlazorMood.Web.Extensions;
 using BlazorMood.Web.Hosting;

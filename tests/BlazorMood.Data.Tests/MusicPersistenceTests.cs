@@ -14,7 +14,7 @@ namespace BlazorMood.Data.Tests;
 
 /// <summary>
 /// The music library imported into SQLite, background analysis and feedback persistence, each through a service
-/// provider wired like the web host (AddData, AddMusic, AddMusicPersistence) and its hosted services started.
+/// provider wired like a node that runs workers (AddData, AddMusic, AddTrackAnalysisWorker) and its hosted services started.
 /// </summary>
 public sealed class MusicPersistenceTests : IAsyncLifetime
 {
@@ -233,12 +233,35 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Persistence_needs_the_database_and_the_music_services_registered_first()
+    public void Registration_order_does_not_matter_and_the_database_migrates_before_the_import()
     {
-        var services = new ServiceCollection();
-        await Task.Yield();
-        Assert.Throws<InvalidOperationException>(() => services.AddMusicPersistence(new ConfigurationBuilder().Build()));
+        var configuration = new ConfigurationBuilder().Build();
+        var persistenceFirst = new ServiceCollection();
+        persistenceFirst.AddMusicPersistence(configuration);
+        persistenceFirst.AddMusic(o => o.LibraryPath = "library");
+        persistenceFirst.AddData(configuration);
+        var musicFirst = new ServiceCollection();
+        musicFirst.AddMusic(o => o.LibraryPath = "library");
+        musicFirst.AddData(configuration);
+        musicFirst.AddMusicPersistence(configuration);
+
+        foreach (var services in new[] { persistenceFirst, musicFirst })
+        {
+            // One registration each, and it is the persistence's (its factory is a lambda of that class), not AddMusic's default.
+            Assert.True(RegisteredBy(Assert.Single(services, d => d.ServiceType == typeof(IMusicLibrary))));
+            Assert.True(RegisteredBy(Assert.Single(services, d => d.ServiceType == typeof(IFeedbackStore))));
+            var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType?.Name).ToList();
+            Assert.Single(hosted, n => n == "DatabaseInitializer");
+            Assert.True(hosted.IndexOf("DatabaseInitializer") < hosted.IndexOf(nameof(LibraryImportService)), string.Join(", ", hosted));
+            // Only a node that calls AddTrackAnalysisWorker analyses tracks.
+            Assert.DoesNotContain(nameof(TrackAnalysisService), hosted);
+        }
+        persistenceFirst.AddTrackAnalysisWorker(configuration);
+        Assert.Single(persistenceFirst, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TrackAnalysisService));
     }
+
+    private static bool RegisteredBy(ServiceDescriptor descriptor) =>
+        descriptor.ImplementationFactory?.Method.DeclaringType?.FullName?.StartsWith(typeof(MusicPersistenceServiceCollectionExtensions).FullName!, StringComparison.Ordinal) == true;
 
     private static string RepoPlaylists()
     {
@@ -292,7 +315,7 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
             o.ReloadDebounce = TimeSpan.FromMilliseconds(100);
             o.Recommender.RandomSeed = 7;
         });
-        services.AddMusicPersistence(configuration);
+        services.AddTrackAnalysisWorker(configuration);
         var host = new RunningHost(services.BuildServiceProvider(validateScopes: true));
         _hosts.Add(host);
         await host.StartAsync();

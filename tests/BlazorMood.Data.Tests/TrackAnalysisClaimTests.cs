@@ -18,7 +18,7 @@ namespace BlazorMood.Data.Tests;
 /// <summary>
 /// Track analysis shared by several workers on one database (issue 8: jobs claimed safely by concurrent workers, a
 /// dead worker's job reclaimed after its lease). Each "worker" is its own service provider wired like a worker node
-/// (AddData, AddMusic, AddMusicPersistence) with its own worker id, over one library of generated click tracks that
+/// (AddData, AddMusic, AddTrackAnalysisWorker) with its own worker id, over one library of generated click tracks that
 /// real ffmpeg decodes. The shared database is a real PostgreSQL server (scripts/start-test-services.sh) or a SQLite file.
 /// </summary>
 public sealed class TrackAnalysisClaimTests : IAsyncLifetime
@@ -289,7 +289,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
                 o.Analysis.MaxDuration = max;
             }
         });
-        services.AddMusicPersistence(configuration);
+        services.AddTrackAnalysisWorker(configuration);
         var worker = new Worker(services.BuildServiceProvider(validateScopes: true), logs);
         _workers.Add(worker);
         await worker.StartAsync();

@@ -56,7 +56,7 @@ public class BlazorMoodWebFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A fresh account of its own (data isolation between tests).</summary>
-    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Web.Accounts.Roles.User, string? name = null) =>
+    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Accounts.Roles.User, string? name = null) =>
         TestAccounts.CreateAsync(Services, role, name);
 
     /// <summary>A client that sends no credentials at all.</summary>

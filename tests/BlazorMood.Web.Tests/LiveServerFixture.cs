@@ -40,7 +40,7 @@ public sealed class LiveServerFixture : WebApplicationFactory<Program>
     public TestAccount Admin { get; }
 
     /// <summary>A fresh account of its own (data isolation between tests).</summary>
-    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Web.Accounts.Roles.User, string? name = null) =>
+    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Accounts.Roles.User, string? name = null) =>
         TestAccounts.CreateAsync(Services, role, name);
 
     /// <summary>An HTTP client on the real socket that sends <paramref name="account"/>'s token (default: <see cref="User"/>).</summary>

@@ -15,16 +15,20 @@ public static class MusicPersistenceServiceCollectionExtensions
     /// Persists the music feature: imports the library into the database at start-up and on every reload, analyses
     /// tracks without stored features in the background, serves the recommender the stored features (replacing
     /// <see cref="IMusicLibrary"/> with <see cref="StoredFeaturesLibrary"/>) and keeps feedback and plays across
-    /// restarts (replacing <see cref="IFeedbackStore"/> with <see cref="PersistentFeedbackStore"/>). Call after
-    /// <c>AddData</c> (whose migrations must run first) and <c>AddMusic</c>.
+    /// restarts (replacing <see cref="IFeedbackStore"/> with <see cref="PersistentFeedbackStore"/>). Adds the database
+    /// itself (<c>AddData</c>, so its migration is registered, and runs, before the import); <c>AddMusic</c> may come
+    /// before or after (its defaults are TryAdd, so the replacements here hold either way). The analysis worker runs
+    /// only where <see cref="AddTrackAnalysisWorker"/> is called.
     /// </summary>
     public static IServiceCollection AddMusicPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (!services.Any(d => d.ServiceType == typeof(IDbContextFactory<BlazorMoodDbContext>)) || !services.Any(d => d.ServiceType == typeof(MusicLibrary)))
+        if (services.Any(d => d.ServiceType == typeof(MusicPersistenceMarker)))
         {
-            throw new InvalidOperationException("AddMusicPersistence needs AddData and AddMusic registered first (the database must be migrated before the import starts).");
+            return services;
         }
+        services.AddSingleton<MusicPersistenceMarker>();
+        services.AddData(configuration);
         services.AddOptions<MusicPersistenceOptions>()
             .Bind(configuration.GetSection(MusicPersistenceOptions.SectionName))
             .Validate(o => o.WriteQueueCapacity >= 1 && o.MaxPlaysLoaded >= 0, "Data:Music: WriteQueueCapacity >= 1, MaxPlaysLoaded >= 0.")
@@ -44,8 +48,8 @@ public static class MusicPersistenceServiceCollectionExtensions
         // The analysis worker reports its progress to the notifier the Admin page watches; the stored outcomes
         // (failures survive restarts) come from the database.
         services.TryAddSingleton<TrackAnalysisNotifier>();
+        services.AddCurationEvents();
         services.Replace(ServiceDescriptor.Singleton<ITrackAnalysisStatus, StoredAnalysisStatus>());
-        services.AddHostedService<TrackAnalysisService>();
 
         services.TryAddSingleton<InMemoryFeedbackStore>();
         services.TryAddSingleton<PersistentFeedbackStore>();
@@ -53,4 +57,18 @@ public static class MusicPersistenceServiceCollectionExtensions
         services.AddHostedService<FeedbackWriter>();
         return services;
     }
+
+    /// <summary>
+    /// Analyses the library's tracks that have no stored features yet, in the background of this node (with
+    /// <see cref="AddMusicPersistence"/>). A node that only serves users does not call this.
+    /// </summary>
+    public static IServiceCollection AddTrackAnalysisWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMusicPersistence(configuration);
+        services.AddHostedService<TrackAnalysisService>();
+        return services;
+    }
+
+    /// <summary>Registered once by <see cref="AddMusicPersistence"/>.</summary>
+    private sealed class MusicPersistenceMarker;
 }

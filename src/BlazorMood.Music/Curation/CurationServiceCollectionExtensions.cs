@@ -48,6 +48,7 @@ public static class CurationServiceCollectionExtensions
         services.TryAddSingleton<LibraryCurator>();
         services.TryAddSingleton<ILibraryCurator>(sp => sp.GetRequiredService<LibraryCurator>());
         services.TryAddSingleton<TrackAnalysisNotifier>();
+        services.AddCurationEvents();
         services.TryAddSingleton<ITrackAnalysisStatus, NoTrackAnalysisStatus>();
         services.AddHostedService<CurationMaintenanceService>();
         return services;

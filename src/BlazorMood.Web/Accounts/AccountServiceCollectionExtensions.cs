@@ -22,6 +22,8 @@ public static class AccountServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Identity's tables live in the app's database.
+        services.AddData(configuration);
         services.AddOptions<AccountOptions>()
             .BindConfiguration(AccountOptions.SectionName)
             .ValidateDataAnnotations()

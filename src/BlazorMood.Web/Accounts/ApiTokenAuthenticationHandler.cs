@@ -52,7 +52,7 @@ public sealed partial class ApiTokenAuthenticationHandler(
         {
             return true;
         }
-        var metrics = http.RequestServices.GetService<IOptions<Operations.OperationsOptions>>()?.Value.MetricsPath;
+        var metrics = http.RequestServices.GetService<IOptions<BlazorMood.Hosting.OperationsOptions>>()?.Value.MetricsPath;
         return metrics is not null && path.StartsWithSegments(metrics);
     }
 

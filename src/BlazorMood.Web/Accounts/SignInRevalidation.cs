@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Threading.Channels;
 using BlazorMood.Web.Kiosk;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Playback.Kiosk;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Accounts;
 
@@ -77,7 +80,7 @@ public sealed partial class SignInRevalidator(
     public async Task<bool> IsValidAsync(ClaimsPrincipal principal, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        if (RecommendationUser.Of(principal) is not { } userId)
+        if (OwnerIdentity.Of(principal) is not { } userId)
         {
             return false;
         }
@@ -124,7 +127,7 @@ public sealed partial class SignInRevalidator(
     {
         ArgumentNullException.ThrowIfNull(principal);
         var watch = new SignInWatch(connectionAborted);
-        var userId = RecommendationUser.Of(principal);
+        var userId = OwnerIdentity.Of(principal);
         // One slot is enough: several signals before the loop wakes ask for one check.
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         var subscription = userId is null ? null : changes.Subscribe(userId, () => wake.Writer.TryWrite(true));

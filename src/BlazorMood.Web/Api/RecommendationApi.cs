@@ -1,10 +1,12 @@
+using BlazorMood.Accounts;
 using System.Globalization;
 using System.Text.Json;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Accounts;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Http.Features;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Api;
 
@@ -30,12 +32,12 @@ public sealed record FeedbackRequest(string? TrackId, string? Kind);
 
 /// <summary>
 /// <c>GET /api/recommend</c>, <c>POST /api/feedback</c> and <c>GET /api/tracks/{id}</c>, for any signed-in role. The
-/// listener is the signed-in account (<see cref="RecommendationUser"/>), so the account's camera steers its music.
+/// listener is the signed-in account (<see cref="OwnerIdentity"/>), so the account's camera steers its music.
 /// Audio is found by id in the library, never by a path from the client.
 /// </summary>
 public static class RecommendationApi
 {
-    public const int MaxTextLength = 200;
+    public const int MaxTextLength = PlayerState.MaxTextLength;
     public const int MaxLabelLength = 32;
 
     // A feedback body is two short strings; anything much larger is not one.
@@ -47,14 +49,7 @@ public static class RecommendationApi
     public static IServiceCollection AddRecommendationApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PlayerOptions>()
-            .BindConfiguration(PlayerOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSingleton<RecommendationContextReporter>();
-        services.AddSingleton<LiveContextBridge>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveContextBridge>());
-        services.AddScoped<PlayerState>();
+        services.AddPlayback(configuration);
         // The player reads the session cookie from the request it is prerendered in.
         services.AddHttpContextAccessor();
         return services;
@@ -124,7 +119,7 @@ public static class RecommendationApi
             return BadRequest("Repeated parameter", $"'{repeated}' was given more than once.");
         }
 
-        var user = RecommendationUser.ForRequest(http);
+        var user = RequestOwner.ForRequest(http);
         var result = recommender.Recommend(new RecommendationRequest
         {
             UserId = user,
@@ -141,7 +136,7 @@ public static class RecommendationApi
 
     internal static async Task<IResult> FeedbackAsync(HttpContext http, Recommender recommender, IMusicLibrary library, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var listener = RecommendationUser.ForRequest(http);
+        var listener = RequestOwner.ForRequest(http);
         if (!http.Request.HasJsonContentType())
         {
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON expected",
@@ -182,7 +177,7 @@ public static class RecommendationApi
         {
             return BadRequest("Invalid kind", "kind must be 'like', 'skip' or 'complete'.");
         }
-        if (!RecommendationUser.IsTrackId(body.TrackId) || library.Current.FindTrack(body.TrackId) is null)
+        if (!RecommendationApi.IsTrackId(body.TrackId) || library.Current.FindTrack(body.TrackId) is null)
         {
             return UnknownTrack(body.TrackId);
         }
@@ -191,9 +186,13 @@ public static class RecommendationApi
         return Results.NoContent();
     }
 
+    /// <summary>Track ids are short URL-safe tokens; anything else is rejected before a library look-up.</summary>
+    public static bool IsTrackId(string? id) =>
+        id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     internal static IResult Track(string id, IMusicLibrary library, HttpContext http, IHostApplicationLifetime lifetime)
     {
-        if (!RecommendationUser.IsTrackId(id))
+        if (!RecommendationApi.IsTrackId(id))
         {
             return BadRequest("Invalid track id", "A track id is 1–64 letters, digits, '-' or '_'.");
         }

@@ -1,7 +1,11 @@
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using BlazorMood.Accounts;
+using BlazorMood.Web.Accounts;
+using BlazorMood.Live;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components;
 
@@ -9,7 +13,7 @@ namespace BlazorMood.Web.Components;
 /// Who an interactive component acts for. The request's caller is readable while prerendering (an HTTP request), not
 /// reliably inside the circuit that follows, so the id found then is handed to the circuit through
 /// <see cref="PersistentComponentState"/> under a key of the component's own (keys must not collide between components).
-/// The id comes from <see cref="RecommendationUser.SessionOf"/>, the one place that decides who a request is.
+/// The id comes from <see cref="RequestOwner.SessionOf"/>, the one place that decides who a request is.
 /// </summary>
 internal static class CircuitUser
 {
@@ -20,7 +24,7 @@ internal static class CircuitUser
     public static async Task<string?> ResolveAsync(AuthenticationStateProvider authentication)
     {
         ArgumentNullException.ThrowIfNull(authentication);
-        return RecommendationUser.Of((await authentication.GetAuthenticationStateAsync()).User);
+        return OwnerIdentity.Of((await authentication.GetAuthenticationStateAsync()).User);
     }
 
     /// <summary>
@@ -33,7 +37,7 @@ internal static class CircuitUser
         {
             return persisted;
         }
-        return RecommendationUser.SessionOf(http);
+        return RequestOwner.SessionOf(http);
     }
 
     /// <summary>Persists the id at the end of prerendering so that <see cref="Resolve"/> finds it in the circuit.</summary>

@@ -1,3 +1,4 @@
+using BlazorMood.Hosting;
 using BlazorMood.Data.Music;
 using BlazorMood.Music;
 using BlazorMood.Music.Curation;
@@ -17,6 +18,7 @@ using BlazorMood.Web.Subsonic;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.StaticFiles;
 using MudBlazor.Services;
+using BlazorMood.VideoJobs;
 
 namespace BlazorMood.Web.Extensions;
 
@@ -43,33 +45,36 @@ public static class ApplicationExtensions
         // Model paths in configuration are relative to the content root (the repository root or the publish folder).
         builder.Services.PostConfigure<VisionOptions>(o =>
             o.ModelsPath = Path.GetFullPath(o.ModelsPath, builder.Environment.ContentRootPath));
+        // Every feature adds what it needs (the database, the music services, the live analysis) itself, and adding
+        // twice adds nothing, so the features below may be listed in any order.
         builder.Services.AddEmotionApi(builder.Configuration);
         builder.Services.AddLiveEmotion(builder.Configuration);
         builder.Services.AddMusic(builder.Configuration).AddRecommendationApi(builder.Configuration);
-        // Library imported into SQLite, stored track features, feedback kept across restarts (after AddLiveEmotion's AddData).
+        // Library imported into the database, stored track features, feedback kept across restarts.
         builder.Services.AddMusicPersistence(builder.Configuration);
         builder.Services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         // Admin curation of the library (side file of bans, pin, mappings, schedules; uploads; import/export), live in the recommender.
         builder.Services.AddLibraryCuration(builder.Configuration);
         // Subsonic servers as a music source (passwords protected by the key ring AddSharedKeyRing sets up).
         builder.Services.AddSubsonicSource(builder.Configuration);
-        // Upload Video: pipeline, durable jobs, worker, retention (after the database and the recommendation reporter).
+        // Upload Video: pipeline and durable jobs; this node queues them.
         builder.Services.AddVideoJobs(builder.Configuration);
         // One Data Protection key ring for every node (sign-in cookies, antiforgery tokens), kept on disk across restarts.
         builder.Services.AddSharedKeyRing(builder.Configuration, builder.Environment);
-        // Accounts: Identity on the same database (after AddData), cookies and API tokens, role policies, a fallback
-        // policy that requires a signed-in user everywhere else; rate limits; the History page's data.
+        // Accounts: Identity on the same database, cookies and API tokens, role policies, a fallback policy that
+        // requires a signed-in user everywhere else; rate limits; the History page's data.
         builder.Services.AddAccounts(builder.Configuration);
         builder.Services.AddRequestRateLimits(builder.Configuration);
         builder.Services.AddHistory(builder.Configuration);
-        // Gym kiosk: device links, the device check on the sign-in cookie (after AddAccounts), the group-mood player.
+        // Gym kiosk: device links, the device check on the sign-in cookie, the group-mood player.
         builder.Services.AddKiosk(builder.Configuration);
-        // Operations: node role, /readyz checks, metrics on a Prometheus endpoint (after AddAccounts: its policy needs the Admin role).
-        builder.Services.AddOperations(builder.Configuration);
-        if (!NodeOptions.From(builder.Configuration).RunsWorkers)
+        // Operations: node role, /readyz checks, metrics on a Prometheus endpoint.
+        builder.Services.AddWebOperations(builder.Configuration);
+        if (NodeOptions.From(builder.Configuration).RunsWorkers)
         {
-            // The data layer does not know about roles: a web node drops the track analysis worker it registered.
-            builder.Services.RemoveHostedService<TrackAnalysisService>();
+            // Video analysis, retention and track analysis run here too (a single process, or an old-style worker node).
+            builder.Services.AddVideoJobWorkers(builder.Configuration);
+            builder.Services.AddTrackAnalysisWorker(builder.Configuration);
         }
         return builder;
     }

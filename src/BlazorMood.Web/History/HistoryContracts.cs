@@ -1,4 +1,6 @@
 using BlazorMood.Web.Videos;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.History;
 

@@ -5,6 +5,8 @@ using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Videos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.History;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Kiosk;
 

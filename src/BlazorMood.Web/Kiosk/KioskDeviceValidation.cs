@@ -1,8 +1,11 @@
 using BlazorMood.Web.Accounts;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Kiosk;
 
@@ -46,7 +49,7 @@ internal static class KioskDeviceValidation
 
     private static async Task RejectRevokedDeviceAsync(CookieValidatePrincipalContext context)
     {
-        if (context.Principal is not { } principal || !principal.IsInRole(Roles.Kiosk) || RecommendationUser.Of(principal) is not { } userId)
+        if (context.Principal is not { } principal || !principal.IsInRole(Roles.Kiosk) || OwnerIdentity.Of(principal) is not { } userId)
         {
             return;
         }

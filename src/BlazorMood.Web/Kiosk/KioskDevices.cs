@@ -4,6 +4,7 @@ using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Kiosk;
 

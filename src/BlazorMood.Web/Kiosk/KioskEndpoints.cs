@@ -3,6 +3,7 @@ using BlazorMood.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Kiosk;
 

@@ -2,9 +2,12 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using BlazorMood.Data;
-using BlazorMood.Web.Recommendations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BlazorMood.Web.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Live;
 
@@ -32,7 +35,7 @@ public static class EmotionEventsApi
     // The stream ends when the caller's token, device or account is revoked (a live feed of someone's emotions).
     internal static IResult Stream(HttpContext http, LiveMoodNotifier notifier)
     {
-        var session = RecommendationUser.ForRequest(http);
+        var session = RequestOwner.ForRequest(http);
         return TypedResults.ServerSentEvents(Accounts.RevalidatedStream.Of(http, ct => Events(notifier, session, ct)));
     }
 
@@ -68,7 +71,7 @@ public static class EmotionEventsApi
         int? limit,
         CancellationToken ct)
     {
-        var owner = RecommendationUser.ForRequest(http);
+        var owner = RequestOwner.ForRequest(http);
         var max = options.Value.Events.MaxRecent;
         var take = limit ?? 50;
         if (take < 1 || take > max)

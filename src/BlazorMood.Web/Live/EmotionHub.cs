@@ -1,6 +1,10 @@
 using BlazorMood.Web.Operations;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.SignalR;
+using BlazorMood.Accounts;
+using BlazorMood.Diagnostics;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Live;
 
@@ -16,7 +20,7 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
     {
         using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
         // The account's id: its live view, its recorded events and its recommendations all follow this stream.
-        var owner = RecommendationUser.Of(Context.User) ?? throw new HubException("Sign in to stream frames.");
+        var owner = OwnerIdentity.Of(Context.User) ?? throw new HubException("Sign in to stream frames.");
         streams.Open(Context.ConnectionId, owner);
         return base.OnConnectedAsync();
     }

@@ -1,8 +1,8 @@
-using BlazorMood.Data;
 using BlazorMood.Web.Accounts;
 using BlazorMood.Web.ScaleOut;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Live;
 
@@ -13,17 +13,13 @@ public static class LiveServiceCollectionExtensions
     // Room for the MessagePack envelope (invocation id, target, sequence) around the frame bytes.
     private const int EnvelopeBytes = 4 * 1024;
 
-    /// <summary>The live hub (MessagePack), its processor, tracker state, notifier and event recording.</summary>
+    /// <summary>The live hub (MessagePack) over the live analysis (<c>AddLiveAnalysis</c>: processor, tracker state, notifier, event recording).</summary>
     public static IServiceCollection AddLiveEmotion(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<LiveOptions>()
-            .BindConfiguration(LiveOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddLiveAnalysis(configuration);
         var maxFrame = configuration.GetSection(LiveOptions.SectionName).GetValue<int?>(nameof(LiveOptions.MaxFrameBytes)) ?? new LiveOptions().MaxFrameBytes;
 
-        services.AddData(configuration);
         var signalR = services.AddSignalR();
         signalR
             .AddHubOptions<EmotionHub>(o =>
@@ -39,12 +35,6 @@ public static class LiveServiceCollectionExtensions
             .AddMessagePackProtocol(o =>
                 o.SerializerOptions = o.SerializerOptions.WithSecurity(MessagePackSecurity.UntrustedData));
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<LiveStreamRegistry>();
-        services.AddSingleton<LiveMoodNotifier>();
-        services.AddSingleton<EmotionEventRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<EmotionEventRecorder>());
-        services.AddSingleton<LiveFrameProcessor>();
         // Several nodes (Redis:Configuration set): SignalR backplane and the notifiers bridged over Redis.
         services.AddRedisScaleOut(configuration, signalR);
         return services;

@@ -48,18 +48,3 @@ public sealed class NodeOptions
         return new NodeOptions { Role = role };
     }
 }
-
-public static class NodeRoleServiceCollectionExtensions
-{
-    /// <summary>Removes the hosted service <typeparamref name="T"/> registered by type (a worker this node's role does not run).</summary>
-    public static IServiceCollection RemoveHostedService<T>(this IServiceCollection services)
-        where T : IHostedService
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(T)).ToList())
-        {
-            services.Remove(descriptor);
-        }
-        return services;
-    }
-}

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.RateLimiting;
 
@@ -38,7 +40,7 @@ public static partial class RateLimitServiceCollectionExtensions
             return RateLimitPartition.GetNoLimiter("not-a-post");
         }
         var rule = pick(http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
-        var user = byUser ? RecommendationUser.Of(http.User) : null;
+        var user = byUser ? OwnerIdentity.Of(http.User) : null;
         var key = user is not null ? "user:" + user : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {

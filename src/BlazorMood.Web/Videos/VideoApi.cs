@@ -2,17 +2,21 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using BlazorMood.Video;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using BlazorMood.Web.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Videos;
 
 /// <summary>
 /// <c>/api/videos</c>: upload (multipart, streamed to disk), my jobs, one job, its live changes (SSE), its annotated video, cancel, delete.
-/// The owner is always <see cref="RecommendationUser.ForRequest"/>; another owner's job answers 404 like a missing one.
+/// The owner is always <see cref="RequestOwner.ForRequest"/>; another owner's job answers 404 like a missing one.
 /// Errors are problem+json with a human <c>detail</c> and a stable <c>errorCode</c>.
 /// </summary>
 public static class VideoApi
@@ -85,7 +89,7 @@ public static class VideoApi
             bodyLimit.MaxRequestBodySize = limit + MultipartOverheadBytes;
         }
 
-        var owner = RecommendationUser.ForRequest(http);
+        var owner = RequestOwner.ForRequest(http);
         try
         {
             var reader = new MultipartReader(boundary, request.Body);
@@ -124,10 +128,10 @@ public static class VideoApi
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, IVideoJobs jobs, int? max, CancellationToken ct) =>
-        Results.Ok(await jobs.ListAsync(RecommendationUser.ForRequest(http), max ?? DefaultListLength, ct));
+        Results.Ok(await jobs.ListAsync(RequestOwner.ForRequest(http), max ?? DefaultListLength, ct));
 
     internal static async Task<IResult> GetAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct) =>
-        await jobs.GetAsync(RecommendationUser.ForRequest(http), id, ct) is { } job ? Results.Ok(job) : NotFound();
+        await jobs.GetAsync(RequestOwner.ForRequest(http), id, ct) is { } job ? Results.Ok(job) : NotFound();
 
     /// <summary>
     /// <c>GET /api/videos/{id}/events</c>: Server-Sent Events of one job — its state now (event <c>job</c>), then every
@@ -137,7 +141,7 @@ public static class VideoApi
     internal static async Task<IResult> EventsAsync(
         HttpContext http, IVideoJobs jobs, IVideoJobNotifier notifier, IOptions<VideoJobOptions> options, Guid id, CancellationToken ct)
     {
-        var owner = RecommendationUser.ForRequest(http);
+        var owner = RequestOwner.ForRequest(http);
         // A reader slower than the worker loses the oldest progress, never the newest (the final state is always last).
         var changes = Channel.CreateBounded<VideoJobDto>(new BoundedChannelOptions(JobEventBuffer)
         {
@@ -235,7 +239,7 @@ public static class VideoApi
 
     internal static async Task<IResult> AnnotatedAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct)
     {
-        var owner = RecommendationUser.ForRequest(http);
+        var owner = RequestOwner.ForRequest(http);
         if (await jobs.GetAnnotatedVideoPathAsync(owner, id, ct) is { } path)
         {
             // Range requests let the browser's <video> seek without downloading the whole file.
@@ -254,7 +258,7 @@ public static class VideoApi
 
     internal static async Task<IResult> CancelAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct)
     {
-        var owner = RecommendationUser.ForRequest(http);
+        var owner = RequestOwner.ForRequest(http);
         if (await jobs.CancelAsync(owner, id, ct))
         {
             return Results.Accepted($"{BasePath}/{id}", await jobs.GetAsync(owner, id, ct));
@@ -265,7 +269,7 @@ public static class VideoApi
     }
 
     internal static async Task<IResult> DeleteAsync(HttpContext http, IVideoJobs jobs, Guid id, CancellationToken ct) =>
-        await jobs.DeleteAsync(RecommendationUser.ForRequest(http), id, ct) ? Results.NoContent() : NotFound();
+        await jobs.DeleteAsync(RequestOwner.ForRequest(http), id, ct) ? Results.NoContent() : NotFound();
 
     private static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "not_found", "There is no such video job.");
 

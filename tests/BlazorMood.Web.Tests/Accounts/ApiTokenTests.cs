@@ -151,7 +151,7 @@ public sealed class ApiTokenTests(BlazorMoodWebFactory factory) : IClassFixture<
     public async Task A_token_acts_as_its_owner()
     {
         var account = await factory.CreateAccountAsync(name: "owner-context");
-        factory.Services.GetRequiredService<Web.Recommendations.RecommendationContextReporter>()
+        factory.Services.GetRequiredService<Music.Context.RecommendationContextReporter>()
             .ReportEmotion(account.Id, "sad", 0.9, DateTimeOffset.UtcNow);
         using var script = factory.CreateClientFor(account);
 

@@ -9,6 +9,8 @@ using BlazorMood.Web.Live;
 using BlazorMood.Web.Videos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
+using BlazorMood.VideoJobs;
 
 namespace BlazorMood.Web.Tests.Accounts;
 

@@ -111,7 +111,7 @@ public sealed class RecommendationApiTests(BlazorMoodWebFactory factory) : IClas
     public async Task The_accounts_reported_emotion_drives_its_own_recommendations_only()
     {
         var (client, account) = await ListenerAsync();
-        var reporter = factory.Services.GetRequiredService<Web.Recommendations.RecommendationContextReporter>();
+        var reporter = factory.Services.GetRequiredService<Music.Context.RecommendationContextReporter>();
         reporter.ReportEmotion(account.Id, "sad", 0.8, DateTimeOffset.UtcNow);
 
         var mine = await RecommendAsync(client, "");

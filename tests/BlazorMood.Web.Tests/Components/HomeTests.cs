@@ -4,6 +4,8 @@ using BlazorMood.Web.Components.Pages.Home;
 using BlazorMood.Web.Videos;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Components;
 
@@ -21,7 +23,7 @@ public sealed class HomeTests : MudComponentTest
     [Fact]
     public void A_kiosk_account_gets_the_live_view_and_the_music_but_no_uploads()
     {
-        SignIn("kiosk-device", BlazorMood.Web.Accounts.Roles.Kiosk);
+        SignIn("kiosk-device", BlazorMood.Accounts.Roles.Kiosk);
 
         var cut = Context.Render<Home>();
 

@@ -2,9 +2,12 @@ using Bunit;
 using BlazorMood.Web.Components.Pages.Kiosk;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
+using BlazorMood.Playback;
+using BlazorMood.Playback.Kiosk;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Tests.Components;
 
@@ -31,7 +34,7 @@ public sealed class KioskComponentTests : MudComponentTest
         _audio.Setup<string?>("play").SetResult(null);
         _audio.SetupVoid("dispose").SetVoidResult();
         // The screen is signed in as its device's account.
-        SignIn(Listener, BlazorMood.Web.Accounts.Roles.Kiosk);
+        SignIn(Listener, BlazorMood.Accounts.Roles.Kiosk);
     }
 
     private PlayerState Player => Context.Services.GetRequiredService<PlayerState>();

@@ -3,6 +3,7 @@ using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Components.Pages.Admin.Kiosks;
 using BlazorMood.Web.Kiosk;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Tests.Components;
 

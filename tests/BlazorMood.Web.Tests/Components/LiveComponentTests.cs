@@ -3,6 +3,7 @@ using BlazorMood.Web.Components.Pages.Home.Live;
 using BlazorMood.Web.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.JSInterop;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.Components;
 

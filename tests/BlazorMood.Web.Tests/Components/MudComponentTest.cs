@@ -1,3 +1,4 @@
+using BlazorMood.Events;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -6,9 +7,11 @@ using BlazorMood.Music;
 using BlazorMood.Music.Library;
 using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
+using BlazorMood.Live;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Tests.Components;
 
@@ -25,6 +28,7 @@ public abstract class MudComponentTest : IAsyncLifetime
         // What the Live Emotion tab needs; time is fake so render throttling is deterministic.
         Context.Services.AddSingleton<TimeProvider>(Time);
         Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(LiveOptions));
+        Context.Services.AddEventBus();
         Context.Services.AddSingleton<LiveMoodNotifier>();
         Context.Services.AddLogging();
         // What the Recommendations tab needs: the music services over a small in-memory library, and its player.

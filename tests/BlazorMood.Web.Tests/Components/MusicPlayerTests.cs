@@ -2,8 +2,8 @@ using Bunit;
 using BlazorMood.Music.Context;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Components.Pages.Home.Recommendations;
-using BlazorMood.Web.Recommendations;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Playback;
 
 namespace BlazorMood.Web.Tests.Components;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using BlazorMood.Web.Videos;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Components;
 

@@ -3,6 +3,8 @@ using Bunit;
 using BlazorMood.Web.Components.Pages.Home.Video;
 using BlazorMood.Web.Videos;
 using MudBlazor;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Components;
 

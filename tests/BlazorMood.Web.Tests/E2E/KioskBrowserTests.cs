@@ -3,6 +3,7 @@ using BlazorMood.Web.Kiosk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Tests.E2E;
 

@@ -4,11 +4,13 @@ using BlazorMood.Data.Emotions;
 using BlazorMood.Music.Context;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.History;
-using BlazorMood.Web.Recommendations;
 using BlazorMood.Web.Tests.Videos;
 using BlazorMood.Web.Videos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Playback;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.History;
 

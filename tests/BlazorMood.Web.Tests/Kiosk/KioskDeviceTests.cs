@@ -4,6 +4,7 @@ using BlazorMood.Web.Kiosk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Tests.Kiosk;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BlazorMood.Web.Live;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.Live;
 

@@ -3,6 +3,7 @@ using BlazorMood.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.Live;
 

@@ -1,6 +1,7 @@
 using BlazorMood.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.Live;
 

@@ -5,6 +5,8 @@ using BlazorMood.Web.Tests.Videos;
 using BlazorMood.Web.Videos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Operations;
 

@@ -1,3 +1,4 @@
+using BlazorMood.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -18,6 +19,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using BlazorMood.Diagnostics;
+using BlazorMood.Live;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Operations;
 

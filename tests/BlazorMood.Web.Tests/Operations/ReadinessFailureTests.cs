@@ -1,3 +1,4 @@
+using BlazorMood.Hosting;
 using System.Net;
 using System.Text.Json;
 using BlazorMood.Web.Operations;

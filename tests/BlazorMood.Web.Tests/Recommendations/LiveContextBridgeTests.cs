@@ -1,3 +1,4 @@
+using BlazorMood.Events;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BlazorMood.Music;
@@ -5,12 +6,13 @@ using BlazorMood.Music.Context;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using BlazorMood.Web.Tests.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using BlazorMood.Live;
+using BlazorMood.Playback;
 
 namespace BlazorMood.Web.Tests.Recommendations;
 
@@ -20,7 +22,7 @@ namespace BlazorMood.Web.Tests.Recommendations;
 public sealed class LiveContextBridgeTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-    private readonly LiveMoodNotifier _notifier = new(NullLogger<LiveMoodNotifier>.Instance);
+    private readonly LiveMoodNotifier _notifier = new(new EventBus(NullLogger<EventBus>.Instance));
     private readonly InMemoryContextStore _store;
     private readonly LiveContextBridge _bridge;
 

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using BlazorMood.Music.Curation;
 using BlazorMood.TestSupport;
-using BlazorMood.Web.ScaleOut;
+using BlazorMood.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
@@ -18,7 +17,6 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 [Trait("Category", "MultiNode")]
 public sealed class AnalysisRelayTests : IAsyncLifetime
 {
-    private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":analysis";
     private readonly RedisTestNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -30,12 +28,8 @@ public sealed class AnalysisRelayTests : IAsyncLifetime
 
     private async Task<TrackAnalysisNotifier> NodeAsync()
     {
-        var redis = await _nodes.ConnectAsync();
-        TrackAnalysisNotifier? notifier = null;
-        var relay = new RedisRelay<TrackAnalysisUpdate>(_channel, u => notifier!.ReportLocal(u), redis, new NodeIdentity(), NullLogger.Instance);
-        notifier = new TrackAnalysisNotifier([new TrackAnalysisRedisRelay(relay)]);
-        await relay.StartAsync(CancellationToken.None);
-        return notifier;
+        var node = await _nodes.StartNodeAsync(s => s.AddCurationEvents().AddSingleton<TrackAnalysisNotifier>());
+        return node.GetRequiredService<TrackAnalysisNotifier>();
     }
 
     [Fact]
@@ -91,8 +85,9 @@ public sealed class AnalysisRelayTests : IAsyncLifetime
     [Fact]
     public void With_Redis_configured_the_scale_out_bridges_the_analysis_notifier()
     {
-        using var provider = RedisTestNodes.ScaleOutServices(s => s.AddSingleton<TrackAnalysisNotifier>());
+        using var provider = RedisTestNodes.ScaleOutServices(s => s.AddCurationEvents().AddSingleton<TrackAnalysisNotifier>());
 
-        Assert.IsType<TrackAnalysisRedisRelay>(Assert.Single(provider.GetServices<ITrackAnalysisRelay>()));
+        Assert.Single(provider.GetServices<ITrackAnalysisRelay>());
+        Assert.True(provider.GetRequiredService<IEventTransport>().Carries(typeof(TrackAnalysisUpdate)));
     }
 }

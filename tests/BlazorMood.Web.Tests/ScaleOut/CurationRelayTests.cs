@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using BlazorMood.Music;
 using BlazorMood.Music.Curation;
 using BlazorMood.TestSupport;
-using BlazorMood.Web.ScaleOut;
+using BlazorMood.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +20,6 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 [Trait("Category", "MultiNode")]
 public sealed class CurationRelayTests : IAsyncLifetime
 {
-    private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":curation";
     private readonly string _library = Path.Combine(Path.GetTempPath(), "bm-curation-relay-" + Guid.NewGuid().ToString("N"));
     private readonly RedisTestNodes _nodes = new();
     private readonly List<IDisposable> _stores = [];
@@ -52,13 +51,8 @@ public sealed class CurationRelayTests : IAsyncLifetime
             _stores.Add(alone);
             return alone;
         }
-        var redis = await _nodes.ConnectAsync();
-        CurationStore? store = null;
-        var relay = new RedisRelay<CurationChanged>(_channel, _ => store!.ReloadChangedElsewhere(), redis, new NodeIdentity(), NullLogger.Instance);
-        store = new CurationStore(music, curation, TimeProvider.System, NullLogger<CurationStore>.Instance, [new CurationRedisRelay(relay)]);
-        _stores.Add(store);
-        await relay.StartAsync(CancellationToken.None);
-        return store;
+        var node = await _nodes.StartNodeAsync(s => s.AddCurationEvents().AddSingleton(music).AddSingleton(curation).AddSingleton(TimeProvider.System).AddSingleton<CurationStore>());
+        return node.GetRequiredService<CurationStore>();
     }
 
     [Fact]
@@ -111,8 +105,9 @@ public sealed class CurationRelayTests : IAsyncLifetime
     [Fact]
     public void With_Redis_configured_the_scale_out_bridges_the_curation_store()
     {
-        using var provider = RedisTestNodes.ScaleOutServices();
+        using var provider = RedisTestNodes.ScaleOutServices(s => s.AddCurationEvents());
 
-        Assert.IsType<CurationRedisRelay>(Assert.Single(provider.GetServices<ICurationChangeRelay>()));
+        Assert.Single(provider.GetServices<ICurationChangeRelay>());
+        Assert.True(provider.GetRequiredService<IEventTransport>().Carries(typeof(CurationChanged)));
     }
 }

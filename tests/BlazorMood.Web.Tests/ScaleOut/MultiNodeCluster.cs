@@ -138,7 +138,8 @@ public sealed class MultiNodeCluster : IAsyncLifetime
         settings["Logging:LogLevel:Default"] = "Warning";
         settings["Logging:LogLevel:BlazorMood"] = "Information";
 
-        var node = NodeProcess.Start(name, settings);
+        // A worker is the worker host (BlazorMood.Worker), as in compose; web nodes are the web host.
+        var node = NodeProcess.Start(name, settings, role == "worker" ? NodeProcess.WorkerDll : NodeProcess.WebDll);
         lock (_nodes)
         {
             _nodes.Add(node);

@@ -12,6 +12,9 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using BlazorMood.Live;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
 

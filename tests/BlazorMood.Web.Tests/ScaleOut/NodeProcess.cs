@@ -10,7 +10,8 @@ using BlazorMood.TestSupport;
 namespace BlazorMood.Web.Tests.ScaleOut;
 
 /// <summary>
-/// One node of a multi-node test: the built BlazorMood.Web.dll started as its own OS process (<c>dotnet</c>) on a
+/// One node of a multi-node test: the built BlazorMood.Web.dll (a web node) or BlazorMood.Worker.dll (a worker) started
+/// as its own OS process (<c>dotnet</c>) on a
 /// free loopback port, configured through environment variables only (as a container would be). Its stdout and stderr
 /// are kept so a failing test can show them. Disposing kills the whole process tree, so nothing outlives a test.
 /// </summary>
@@ -44,23 +45,28 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The built web app of the same configuration as this test assembly (Release in CI, Debug from an IDE).</summary>
-    public static string WebDll
+    public static string WebDll => BuiltHost("BlazorMood.Web");
+
+    /// <summary>The built worker host, likewise.</summary>
+    public static string WorkerDll => BuiltHost("BlazorMood.Worker");
+
+    private static string BuiltHost(string project)
     {
-        get
+        // tests/BlazorMood.Web.Tests/bin/<Configuration>/net10.0/ → the configuration name.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = Path.Combine(TestAssets.RepoRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        if (!File.Exists(dll))
         {
-            // tests/BlazorMood.Web.Tests/bin/<Configuration>/net10.0/ → the configuration name.
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            var dll = Path.Combine(TestAssets.RepoRoot, "src", "BlazorMood.Web", "bin", configuration, "net10.0", "BlazorMood.Web.dll");
-            if (!File.Exists(dll))
-            {
-                throw new InvalidOperationException($"{dll} is missing: build the solution first (dotnet build BlazorMood.sln -c {configuration}).");
-            }
-            return dll;
+            throw new InvalidOperationException($"{dll} is missing: build the solution first (dotnet build BlazorMood.sln -c {configuration}).");
         }
+        return dll;
     }
 
-    /// <summary>Starts the node; <see cref="WaitReadyAsync"/> waits until it answers.</summary>
-    public static NodeProcess Start(string name, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the web node; <see cref="WaitReadyAsync"/> waits until it answers.</summary>
+    public static NodeProcess Start(string name, IReadOnlyDictionary<string, string> settings) => Start(name, settings, WebDll);
+
+    /// <summary>Starts the node of <paramref name="hostDll"/>; <see cref="WaitReadyAsync"/> waits until it answers.</summary>
+    public static NodeProcess Start(string name, IReadOnlyDictionary<string, string> settings, string hostDll)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var port = FreePort();
@@ -72,7 +78,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = TestAssets.RepoRoot,
         };
-        psi.ArgumentList.Add(WebDll);
+        psi.ArgumentList.Add(hostDll);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         psi.Environment["BLAZORMOOD_ROOT"] = TestAssets.RepoRoot;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
 

@@ -1,12 +1,12 @@
+using BlazorMood.Events;
 using System.Collections.Concurrent;
 using BlazorMood.TestSupport;
-using BlazorMood.Web.Live;
 using BlazorMood.Web.ScaleOut;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
 
@@ -18,7 +18,6 @@ namespace BlazorMood.Web.Tests.ScaleOut;
 [Trait("Category", "MultiNode")]
 public sealed class RedisRelayTests : IAsyncLifetime
 {
-    private readonly string _channel = "bm-test-" + Guid.NewGuid().ToString("N") + ":live";
     private readonly RedisTestNodes _nodes = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -30,12 +29,8 @@ public sealed class RedisRelayTests : IAsyncLifetime
 
     private async Task<LiveMoodNotifier> NodeAsync()
     {
-        var redis = await _nodes.ConnectAsync();
-        LiveMoodNotifier? notifier = null;
-        var relay = new RedisRelay<LiveUpdate>(_channel, u => notifier!.PublishLocal(u), redis, new NodeIdentity(), NullLogger.Instance);
-        notifier = new LiveMoodNotifier(NullLogger<LiveMoodNotifier>.Instance, [relay]);
-        await relay.StartAsync(CancellationToken.None);
-        return notifier;
+        var node = await _nodes.StartNodeAsync(s => s.AddDistributedEvent<LiveUpdate>("live").AddSingleton<LiveMoodNotifier>());
+        return node.GetRequiredService<LiveMoodNotifier>();
     }
 
     private static LiveUpdate Update(string session, string label) => new(
@@ -94,6 +89,6 @@ public sealed class RedisRelayTests : IAsyncLifetime
         services.AddRedisScaleOut(new ConfigurationBuilder().Build(), services.AddSignalR());
 
         Assert.DoesNotContain(services, d => d.ServiceType == typeof(IConnectionMultiplexer));
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IRelay<LiveUpdate>));
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IEventTransport));
     }
 }

@@ -6,6 +6,7 @@ using BlazorMood.Web.Tests.E2E;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Tests.ScaleOut;
 

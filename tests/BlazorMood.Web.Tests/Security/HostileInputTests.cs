@@ -9,6 +9,9 @@ using BlazorMood.Web.Tests.Videos;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Security;
 
@@ -133,7 +136,7 @@ public sealed class HostileInputTests(SecurityServerFixture server)
     [InlineData("GET", "admin")]
     public async Task An_api_token_does_not_open_a_page(string method, string path)
     {
-        var admin = await server.CreateAccountAsync(BlazorMood.Web.Accounts.Roles.Admin);
+        var admin = await server.CreateAccountAsync(BlazorMood.Accounts.Roles.Admin);
         using var client = NoRedirects(admin.Token);
 
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -145,7 +148,7 @@ public sealed class HostileInputTests(SecurityServerFixture server)
     [Fact]
     public async Task An_api_token_cannot_open_a_blazor_circuit()
     {
-        var admin = await server.CreateAccountAsync(BlazorMood.Web.Accounts.Roles.Admin);
+        var admin = await server.CreateAccountAsync(BlazorMood.Accounts.Roles.Admin);
         using var client = NoRedirects(admin.Token);
 
         using var negotiate = await client.PostAsync("_blazor/negotiate?negotiateVersion=1", null);

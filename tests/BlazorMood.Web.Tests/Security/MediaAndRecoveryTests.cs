@@ -4,6 +4,7 @@ using BlazorMood.Data.Videos;
 using BlazorMood.Web.Tests.Videos;
 using BlazorMood.Web.Videos;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.VideoJobs;
 
 namespace BlazorMood.Web.Tests.Security;
 

@@ -9,6 +9,9 @@ using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.Live;
+using BlazorMood.Playback.Kiosk;
+using BlazorMood.VideoJobs;
 
 namespace BlazorMood.Web.Tests.Security;
 

@@ -33,7 +33,7 @@ public sealed class SecurityServerFixture : WebApplicationFactory<Program>
     /// <summary>How often open connections re-check their sign-in in this host.</summary>
     public static TimeSpan RevalidationInterval { get; } = TimeSpan.FromSeconds(1);
 
-    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Web.Accounts.Roles.User) => TestAccounts.CreateAsync(Services, role, "security");
+    public Task<TestAccount> CreateAccountAsync(string role = BlazorMood.Accounts.Roles.User) => TestAccounts.CreateAsync(Services, role, "security");
 
     public HttpClient ClientFor(TestAccount? account)
     {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using BlazorMood.Web.Videos;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Videos;
 

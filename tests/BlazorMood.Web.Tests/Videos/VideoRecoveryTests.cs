@@ -4,6 +4,7 @@ using BlazorMood.Web.Videos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using BlazorMood.VideoJobs;
 
 namespace BlazorMood.Web.Tests.Videos;
 

@@ -4,6 +4,8 @@ using BlazorMood.Video;
 using BlazorMood.Web.Videos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Videos;
 

@@ -6,6 +6,8 @@ using BlazorMood.Music.Context;
 using BlazorMood.Video;
 using BlazorMood.Web.Videos;
 using Microsoft.Extensions.DependencyInjection;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Tests.Videos;
 

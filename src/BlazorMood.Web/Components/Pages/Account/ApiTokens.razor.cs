@@ -1,9 +1,11 @@
 using System.Globalization;
 using BlazorMood.Web.Accounts;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.Account;
 
@@ -36,7 +38,7 @@ public sealed partial class ApiTokens : IDisposable
     protected override async Task OnInitializedAsync()
     {
         var state = await Authentication.GetAuthenticationStateAsync();
-        _userId = RecommendationUser.Of(state.User);
+        _userId = OwnerIdentity.Of(state.User);
         await LoadAsync();
     }
 

@@ -1,8 +1,10 @@
 using BlazorMood.Web.History;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.History;
 
@@ -37,7 +39,7 @@ public sealed partial class MyHistory : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        _userId = RecommendationUser.Of((await Authentication.GetAuthenticationStateAsync()).User);
+        _userId = OwnerIdentity.Of((await Authentication.GetAuthenticationStateAsync()).User);
         await LoadAsync();
     }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using BlazorMood.Music.Recommendation;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.Kiosk;
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
+using BlazorMood.Live;
+using BlazorMood.Playback.Kiosk;
 
 namespace BlazorMood.Web.Components.Pages.Kiosk;
 

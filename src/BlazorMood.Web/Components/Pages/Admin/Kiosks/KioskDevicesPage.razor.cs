@@ -1,9 +1,12 @@
 using System.Globalization;
 using BlazorMood.Web.Kiosk;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.Playback.Kiosk;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.Admin.Kiosks;
 
@@ -41,7 +44,7 @@ public sealed partial class KioskDevicesPage
 
     protected override async Task OnInitializedAsync()
     {
-        _adminId = RecommendationUser.Of((await Authentication.GetAuthenticationStateAsync()).User);
+        _adminId = OwnerIdentity.Of((await Authentication.GetAuthenticationStateAsync()).User);
         _devices = await Devices.ListAsync(_lifetime.Token);
     }
 

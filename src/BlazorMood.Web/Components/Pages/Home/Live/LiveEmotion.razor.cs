@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
+using BlazorMood.Live;
 
 namespace BlazorMood.Web.Components.Pages.Home.Live;
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using BlazorMood.Music.Recommendation;
 using BlazorMood.Web.Live;
-using BlazorMood.Web.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
+using BlazorMood.Live;
+using BlazorMood.Playback;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.Home.Recommendations;
 

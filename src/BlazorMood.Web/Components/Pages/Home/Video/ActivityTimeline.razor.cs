@@ -2,6 +2,8 @@ using System.Globalization;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Components.Pages.Home.Video;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using BlazorMood.Web.Videos;
 using MudBlazor;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
 
 namespace BlazorMood.Web.Components.Pages.Home.Video;
 

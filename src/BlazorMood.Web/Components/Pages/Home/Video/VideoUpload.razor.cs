@@ -1,7 +1,11 @@
-using BlazorMood.Web.Recommendations;
 using BlazorMood.Web.Videos;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using BlazorMood.Accounts;
+using BlazorMood.Playback;
+using BlazorMood.VideoJobs;
+using BlazorMood.Data.Videos;
+using BlazorMood.Music.Context;
 
 namespace BlazorMood.Web.Components.Pages.Home.Video;
 
@@ -40,13 +44,13 @@ public sealed partial class VideoUpload : IDisposable
     public EventCallback OnShowRecommendations { get; set; }
 
     /// <summary>Whose jobs these are: the signed-in account, the same id the upload API resolves.</summary>
-    public string OwnerId { get; private set; } = RecommendationUser.Anonymous;
+    public string OwnerId { get; private set; } = OwnerIdentity.Anonymous;
 
     private VideoJobDto? Selected => _selectedId is { } id ? _jobs.Find(j => j.Id == id) : null;
 
     protected override async Task OnInitializedAsync() =>
         // The signed-in account: the owner the upload API files this browser's uploads under.
-        OwnerId = await CircuitUser.ResolveAsync(Authentication) ?? RecommendationUser.Anonymous;
+        OwnerId = await CircuitUser.ResolveAsync(Authentication) ?? OwnerIdentity.Anonymous;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

@@ -1,0 +1,54 @@
+using BlazorMood.Events;
+using BlazorMood.Live;
+using BlazorMood.Music.Context;
+
+namespace BlazorMood.Playback;
+
+/// <summary>
+/// Feeds live emotion into the recommender: every analysed frame with a face becomes an emotion observation of that
+/// frame's session. Reporting every frame (not only changes) is what makes the rule's "seen in the last 5 s" true:
+/// an unchanged smile keeps being seen, and the emotion goes stale 5 s after the face leaves the camera.
+/// </summary>
+public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, RecommendationContextReporter reporter, TimeProvider time, ILogger<LiveContextBridge> logger)
+    : IHostedService, IDisposable
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Inline: a context store write, and the recommender must see a frame's emotion as soon as the frame is answered.
+        _subscription ??= notifier.SubscribeAll(OnUpdate, EventDelivery.Inline);
+        LogStarted(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+    }
+
+    internal Task OnUpdate(LiveUpdate update)
+    {
+        // The frame's smoothed dominant label (after the tracker's hysteresis) is what the dashboard shows, so the
+        // music follows what the person sees on screen. A change without a frame (none today) still counts.
+        if (update.Frame is { Status: FrameStatus.Ok, Dominant: { Label.Length: > 0 } dominant })
+        {
+            reporter.ReportEmotion(update.SessionId, dominant.Label, dominant.Confidence, time.GetUtcNow());
+        }
+        else if (update.Change is { } change)
+        {
+            reporter.ReportEmotion(update.SessionId, change.Label, change.Confidence, change.OccurredAt);
+        }
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Live emotion now feeds the recommender")]
+    private static partial void LogStarted(ILogger logger);
+}

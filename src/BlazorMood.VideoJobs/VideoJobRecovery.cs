@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using BlazorMood.Data.Videos;
+
+namespace BlazorMood.VideoJobs;
+
+/// <summary>
+/// Finds running jobs that nobody runs any more — the process stopped (crash, kill, power) or a worker elsewhere
+/// stopped renewing its lease — and re-queues them, or fails them once they have been started
+/// <see cref="VideoJobOptions.MaxAttempts"/> times (a clip that crashes the server every time must not do so for ever).
+/// </summary>
+internal sealed partial class VideoJobRecovery(
+    VideoJobStore store,
+    VideoJobRuns runs,
+    VideoStorage storage,
+    VideoJobNotifier notifier,
+    IOptions<VideoJobOptions> options,
+    ILogger<VideoJobRecovery> logger)
+{
+    /// <param name="nodePrefix">At start-up, the worker-id prefix of this node: its previous process's jobs are taken back at once.</param>
+    /// <returns>Jobs re-queued and jobs failed.</returns>
+    public async Task<(int Requeued, int Failed)> RecoverAsync(string? nodePrefix, CancellationToken ct)
+    {
+        var o = options.Value;
+        var requeued = 0;
+        var failed = 0;
+        foreach (var job in await store.FindAbandonedAsync(nodePrefix, ct))
+        {
+            if (runs.IsRunning(job.Id))
+            {
+                continue; // ours, alive; its heartbeat is only late
+            }
+            // Whatever a killed run left in the output folder (the encoder's hidden temp file) is of no use.
+            if (job.Attempts >= o.MaxAttempts)
+            {
+                var message = $"The analysis was interrupted {job.Attempts} times (the server stopped while it ran), so it was given up. Try a shorter clip.";
+                var deleteInput = o.InputRetention <= TimeSpan.Zero;
+                if (await store.FailAbandonedAsync(job, "interrupted", message, deleteInput, ct))
+                {
+                    storage.DeleteOutputs(job.StorageName);
+                    if (deleteInput)
+                    {
+                        storage.DeleteInput(job.StorageName);
+                    }
+                    failed++;
+                    LogGivenUp(logger, job.Id, job.Attempts, job.WorkerId);
+                    await PublishAsync(job, ct);
+                }
+            }
+            else if (await store.RequeueAbandonedAsync(job, ct))
+            {
+                storage.DeleteOutputs(job.StorageName);
+                requeued++;
+                LogRequeued(logger, job.Id, job.Attempts, job.WorkerId);
+                runs.WakeWorker();
+                await PublishAsync(job, ct);
+            }
+        }
+        return (requeued, failed);
+    }
+
+    private async Task PublishAsync(Data.Videos.VideoJobRecord job, CancellationToken ct)
+    {
+        if (await store.FindAsync(job.Id, ct) is { } now)
+        {
+            notifier.Publish(now.OwnerId, VideoJobMapping.ToDto(now, options.Value.OutputRetention));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video job {JobId} was left running by {WorkerId} after {Attempts} attempt(s); re-queued")]
+    private static partial void LogRequeued(ILogger logger, Guid jobId, int attempts, string? workerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Video job {JobId} was interrupted {Attempts} times (last worker {WorkerId}); failed")]
+    private static partial void LogGivenUp(ILogger logger, Guid jobId, int attempts, string? workerId);
+}
