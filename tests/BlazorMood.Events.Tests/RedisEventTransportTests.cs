@@ -12,6 +12,8 @@ public sealed record Untravelled(int Number);
 /// Two nodes (each its own services, bus, Redis connection and node id) on the real Redis of
 /// scripts/start-test-services.sh: what one publishes reaches the other's subscribers once and in order.
 /// </summary>
+[Trait("Category", "Integration")]
+[Trait("Category", "Database")]
 public sealed class RedisEventTransportTests : IAsyncLifetime
 {
     private readonly string _prefix = "bm-test-" + Guid.NewGuid().ToString("N");
