@@ -83,6 +83,14 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /api/videos/{id:guid}/events"] = new(Access.User, Kind.Api),
         ["POST /api/videos/{id:guid}/cancel"] = new(Access.User, Kind.Api),
         ["DELETE /api/videos/{id:guid}"] = new(Access.User, Kind.Api),
+        // Subsonic servers: administrators add, list and remove them; people browse and play them through the app.
+        ["GET /api/subsonic/servers"] = new(Access.Admin, Kind.Api),
+        ["POST /api/subsonic/servers"] = new(Access.Admin, Kind.Api),
+        ["DELETE /api/subsonic/servers/{id}"] = new(Access.Admin, Kind.Api),
+        ["GET /api/subsonic/servers/{id}/albums"] = new(Access.User, Kind.Api),
+        ["GET /api/subsonic/servers/{id}/albums/{albumId}"] = new(Access.User, Kind.Api),
+        ["GET /api/subsonic/servers/{id}/songs/{songId}/stream"] = new(Access.User, Kind.Api),
+        ["GET /api/subsonic/servers/{id}/cover/{coverId}"] = new(Access.User, Kind.Api),
         // Prometheus metrics: administrators (and, unauthenticated, only from the machine itself, which a test host is not).
         ["* /metrics"] = new(Access.Admin, Kind.Api),
         // The Blazor circuit and framework endpoints: whoever has a page open, i.e. signed in with the cookie (the

@@ -47,6 +47,7 @@ public sealed class RequestBodyTests(SecurityServerFixture server)
         ["PUT /api/admin/tracks/{id}"] = Body.Json,
         ["POST /api/admin/tracks/{id}/move"] = Body.Json,
         ["PUT /api/admin/tracks/{id}/file"] = Body.Multipart,
+        ["POST /api/subsonic/servers"] = Body.Json,
     };
 
     /// <summary>POST/PUT endpoints under /api that read no body (a command in the URL alone).</summary>

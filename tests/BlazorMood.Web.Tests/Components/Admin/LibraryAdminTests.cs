@@ -1,3 +1,7 @@
+using BlazorMood.Music.Subsonic;
+using BlazorMood.Web.Subsonic;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -46,6 +50,10 @@ public sealed class LibraryAdminTests : MudComponentTest, IDisposable
         // The page works on the real file library, not the base class's in-memory one.
         Context.Services.AddSingleton<IMusicLibrary>(sp => sp.GetRequiredService<MusicLibrary>());
         Context.Services.AddLibraryCuration(_ => { });
+        // The page's Subsonic panel: a server list of its own (none yet), passwords under a throw-away key.
+        Context.Services.AddSingleton(new SubsonicServerStore(Path.Combine(_root, "subsonic-servers.json"),
+            new DataProtectionSubsonicSecretProtector(new EphemeralDataProtectionProvider())));
+        Context.Services.AddSingleton(sp => new SubsonicClient(new HttpClient(), NullLogger<SubsonicClient>.Instance));
     }
 
     private ILibraryCurator Curator => Context.Services.GetRequiredService<ILibraryCurator>();
