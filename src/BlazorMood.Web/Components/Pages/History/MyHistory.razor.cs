@@ -86,6 +86,8 @@ public sealed partial class MyHistory : IDisposable
         {
             _deleted = await UserHistory.DeleteAllAsync(_userId, _lifetime.Token);
             _error = null;
+            // Say what was deleted at once; the page's data reloads after.
+            StateHasChanged();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
