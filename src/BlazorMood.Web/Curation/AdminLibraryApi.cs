@@ -2,6 +2,7 @@ using System.Text.Json;
 using BlazorMood.Music;
 using BlazorMood.Music.Curation;
 using BlazorMood.Web.Accounts;
+using BlazorMood.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -39,10 +40,6 @@ public static class AdminLibraryApi
 
     // Multipart framing around the one file part (boundaries, headers).
     private const long MultipartOverheadBytes = 64 * 1024;
-
-    private const long MaxJsonBodyBytes = 64 * 1024;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapAdminLibraryApi(this IEndpointRouteBuilder endpoints)
     {
@@ -258,33 +255,8 @@ public static class AdminLibraryApi
 
     private static async Task<IResult> WithJsonAsync<T>(HttpContext http, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class
     {
-        if (!http.Request.HasJsonContentType())
-        {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "JSON expected", "Send the body as application/json.");
-        }
-        if (http.Request.ContentLength > MaxJsonBodyBytes)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A request body is at most {MaxJsonBodyBytes} bytes.");
-        }
-        SetBodyLimit(http, MaxJsonBodyBytes);
-        T? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Json, ct);
-        }
-        catch (JsonException e)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid JSON", e.Message);
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Problem(e.StatusCode, "Invalid body", e.Message);
-        }
-        if (body is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid JSON", "The body must be a JSON object.");
-        }
-        return await CurateAsync(() => handle(body));
+        var (body, problem) = await JsonRequestBody.ReadAsync<T>(http, ct);
+        return problem ?? await CurateAsync(() => handle(body!));
     }
 
     private static async Task<IResult> WithFileAsync(HttpContext http, long limit, Func<Stream, string?, Task<IResult>> handle, CancellationToken ct)

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
+using BlazorMood.Web.Hosting;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Subsonic;
 using BlazorMood.Web.Accounts;
@@ -37,8 +36,6 @@ public static class SubsonicWebExtensions
 {
     public const string BasePath = "/api/subsonic";
 
-    // A server's name, address and credentials fit in far less; the limit is the app's other JSON bodies' limit.
-    private const long MaxJsonBodyBytes = 64 * 1024;
 
     public static IServiceCollection AddSubsonicSource(this IServiceCollection services, IConfiguration configuration)
     {
@@ -90,40 +87,11 @@ public static class SubsonicWebExtensions
         return endpoints;
     }
 
-    /// <summary>
-    /// Reads the body within <see cref="MaxJsonBodyBytes"/> (an oversize body is 413 before it is read, a malformed one
-    /// 400), then adds the server.
-    /// </summary>
+    /// <summary>Reads the body as every JSON endpoint does (<see cref="JsonRequestBody"/>), then adds the server.</summary>
     private static async Task<IResult> AddFromBodyAsync(HttpContext http, SubsonicServerStore store, SubsonicClient client, CancellationToken ct)
     {
-        if (!http.Request.HasJsonContentType())
-        {
-            return Results.Problem(title: "JSON expected", detail: "Send the body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
-        }
-        if (http.Request.ContentLength > MaxJsonBodyBytes)
-        {
-            return Results.Problem(title: "Body too large", detail: $"A request body is at most {MaxJsonBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
-        {
-            bodyLimit.MaxRequestBodySize = MaxJsonBodyBytes;
-        }
-        AddServerRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync<AddServerRequest>(http.Request.Body, JsonSerializerOptions.Web, ct);
-        }
-        catch (JsonException e)
-        {
-            return Results.Problem(title: "Invalid JSON", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Results.Problem(title: "Invalid body", detail: e.Message, statusCode: e.StatusCode);
-        }
-        return request is null
-            ? Results.Problem(title: "Invalid JSON", detail: "The body must be a JSON object.", statusCode: StatusCodes.Status400BadRequest)
-            : await AddAsync(request, store, client, ct);
+        var (request, problem) = await JsonRequestBody.ReadAsync<AddServerRequest>(http, ct);
+        return problem ?? await AddAsync(request!, store, client, ct);
     }
 
     /// <summary>Tests the server (ping with these credentials) before anything is stored, so a typo is reported, not saved.</summary>
