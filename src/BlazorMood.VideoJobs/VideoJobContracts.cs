@@ -62,6 +62,13 @@ public sealed record VideoJobDto(
 
     /// <summary>When retention will remove the annotated video; null when there is none or it is already gone.</summary>
     public DateTimeOffset? VideoExpiresAt { get; init; }
+
+    /// <summary>
+    /// Seconds into the clip where the person seemed to fall (upright to the floor within a second, then staying
+    /// down); empty when none was seen. A flag for a person to check, not a diagnosis: burpees and floor routines
+    /// can look the same.
+    /// </summary>
+    public IReadOnlyList<double> Falls { get; init; } = [];
 }
 
 /// <summary>Uploaded clips and their analysis jobs, always scoped to one owner (another owner's job does not exist).</summary>

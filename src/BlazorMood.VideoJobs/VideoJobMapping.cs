@@ -60,6 +60,7 @@ internal static class VideoJobMapping
             ErrorCode = job.ErrorCode,
             VideoExpired = job is { State: VideoJobState.Succeeded, HasAnnotatedVideo: true, OutputsDeletedUtc: not null },
             VideoExpiresAt = hasVideo && job.FinishedUtc is { } end ? Utc(end) + outputRetention : null,
+            Falls = status == VideoJobStatus.Succeeded ? Deserialize<double[]>(job.FallsJson) ?? [] : [],
         };
     }
 

@@ -219,7 +219,8 @@ internal sealed partial class VideoJobWorker : BackgroundService
                     analysis.Activity.CadenceSpm is { } cadence ? Math.Round(cadence, 1) : null,
                     VideoJobMapping.Serialize(analysis.Activity.Segments.Select(VideoJobMapping.ToSegment).ToArray()),
                     VideoJobMapping.Serialize(analysis.Activity.Activities.Select(a => a.Label()).ToArray()),
-                    File.Exists(analysis.AnnotatedVideoPath));
+                    File.Exists(analysis.AnnotatedVideoPath),
+                    VideoJobMapping.Serialize(analysis.Activity.Falls.Select(t => Math.Round(t, 2)).ToArray()));
                 if (await _store.CompleteAsync(job.Id, workerId, result, deleteInput, ct))
                 {
                     if (deleteInput)

@@ -425,6 +425,9 @@ namespace BlazorMood.Data.Postgres.Migrations
                     b.Property<double?>("EtaSeconds")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("FallsJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -410,6 +410,9 @@ namespace BlazorMood.Data.Migrations
                     b.Property<double?>("EtaSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("FallsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -93,6 +93,12 @@ public sealed class VideoJobRecord
     /// <summary>Timeline as JSON (<c>[{"start":0,"end":2.5,"activity":"walking","confidence":0.8,"cadenceSpm":104}]</c>).</summary>
     public string? SegmentsJson { get; set; }
 
+    /// <summary>
+    /// Times (seconds into the clip) where the person went from upright to the floor within a second, as a JSON array;
+    /// null for jobs analysed before falls were recorded, <c>[]</c> when none was seen.
+    /// </summary>
+    public string? FallsJson { get; set; }
+
     /// <summary>Activities seen, longest first, as a JSON array of labels.</summary>
     public string? ActivitiesJson { get; set; }
 

@@ -7,7 +7,7 @@ namespace BlazorMood.Data.Videos;
 public sealed record JobProgressSnapshot(double Progress, string? Stage, string? StagesJson, double? EtaSeconds);
 
 /// <summary>Results of a successful run, written with the state change in one statement.</summary>
-public sealed record JobResult(double DurationSeconds, int Width, int Height, double? CadenceSpm, string SegmentsJson, string ActivitiesJson, bool HasAnnotatedVideo);
+public sealed record JobResult(double DurationSeconds, int Width, int Height, double? CadenceSpm, string SegmentsJson, string ActivitiesJson, bool HasAnnotatedVideo, string? FallsJson = null);
 
 /// <summary>
 /// Every read and write of <see cref="VideoJobRecord"/> rows. State changes are single conditional UPDATEs (state,
@@ -193,6 +193,7 @@ public sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> context
                     .SetProperty(j => j.Height, result.Height)
                     .SetProperty(j => j.CadenceSpm, result.CadenceSpm)
                     .SetProperty(j => j.SegmentsJson, result.SegmentsJson)
+                    .SetProperty(j => j.FallsJson, result.FallsJson)
                     .SetProperty(j => j.ActivitiesJson, result.ActivitiesJson)
                     .SetProperty(j => j.HasAnnotatedVideo, result.HasAnnotatedVideo);
                 if (inputDeleted)

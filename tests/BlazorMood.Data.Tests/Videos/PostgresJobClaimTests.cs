@@ -100,7 +100,7 @@ public sealed class PostgresJobClaimTests : IAsyncLifetime
         var id = (await SeedQueuedAsync(1))[0];
         var job = await _store.TryClaimNextAsync("a/1-test/0", TimeSpan.FromMinutes(1), CancellationToken.None);
         Assert.Equal(id, job!.Id);
-        var result = new JobResult(3, 160, 120, null, "[]", "[]", HasAnnotatedVideo: false);
+        var result = new JobResult(3, 160, 120, null, "[]", "[]", HasAnnotatedVideo: false, FallsJson: "[1.5]");
 
         var byStranger = await _store.CompleteAsync(id, "b/2-test/0", result, inputDeleted: false, CancellationToken.None);
         var byHolder = await _store.CompleteAsync(id, "a/1-test/0", result, inputDeleted: false, CancellationToken.None);
@@ -112,5 +112,6 @@ public sealed class PostgresJobClaimTests : IAsyncLifetime
         var stored = await _store.FindAsync(id, CancellationToken.None);
         Assert.Equal(VideoJobState.Succeeded, stored!.State);
         Assert.Equal(1.0, stored.Progress);
+        Assert.Equal("[1.5]", stored.FallsJson);
     }
 }

@@ -172,6 +172,31 @@ public sealed class VideoUploadTests : MudComponentTest
     }
 
     [Fact]
+    public void A_flagged_fall_is_shown_above_the_timeline_with_its_times_and_a_clip_without_one_has_no_alert()
+    {
+        var fell = TestJobs.Succeeded("fell.mp4", minutesAgo: 10) with { Falls = [12.34, 3.96] };
+        var calm = TestJobs.Succeeded("calm.mp4", minutesAgo: 5);
+        _jobs.Add(Owner, fell);
+        _jobs.Add(Owner, calm);
+        var cut = Render();
+
+        cut.Find($"{Testid("past-job")}[data-job-id='{fell.Id}'] {Testid("past-job-open")}").Click();
+        var alert = cut.Find(Testid("job-falls"));
+        Assert.StartsWith("Possible falls at 0:04.0 and 0:12.3.", alert.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("Check on them", alert.TextContent, StringComparison.Ordinal);
+
+        cut.Find($"{Testid("past-job")}[data-job-id='{calm.Id}'] {Testid("past-job-open")}").Click();
+        Assert.Empty(cut.FindAll(Testid("job-falls")));
+    }
+
+    [Theory]
+    [InlineData(new double[0], "")]
+    [InlineData(new[] { 61.25 }, "Possible fall at 1:01.3.")]
+    [InlineData(new[] { 30.0, 4.0, 12.34 }, "Possible falls at 0:04.0, 0:12.3 and 0:30.0.")]
+    public void Falls_are_listed_in_clip_order_in_words(double[] falls, string expected) =>
+        Assert.Equal(expected, VideoDisplay.FallsText(falls));
+
+    [Fact]
     public async Task Cancel_asks_the_service_and_shows_the_cancelled_job()
     {
         var job = TestJobs.Running();

@@ -105,6 +105,18 @@ public static class VideoDisplay
     }
 
     /// <summary>A clip's length in whole seconds: "0:03", "4:59"; "—" when unknown.</summary>
+    /// <summary>"Possible fall at 0:12.3." or "Possible falls at 0:04.0, 0:12.3 and 0:30.0." (times in clip order).</summary>
+    public static string FallsText(IReadOnlyList<double> falls)
+    {
+        var times = falls.Where(double.IsFinite).Order().Select(ClipTime).ToArray();
+        return times.Length switch
+        {
+            0 => "",
+            1 => $"Possible fall at {times[0]}.",
+            _ => $"Possible falls at {string.Join(", ", times[..^1])} and {times[^1]}.",
+        };
+    }
+
     public static string Duration(double? seconds)
     {
         if (seconds is not { } s || !double.IsFinite(s) || s < 0)
