@@ -3,6 +3,7 @@ using BlazorMood.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace BlazorMood.Hosting;
 
@@ -16,6 +17,9 @@ public static class OperationsServiceCollectionExtensions
     public const string LivenessPath = "/healthz";
 
     public const string ReadinessPath = "/readyz";
+
+    /// <summary>The standard OpenTelemetry variable naming the collector; traces are exported over OTLP only when it is set.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -38,7 +42,29 @@ public static class OperationsServiceCollectionExtensions
             .AddCheck<ModelsReadyCheck>("models", tags: [ReadyTag], timeout: timeout)
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: timeout);
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        // Log lines written inside a span carry its trace and span ids and its tags (BlazorMoodTracing's correlation id).
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions |=
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId | ActivityTrackingOptions.Tags);
+        var otlpEndpoint = configuration[OtlpEndpointVariable];
+        var metricsPath = configuration.GetSection(OperationsOptions.SectionName).GetValue<string>(nameof(OperationsOptions.MetricsPath))
+            ?? new OperationsOptions().MetricsPath;
+        services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(BlazorMoodTracing.SourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path, metricsPath))
+                    .AddHttpClientInstrumentation()
+                    .AddEntityFrameworkCoreInstrumentation()
+                    // Resolves the multiplexer from the container where Redis is configured (scale-out); none otherwise.
+                    .AddRedisInstrumentation();
+                // Spans leave the process only where a collector is named (the standard OTLP variable); otherwise
+                // they still give the log lines their trace ids and correlation tags.
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics => metrics
             .AddMeter(BlazorMoodMeter.Name)
             // Rows the background writers could not store.
             .AddMeter(BlazorMood.Data.ResilientBatchWriter.MeterName)
@@ -74,6 +100,10 @@ public static class OperationsServiceCollectionExtensions
         endpoints.MapPrometheusScrapingEndpoint(options.MetricsPath).WithName("Metrics").RequireAuthorization(MetricsPolicy);
         return endpoints;
     }
+
+    // Probes and scrapes every few seconds would drown the traces that matter.
+    private static bool IsOperationsPath(PathString path, string metricsPath) =>
+        path.StartsWithSegments(LivenessPath) || path.StartsWithSegments(ReadinessPath) || path.StartsWithSegments(metricsPath);
 
     private static Task WriteReportAsync(HttpContext http, HealthReport report)
     {

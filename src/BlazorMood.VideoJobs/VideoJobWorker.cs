@@ -133,8 +133,8 @@ internal sealed partial class VideoJobWorker : BackgroundService
 
     private async Task RunJobAsync(VideoJobRecord job, string workerId, CancellationToken stoppingToken)
     {
-        // Everything logged for this run (here, in the pipeline, in ffmpeg's wrapper) carries the job id.
-        using var scope = CorrelationScope.Begin(_logger, CorrelationScope.VideoJob, job.Id.ToString("D", CultureInfo.InvariantCulture));
+        // The run's span: everything logged inside it (here, in the pipeline, in ffmpeg's wrapper) carries the job id.
+        using var span = BlazorMoodTracing.StartVideoJob(job.Id.ToString("D", CultureInfo.InvariantCulture));
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var run = _runs.Register(job.Id, runCancellation);
         try

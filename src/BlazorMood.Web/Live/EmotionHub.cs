@@ -12,13 +12,13 @@ namespace BlazorMood.Web.Live;
 /// The live webcam hub (<c>/hubs/emotion</c>, MessagePack). The browser sends one JPEG at a time with
 /// <see cref="AnalyzeFrame"/> and waits for the reply before sending the next, so a slow server never builds a queue.
 /// Only signed-in callers connect (the endpoint requires a policy); the stream belongs to their account.
-/// Everything logged while a frame of the stream is handled carries the connection id as its correlation id.
+/// Every call is a span tagged with the connection id, so everything logged while it is handled carries that id.
 /// </summary>
-public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor processor, ILogger<EmotionHub> logger) : Hub
+public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor processor) : Hub
 {
     public override Task OnConnectedAsync()
     {
-        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
+        using var span = BlazorMoodTracing.StartFrameStream("connect", Context.ConnectionId);
         // The account's id: its live view, its recorded events and its recommendations all follow this stream.
         var owner = OwnerIdentity.Of(Context.User) ?? throw new HubException("Sign in to stream frames.");
         streams.Open(Context.ConnectionId, owner);
@@ -27,7 +27,7 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
+        using var span = BlazorMoodTracing.StartFrameStream("disconnect", Context.ConnectionId);
         streams.Close(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
@@ -38,7 +38,7 @@ public sealed class EmotionHub(LiveStreamRegistry streams, LiveFrameProcessor pr
     /// <summary>Analyses one encoded frame (JPEG, PNG or WebP bytes). Every outcome is a reply; none closes the connection.</summary>
     public async Task<FrameResult> AnalyzeFrame(long sequence, byte[] frame)
     {
-        using var scope = CorrelationScope.Begin(logger, CorrelationScope.FrameStream, Context.ConnectionId);
+        using var span = BlazorMoodTracing.StartFrameStream("frame", Context.ConnectionId);
         return await processor.ProcessAsync(Stream, sequence, frame ?? [], Context.ConnectionAborted);
     }
 

@@ -1,4 +1,5 @@
 using BlazorMood.Hosting;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -23,6 +24,8 @@ using BlazorMood.Diagnostics;
 using BlazorMood.Live;
 using BlazorMood.VideoJobs;
 using BlazorMood.Data.Videos;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace BlazorMood.Web.Tests.Operations;
 
@@ -42,7 +45,11 @@ public sealed class OperationsHost : VideoHostFactory
                 ["VideoJobs:MaxConcurrentJobs"] = "1",
                 ["RateLimits:EmotionApi:PermitLimit"] = "100000",
             },
-            services => services.AddSingleton<ILoggerProvider>(Logs))
+            services =>
+            {
+                services.AddSingleton<ILoggerProvider>(Logs);
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(Spans));
+            })
     {
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
@@ -54,6 +61,11 @@ public sealed class OperationsHost : VideoHostFactory
     private static CapturingLoggerProvider Logs { get; } = new();
 
     public CapturingLoggerProvider CapturedLogs => Logs;
+
+    /// <summary>Static for the same reason as <see cref="Logs"/>: every span the host's tracer provider ended.</summary>
+    private static SpanCollector Spans { get; } = new();
+
+    public IReadOnlyList<Activity> EndedSpans => Spans.Ended;
 
     public Uri BaseAddress { get; }
 
@@ -158,8 +170,8 @@ public sealed partial class OperationsTests(OperationsHost host) : IClassFixture
         await user.WaitForEndAsync(job.Id);
 
         var rejected = Assert.Single(host.CapturedLogs.Entries, e => e.Category == typeof(LiveFrameProcessor).FullName && e.Message.Contains(connectionId, StringComparison.Ordinal));
-        Assert.Equal(connectionId, rejected.Scope(CorrelationScope.IdKey));
-        Assert.Equal(CorrelationScope.FrameStream, rejected.Scope(CorrelationScope.KindKey));
+        Assert.Equal(connectionId, rejected.Scope(BlazorMoodTracing.IdKey));
+        Assert.Equal(BlazorMoodTracing.FrameStream, rejected.Scope(BlazorMoodTracing.KindKey));
         var jobId = job.Id.ToString("D", CultureInfo.InvariantCulture);
         List<CapturedLogEntry> JobEntries() => host.CapturedLogs.Entries.Where(e => e.Category == typeof(VideoJobWorker).FullName && e.Message.Contains(jobId, StringComparison.Ordinal)).ToList();
         // The outcome is stored before the worker logs it: give the last line a moment.
@@ -169,10 +181,45 @@ public sealed partial class OperationsTests(OperationsHost host) : IClassFixture
         }
         var jobEntries = JobEntries();
         Assert.True(jobEntries.Count >= 2, "started and succeeded are logged");
-        Assert.All(jobEntries, e => Assert.Equal(jobId, e.Scope(CorrelationScope.IdKey)));
-        Assert.All(jobEntries, e => Assert.Equal(CorrelationScope.VideoJob, e.Scope(CorrelationScope.KindKey)));
+        Assert.All(jobEntries, e => Assert.Equal(jobId, e.Scope(BlazorMoodTracing.IdKey)));
+        Assert.All(jobEntries, e => Assert.Equal(BlazorMoodTracing.VideoJob, e.Scope(BlazorMoodTracing.KindKey)));
         // appsettings.json turns scopes on for the console logger, so the id shows in production logs too.
         Assert.True(host.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
+    }
+
+    [Fact]
+    public async Task A_video_job_run_is_a_span_tagged_with_its_id_in_one_trace_with_its_database_calls_and_its_log_lines()
+    {
+        using var user = host.Client(host.User);
+        var job = await user.SubmitAsync(TestClips.StandingPerson(seconds: 1, width: 160));
+        await user.WaitForEndAsync(job.Id);
+        var jobId = job.Id.ToString("D", CultureInfo.InvariantCulture);
+
+        Activity? Run() => host.EndedSpans.LastOrDefault(s => s.Source.Name == BlazorMoodTracing.SourceName
+            && s.GetTagItem(BlazorMoodTracing.IdKey) as string == jobId);
+        for (var i = 0; i < 50 && Run() is null; i++)
+        {
+            await Task.Delay(100);
+        }
+        var run = Run();
+        Assert.NotNull(run);
+        Assert.Equal(BlazorMoodTracing.VideoJob, run.GetTagItem(BlazorMoodTracing.KindKey));
+        Assert.Equal(ActivityKind.Consumer, run.Kind);
+        // The run's database writes (claim renewals, progress, the outcome) are spans of the same trace.
+        Assert.Contains(host.EndedSpans, s => s.TraceId == run.TraceId && s.SpanId != run.SpanId
+            && s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal));
+        // The upload itself is an ASP.NET Core server span.
+        Assert.Contains(host.EndedSpans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+            && (s.GetTagItem("url.path") as string ?? "").StartsWith("/api/videos", StringComparison.Ordinal));
+        // The worker's lines about the run carry the span's trace id beside the correlation id.
+        var lines = host.CapturedLogs.Entries.Where(e => e.Category == typeof(VideoJobWorker).FullName && e.Message.Contains(jobId, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, e => Assert.Equal(run.TraceId.ToHexString(), e.Scope("TraceId")?.ToString()));
+        // Probes are not traced.
+        using var anonymous = host.Client();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+        await Task.Delay(200);
+        Assert.DoesNotContain(host.EndedSpans, s => s.GetTagItem("url.path") as string == "/healthz");
     }
 
     [Fact]
@@ -237,4 +284,14 @@ public sealed partial class OperationsTests(OperationsHost host) : IClassFixture
 
         public IDisposable? OnChange(Action<OperationsOptions, string?> listener) => null;
     }
+}
+
+/// <summary>An OpenTelemetry processor that keeps every ended span in memory (the exporter side of a test).</summary>
+public sealed class SpanCollector : BaseProcessor<Activity>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Activity> _ended = new();
+
+    public IReadOnlyList<Activity> Ended => [.. _ended];
+
+    public override void OnEnd(Activity data) => _ended.Enqueue(data);
 }
