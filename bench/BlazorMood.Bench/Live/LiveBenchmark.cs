@@ -92,7 +92,7 @@ public static class LiveBenchmark
             }
             return frames;
         }
-        using var astronaut = await Image.LoadAsync(DebianPackageFetcher.FetchAstronautPng(cacheRoot));
+        using var astronaut = await Image.LoadAsync(await DebianPackageFetcher.FetchAstronautPngAsync(cacheRoot));
         for (var i = 0; i < 6; i++)
         {
             using var moved = astronaut.Clone(x => x.Crop(new Rectangle(i * 12, i * 6, astronaut.Width - 72, astronaut.Height - 36)));
