@@ -62,9 +62,11 @@ public static class DataServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(data);
         return data.Provider switch
         {
+            // Transient errors (a failover, a dropped connection, a serialization failure) are retried by Npgsql's
+            // retrying strategy: every explicit transaction therefore runs inside CreateExecutionStrategy().ExecuteAsync.
             DatabaseProvider.Postgres => builder.UseNpgsql(
                 data.PostgresConnectionString,
-                npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+                npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly).EnableRetryOnFailure()),
             _ => builder.UseSqlite(ConnectionString(data, contentRoot)),
         };
     }

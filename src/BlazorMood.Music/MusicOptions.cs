@@ -32,18 +32,9 @@ public sealed class MusicOptions
     public RecommenderOptions Recommender { get; set; } = new();
 }
 
-/// <summary>How tracks are decoded and measured.</summary>
+/// <summary>How tracks are measured (where ffmpeg is and how long and how many may run: <c>Ffmpeg</c>).</summary>
 public sealed class AudioAnalysisOptions
 {
-    /// <summary>The ffmpeg executable (a name on PATH or a full path).</summary>
-    public string FfmpegPath { get; set; } = "ffmpeg";
-
-    /// <summary>Longest one decode may run before ffmpeg is killed.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>ffmpeg processes allowed at once (each one keeps a core busy).</summary>
-    public int MaxConcurrency { get; set; } = 1;
-
     /// <summary>Analysis stops after this much audio: tempo and loudness are stable well before the end of a song.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(3);
 

@@ -30,18 +30,6 @@ public sealed class VideoOptions
     /// <summary>Smallest frame side accepted: below this no person can be told apart.</summary>
     public int MinResolution { get; set; } = 32;
 
-    /// <summary>Time one ffprobe run may take before it is killed.</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Time a whole decode or encode run may take before its ffmpeg is killed.</summary>
-    public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>ffmpeg/ffprobe processes at once over the whole process (each decode or encode holds one slot).</summary>
-    public int MaxConcurrentProcesses { get; set; } = 4;
-
-    /// <summary>Optional folder holding the ffmpeg and ffprobe binaries; empty uses the PATH.</summary>
-    public string? BinaryFolder { get; set; }
-
     /// <summary>
     /// The learned window classifier (ONNX, trained by <c>blazormood train activity</c>; its sidecar <c>.json</c> beside
     /// it). Disabled, the hand-set decision tree in <see cref="ActivityClassifier"/> labels the windows instead.

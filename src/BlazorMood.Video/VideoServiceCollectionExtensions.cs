@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,8 @@ public static class VideoServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="FfmpegService"/>, <see cref="ActivityClassifier"/> and <see cref="ActivityPipeline"/> as
-    /// singletons with <see cref="VideoOptions"/> bound from the <c>Video</c> section (validated at start).
+    /// singletons with <see cref="VideoOptions"/> bound from the <c>Video</c> section and the ffmpeg settings from
+    /// <c>Ffmpeg</c> (both validated at start).
     /// The pipeline needs the vision models: call <c>AddVision</c> too.
     /// </summary>
     public static IServiceCollection AddVideo(this IServiceCollection services, IConfiguration configuration)
@@ -17,6 +19,8 @@ public static class VideoServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration is IConfigurationSection { Key: VideoOptions.SectionName } s ? s : configuration.GetSection(VideoOptions.SectionName);
         services.AddOptions<VideoOptions>().Bind(section);
+        // Given the root configuration (not just this feature's section), the shared ffmpeg settings come from it too.
+        services.AddFfmpeg(configuration is IConfigurationSection ? null : configuration);
         return services.AddVideoCore();
     }
 
@@ -30,6 +34,7 @@ public static class VideoServiceCollectionExtensions
     private static IServiceCollection AddVideoCore(this IServiceCollection services)
     {
         services.AddLogging();
+        services.AddFfmpeg();
         services.AddOptions<VideoOptions>()
             .Validate(o => o.SampleFps is > 0 and <= 60, "Video:SampleFps must be in (0, 60].")
             .Validate(o => FfmpegService.IsValidFormatList(o.AllowedFormats)
@@ -38,8 +43,6 @@ public static class VideoServiceCollectionExtensions
             .Validate(o => o.ScaleWidth is >= 64 and <= 4096, "Video:ScaleWidth must be 64..4096.")
             .Validate(o => o.MaxDuration > TimeSpan.Zero && o.MaxFileBytes > 0, "Video:MaxDuration and MaxFileBytes must be positive.")
             .Validate(o => o.MinResolution >= 2 && o.MaxResolution >= o.MinResolution, "Video:MinResolution/MaxResolution are inconsistent.")
-            .Validate(o => o.ProbeTimeout > TimeSpan.Zero && o.ProcessTimeout > TimeSpan.Zero, "Video: ffmpeg timeouts must be positive.")
-            .Validate(o => o.MaxConcurrentProcesses >= 2, "Video:MaxConcurrentProcesses must be at least 2 (a clip needs a decoder and an encoder).")
             .Validate(o => o.WindowSeconds > 0 && o.HopSeconds > 0 && o.HopSeconds <= o.WindowSeconds && o.PeriodicityWindowSeconds >= o.WindowSeconds,
                 "Video: need 0 < HopSeconds <= WindowSeconds <= PeriodicityWindowSeconds.")
             .Validate(o => o.DetectEveryFrames >= 1 && o.ChannelCapacity >= 1 && o.MaxProgressPerSecond > 0, "Video: DetectEveryFrames, ChannelCapacity and MaxProgressPerSecond must be positive.")

@@ -25,14 +25,6 @@ public static class VideoJobsServiceCollectionExtensions
         services.AddSingleton<VideoJobsMarker>();
         services.AddData(configuration);
         services.AddVideo(configuration);
-        // A configured ffmpeg folder is relative to the content root, like every other path in appsettings.json.
-        services.AddOptions<VideoOptions>().PostConfigure<IHostEnvironment>((o, env) =>
-        {
-            if (!string.IsNullOrWhiteSpace(o.BinaryFolder))
-            {
-                o.BinaryFolder = Path.GetFullPath(o.BinaryFolder, env.ContentRootPath);
-            }
-        });
         services.AddOptions<VideoJobOptions>()
             .BindConfiguration(VideoJobOptions.SectionName)
             .ValidateDataAnnotations()

@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Context;
 using BlazorMood.Music.Library;
@@ -20,14 +21,14 @@ public sealed class ServiceRegistrationTests
             ["Music:WatchForChanges"] = "false",
             ["Music:Recommender:EmotionWindow"] = "00:00:07",
             ["Music:Recommender:QueueLength"] = "4",
-            ["Music:Analysis:Timeout"] = "00:00:30",
+            ["Ffmpeg:AudioProcessTimeout"] = "00:00:30",
         }).Build();
         using var sp = new ServiceCollection().AddMusic(config).BuildServiceProvider();
 
         var o = sp.GetRequiredService<IOptions<MusicOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(7), o.Recommender.EmotionWindow);
         Assert.Equal(4, o.Recommender.QueueLength);
-        Assert.Equal(TimeSpan.FromSeconds(30), o.Analysis.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), sp.GetRequiredService<IOptions<FfmpegOptions>>().Value.AudioProcessTimeout);
         Assert.NotNull(sp.GetRequiredService<Recommender>());
         Assert.NotNull(sp.GetRequiredService<AudioAnalyzer>());
         Assert.IsType<InMemoryContextStore>(sp.GetRequiredService<IContextStore>());

@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using System.Text.Json;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Library;
@@ -78,7 +79,7 @@ public sealed class StarterLibraryTests
     [Fact]
     public async Task Committed_audio_analyses_to_the_generators_tempo_without_octave_errors()
     {
-        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), Options.Create(new FfmpegOptions()), NullLogger<AudioAnalyzer>.Instance);
         var s = Load();
         string[] formerlyDoubled = ["activity_sleeping/sleeping-01.opus", "emotion_fear/fear-05.opus", "activity_cycling/cycling-01.opus"];
         var chosen = s.Playlists.Select(p => p.Tracks[p.Tracks.Count / 2])

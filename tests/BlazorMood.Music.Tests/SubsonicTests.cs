@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -165,7 +166,7 @@ public sealed class SubsonicTests : IClassFixture<SupysonicServer>, IDisposable
         var client = NewClient();
         var (song, _) = await FirstSongAsync(client);
         var generatedBpm = double.Parse(Regex.Match(song.Title, @"\((\d+) BPM").Groups[1].Value, CultureInfo.InvariantCulture);
-        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), Options.Create(new FfmpegOptions()), NullLogger<AudioAnalyzer>.Instance);
         var tagger = new SubsonicTrackAnalyzer(client, analyzer, NullLogger<SubsonicTrackAnalyzer>.Instance);
 
         var f = await tagger.AnalyzeAsync(Conn, song, CancellationToken.None);

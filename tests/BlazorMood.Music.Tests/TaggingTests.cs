@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -23,7 +24,7 @@ public sealed class TaggingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static AudioAnalyzer NewAnalyzer() => new(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+    private static AudioAnalyzer NewAnalyzer() => new(Options.Create(new MusicOptions()), Options.Create(new FfmpegOptions()), NullLogger<AudioAnalyzer>.Instance);
 
     private static float[] Sine(double hz, double amplitude, double seconds, int sampleRate = MoodSynth.SampleRate)
     {

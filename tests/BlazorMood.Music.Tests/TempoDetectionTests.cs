@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using System.Diagnostics;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Synthesis;
@@ -17,7 +18,7 @@ public sealed class TempoDetectionTests
 
     public static TheoryData<int> Tempi => new() { 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180 };
 
-    private static AudioAnalyzer NewAnalyzer() => new(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+    private static AudioAnalyzer NewAnalyzer() => new(Options.Create(new MusicOptions()), Options.Create(new FfmpegOptions()), NullLogger<AudioAnalyzer>.Instance);
 
     [Theory]
     [MemberData(nameof(Tempi))]
@@ -75,11 +76,11 @@ public sealed class AudioAnalyzerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static AudioAnalyzer NewAnalyzer(Action<MusicOptions>? configure = null)
+    private static AudioAnalyzer NewAnalyzer(Action<FfmpegOptions>? configure = null)
     {
-        var o = new MusicOptions();
+        var o = new FfmpegOptions();
         configure?.Invoke(o);
-        return new AudioAnalyzer(Options.Create(o), NullLogger<AudioAnalyzer>.Instance);
+        return new AudioAnalyzer(Options.Create(new MusicOptions()), Options.Create(o), NullLogger<AudioAnalyzer>.Instance);
     }
 
     private static void Ffmpeg(params string[] args)
@@ -152,16 +153,21 @@ public sealed class AudioAnalyzerTests : IDisposable
         var path = Path.Combine(_dir, "bad.opus");
         await File.WriteAllBytesAsync(path, [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 31))]);
         using var analyzer = NewAnalyzer();
-        await Assert.ThrowsAsync<AudioAnalysisException>(() => analyzer.AnalyzeAsync(path));
+        var e = await Assert.ThrowsAsync<AudioAnalysisException>(() => analyzer.AnalyzeAsync(path));
+        // The message says which tool failed, on which file, with ffmpeg's own error line (not its banner or stream list).
+        Assert.StartsWith("ffmpeg exited with ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Matches("Invalid data|could not find codec|Error", e.Message);
     }
 
     [Fact]
-    public async Task Missing_ffmpeg_is_an_analysis_error()
+    public async Task Missing_ffmpeg_is_an_analysis_error_naming_the_configured_binary()
     {
         var path = Path.Combine(_dir, "x.wav");
         WavWriter.Write(path, new float[1000], 8000);
-        using var analyzer = NewAnalyzer(o => o.Analysis.FfmpegPath = "/nonexistent/ffmpeg");
-        await Assert.ThrowsAsync<AudioAnalysisException>(() => analyzer.AnalyzeAsync(path));
+        using var analyzer = NewAnalyzer(o => o.BinaryFolder = "/nonexistent");
+        var e = await Assert.ThrowsAsync<AudioAnalysisException>(() => analyzer.AnalyzeAsync(path));
+        Assert.Contains("Cannot start '/nonexistent/ffmpeg'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -170,7 +176,7 @@ public sealed class AudioAnalyzerTests : IDisposable
         // An endless input (stdin of a never-ending lavfi source is not possible from a file, so use a huge duration).
         var path = Path.Combine(_dir, "long.opus");
         Ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=600", "-c:a", "libopus", "-b:a", "16k", path);
-        using (var analyzer = NewAnalyzer(o => o.Analysis.Timeout = TimeSpan.FromMilliseconds(50)))
+        using (var analyzer = NewAnalyzer(o => o.AudioProcessTimeout = TimeSpan.FromMilliseconds(50)))
         {
             await Assert.ThrowsAsync<AudioAnalysisException>(() => analyzer.AnalyzeAsync(path));
         }
@@ -199,7 +205,7 @@ public sealed class MetadataAnalysisWriterTests : IDisposable
             """);
         WavWriter.Write(Path.Combine(dir, "mine.wav"), Drums.DrumLoop(132, 12, seed: 1), MoodSynth.SampleRate);
         var loader = new BlazorMood.Music.Library.PlaylistLoader(NullLogger<BlazorMood.Music.Library.PlaylistLoader>.Instance, TimeProvider.System);
-        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), NullLogger<AudioAnalyzer>.Instance);
+        using var analyzer = new AudioAnalyzer(Options.Create(new MusicOptions()), Options.Create(new FfmpegOptions()), NullLogger<AudioAnalyzer>.Instance);
         var writer = new MetadataAnalysisWriter(analyzer, NullLogger<MetadataAnalysisWriter>.Instance);
 
         Assert.Equal(1, await writer.AnalyzeMissingAsync(loader.Load(_lib.Root, 1 << 20), overwrite: false));

@@ -70,7 +70,7 @@ public static class TestAssets
     public static string FaceApiSample(string name) => Path.Combine(FaceApiPackageDir, "demo", name);
 
     /// <summary>scikit-image's astronaut.png (public domain, NASA), extracted from Debian's python3-skimage.</summary>
-    public static string AstronautPng => Locked(() => DebianPackageFetcher.FetchAstronautPng(CacheRoot));
+    public static string AstronautPng => Locked(() => DebianPackageFetcher.FetchAstronautPngAsync(CacheRoot).GetAwaiter().GetResult());
 
     private static T Locked<T>(Func<T> fetch)
     {

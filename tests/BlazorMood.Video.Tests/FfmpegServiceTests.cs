@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,11 +12,13 @@ public sealed class FfmpegServiceTests : IDisposable
 {
     private readonly TempFolder _dir = new();
 
-    private static FfmpegService Service(Action<VideoOptions>? tweak = null)
+    private static FfmpegService Service(Action<VideoOptions>? tweak = null, Action<FfmpegOptions>? ffmpeg = null)
     {
         var o = new VideoOptions();
         tweak?.Invoke(o);
-        return new FfmpegService(Options.Create(o), NullLogger<FfmpegService>.Instance);
+        var f = new FfmpegOptions();
+        ffmpeg?.Invoke(f);
+        return new FfmpegService(Options.Create(o), Options.Create(f), NullLogger<FfmpegService>.Instance);
     }
 
     private static async Task<VideoProcessingException> Rejects(FfmpegService s, string path, VideoError error)
@@ -198,6 +201,36 @@ public sealed class FfmpegServiceTests : IDisposable
         {
             await encoder.WriteFrameAsync(new byte[64 * 64 * 3], CancellationToken.None);
         }
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!));
+        Assert.Equal(0, s.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task A_missing_ffmpeg_is_a_clear_error_naming_the_configured_binary()
+    {
+        using var s = Service(ffmpeg: f => f.BinaryFolder = "/nonexistent");
+        var e = await Assert.ThrowsAsync<VideoProcessingException>(() => s.StartEncoderAsync(_dir.File("out.mp4"), 64, 64, 10, null, CancellationToken.None));
+        Assert.Equal(VideoError.Failed, e.Error);
+        Assert.Equal("The video service is not available.", e.Message);
+        Assert.Contains("Cannot start '/nonexistent/ffmpeg'", e.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, s.RunningProcesses);
+    }
+
+    [Fact]
+    public async Task An_ffmpeg_that_fails_reports_its_own_error_and_leaves_no_file()
+    {
+        // An encoder preset x264 does not know: ffmpeg starts, reads frames, then fails opening the encoder.
+        using var s = Service(o => o.EncoderPreset = "no-such-preset");
+        var output = _dir.File("failed/out.mp4");
+        var e = await Assert.ThrowsAsync<VideoProcessingException>(async () =>
+        {
+            await using var encoder = await s.StartEncoderAsync(output, 64, 64, 10, null, CancellationToken.None);
+            await encoder.WriteFrameAsync(new byte[64 * 64 * 3], CancellationToken.None);
+            await encoder.CompleteAsync();
+        });
+        Assert.Equal(VideoError.Failed, e.Error);
+        Assert.Equal("The annotated video could not be written.", e.Message);
+        Assert.Contains("no-such-preset", e.Detail, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!));
         Assert.Equal(0, s.RunningProcesses);
     }

@@ -22,31 +22,9 @@ namespace BlazorMood.Bench.Live;
 /// </summary>
 public static class LiveBenchmark
 {
-    private const string Usage = """
-        usage: bench live [--clients N --fps F --seconds T] [--photos single|group] [--warmup S (3)] [--url http://host:port --server-pid PID]
-                          [--server-dll PATH] [--cache DIR] [--out DIR (artifacts/bench)]
-          without --clients: the issue's two scenarios, 1 client × 15 fps × 20 s and 10 clients × 10 fps × 60 s
-          with --url: the environment variable BLAZORMOOD_TOKEN holds an API token of an account on that server
-               bench live --nodes N [--compare] [--clients N (10 per node) --fps F (10) --seconds T (60)] [--photos single|group] [--warmup S (3)]
-          N web nodes (Node:Role=web) on one PostgreSQL database and one Redis, clients spread round-robin; per node and in total:
-          latency, CPU, peak RSS and frames analysed per second per core of web-node CPU (artifacts/bench/live-nodes.json).
-          PostgreSQL/Redis from BLAZORMOOD_TEST_POSTGRES / BLAZORMOOD_TEST_REDIS, else started by scripts/start-test-services.sh.
-          --compare: first the same load per node against node A alone (the others not started yet)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(LiveBenchOptions options)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        if (args.Contains("--nodes"))
-        {
-            return await MultiNodeLiveBenchmark.RunAsync(args);
-        }
-        var options = LiveBenchOptions.Parse(args);
+        ArgumentNullException.ThrowIfNull(options);
         var frames = await LoadFramesAsync(options.CacheRoot, options.Photos);
         Console.WriteLine($"live: {frames.Count} {options.Photos}-face frames, 320×240 JPEG q75, {frames.Average(f => f.Length) / 1024:F1} KiB average");
 
@@ -92,7 +70,7 @@ public static class LiveBenchmark
             }
             return frames;
         }
-        using var astronaut = await Image.LoadAsync(DebianPackageFetcher.FetchAstronautPng(cacheRoot));
+        using var astronaut = await Image.LoadAsync(await DebianPackageFetcher.FetchAstronautPngAsync(cacheRoot));
         for (var i = 0; i < 6; i++)
         {
             using var moved = astronaut.Clone(x => x.Crop(new Rectangle(i * 12, i * 6, astronaut.Width - 72, astronaut.Height - 36)));
@@ -265,30 +243,8 @@ public sealed record LiveScenarioResult(
     int Clients, int Fps, int Seconds, int Sent, int Analysed, int Dropped, int Errors, int LateSlots,
     double DroppedPercent, double ResultsPerSecond, LatencySummary Latency, double ServerP50Ms, double? ServerCpuPercent, double? PeakRssMb);
 
-internal sealed record LiveBenchOptions(
+/// <summary>What <c>bench live</c> runs (read from the command line by <see cref="BenchCommandLine"/>).</summary>
+public sealed record LiveBenchOptions(
     IReadOnlyList<LiveScenario> Scenarios, string Photos, double WarmUp, Uri? Url, int? ServerPid, string? ServerDll, string CacheRoot, string OutDir, string RepoRoot)
 {
-    public static LiveBenchOptions Parse(string[] args)
-    {
-        string? Value(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-        int? Int(string name) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
-        var root = BlazorMood.Bench.RepoRoot.Find();
-        IReadOnlyList<LiveScenario> scenarios = Int("--clients") is { } clients
-            ? [new LiveScenario(clients, Int("--fps") ?? 10, Int("--seconds") ?? 20)]
-            : [new LiveScenario(1, 15, 20), new LiveScenario(10, 10, 60)];
-        return new LiveBenchOptions(
-            scenarios,
-            Value("--photos") is "group" ? "group" : "single",
-            Value("--warmup") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : 3,
-            Value("--url") is { } url ? new Uri(url.TrimEnd('/') + "/") : null,
-            Int("--server-pid"),
-            Value("--server-dll"),
-            Path.GetFullPath(Value("--cache") ?? Environment.GetEnvironmentVariable("BLAZORMOOD_CACHE") ?? Path.Combine(root, ".cache")),
-            Path.GetFullPath(Value("--out") ?? Path.Combine(root, "artifacts", "bench")),
-            root);
-    }
 }

@@ -16,28 +16,11 @@ namespace BlazorMood.Bench.Live;
 /// </summary>
 public static class MultiNodeLiveBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(LiveBenchOptions options, int nodeCount, LiveScenario scenario, bool compare)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.Contains("--url") || args.Contains("--server-pid"))
-        {
-            Console.Error.WriteLine("bench live --nodes starts its own nodes; --url/--server-pid attach to one server (use them without --nodes)");
-            return 2;
-        }
-        if (Value(args, "--nodes") is not { } rawNodes || !int.TryParse(rawNodes, NumberStyles.None, CultureInfo.InvariantCulture, out var nodeCount) || nodeCount is < 1 or > 26)
-        {
-            Console.Error.WriteLine("bench live --nodes N: N is a whole number from 1 to 26");
-            return 2;
-        }
-        var options = LiveBenchOptions.Parse(args);
-        var clients = Int(args, "--clients") ?? 10 * nodeCount;
-        var scenario = new LiveScenario(clients, Int(args, "--fps") ?? 10, Int(args, "--seconds") ?? 60);
-        if (scenario.Clients < 1 || scenario.Fps < 1 || scenario.Seconds < 1)
-        {
-            Console.Error.WriteLine("bench live --nodes: --clients, --fps and --seconds must be at least 1");
-            return 2;
-        }
-        var compare = args.Contains("--compare") && nodeCount > 1;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scenario);
+        compare &= nodeCount > 1;
         // Ctrl+C ends the pass under way and still stops the nodes, drops the database and stops the services.
         using var interrupted = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -274,14 +257,6 @@ public static class MultiNodeLiveBenchmark
     }
 
     private static string Whole(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int? Int(string[] args, string name) => Value(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
 
     /// <summary>One measured pass: the nodes it ran on, its rows (each node, then the total), and the shared servers' CPU when known.</summary>
     private sealed record PassSummary(

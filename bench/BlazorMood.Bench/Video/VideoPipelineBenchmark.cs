@@ -44,24 +44,22 @@ public static class VideoPipelineBenchmark
         ("720p-moving", 1280, 720, 10, Scene.Moving), ("720p-lying", 1280, 720, 10, Scene.Lying),
     ];
 
-    public static async Task<int> RunAsync(BenchSettings settings, string[] args)
+    /// <summary>The names <c>--clips</c> accepts.</summary>
+    public static IReadOnlyList<string> ClipNames { get; } = [.. AllClips.Select(c => c.Name)];
+
+    public static async Task<int> RunAsync(BenchSettings settings, VideoBenchOptions video)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(video);
         var inv = CultureInfo.InvariantCulture;
-        string? Value(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-        var wanted = Value("--clips")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var wanted = video.Clips;
         var clips = wanted is null ? AllClips : AllClips.Where(c => wanted.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
         if (clips.Length == 0)
         {
             Console.Error.WriteLine($"bench video: --clips takes a comma list of {string.Join(", ", AllClips.Select(c => c.Name))}");
             return 2;
         }
-        var repeat = Math.Max(1, int.Parse(Value("--repeat") ?? "1", inv));
+        var repeat = Math.Max(1, video.Repeat);
 
         var faceApi = await NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, settings.CacheRoot);
         var photo = Path.Combine(faceApi, "demo", "sample6.jpg");
@@ -78,7 +76,7 @@ public static class VideoPipelineBenchmark
 
             // --pose-models a.onnx,b.onnx: one pipeline per pose model, measured alternately clip by clip in this one run,
             // so that a shared machine's changing load falls on both alike.
-            var poseModels = Value("--pose-models")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } listed
+            var poseModels = video.PoseModels is { Length: > 0 } listed
                 ? listed
                 : [new PoseOptions().FileName];
             VideoOptions? used = null;
@@ -95,35 +93,35 @@ public static class VideoPipelineBenchmark
                 .AddVideo(o =>
                 {
                     o.MaxFileBytes = long.MaxValue;
-                    if (Value("--sample-fps") is { } fps)
+                    if (video.SampleFps is { } fps)
                     {
-                        o.SampleFps = double.Parse(fps, inv);
+                        o.SampleFps = fps;
                     }
-                    if (Value("--detect-every") is { } detect)
+                    if (video.DetectEvery is { } detect)
                     {
-                        o.DetectEveryFrames = int.Parse(detect, inv);
+                        o.DetectEveryFrames = detect;
                     }
-                    if (Value("--detect-every-still") is { } detectStill)
+                    if (video.DetectEveryStill is { } detectStill)
                     {
-                        o.DetectEveryFramesWhenStill = int.Parse(detectStill, inv);
+                        o.DetectEveryFramesWhenStill = detectStill;
                     }
-                    if (Value("--pose-every-still") is { } poseStill)
+                    if (video.PoseEveryStill is { } poseStill)
                     {
-                        o.PoseEveryFramesWhenStill = int.Parse(poseStill, inv);
+                        o.PoseEveryFramesWhenStill = poseStill;
                     }
-                    if (Value("--pose-search-every") is { } search)
+                    if (video.PoseSearchEvery is { } search)
                     {
-                        o.PoseSearchEveryFrames = int.Parse(search, inv);
+                        o.PoseSearchEveryFrames = search;
                     }
-                    if (Value("--decoder-threads") is { } decoderThreads)
+                    if (video.DecoderThreads is { } decoderThreads)
                     {
-                        o.DecoderThreads = int.Parse(decoderThreads, inv);
+                        o.DecoderThreads = decoderThreads;
                     }
-                    if (Value("--encoder-threads") is { } encoderThreads)
+                    if (video.EncoderThreads is { } encoderThreads)
                     {
-                        o.EncoderThreads = int.Parse(encoderThreads, inv);
+                        o.EncoderThreads = encoderThreads;
                     }
-                    if (Value("--preset") is { } preset)
+                    if (video.Preset is { } preset)
                     {
                         o.EncoderPreset = preset;
                     }
@@ -281,3 +279,8 @@ public static class VideoPipelineBenchmark
         return output;
     }
 }
+
+/// <summary>What <c>bench video</c> runs (read from the command line by <see cref="BenchCommandLine"/>); null keeps the app's setting.</summary>
+public sealed record VideoBenchOptions(
+    string[]? Clips, int Repeat, string[]? PoseModels, double? SampleFps, int? DetectEvery, int? DetectEveryStill, int? PoseEveryStill,
+    int? PoseSearchEvery, int? DecoderThreads, int? EncoderThreads, string? Preset);

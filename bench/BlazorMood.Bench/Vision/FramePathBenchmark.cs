@@ -25,7 +25,7 @@ public static class FramePathBenchmark
 
     public static async Task<int> RunAsync(BenchSettings settings)
     {
-        var astronaut = DebianPackageFetcher.FetchAstronautPng(settings.CacheRoot);
+        var astronaut = await DebianPackageFetcher.FetchAstronautPngAsync(settings.CacheRoot);
         var faceApi = await NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, settings.CacheRoot);
         var sources = new (string Name, string Path)[] { ("1 face", astronaut), ("5 faces", Path.Combine(faceApi, "demo", "sample5.jpg")) };
         var sizes = new (int W, int H)[] { (320, 240), (640, 480) };

@@ -24,7 +24,7 @@ public static class PeerBenchmark
 
     public static async Task<int> RunAsync(BenchSettings settings, string repoRoot)
     {
-        var astronaut = DebianPackageFetcher.FetchAstronautPng(settings.CacheRoot);
+        var astronaut = await DebianPackageFetcher.FetchAstronautPngAsync(settings.CacheRoot);
         var faceApi = await NpmPackageFetcher.FetchAsync(NpmPackageSpec.FaceApi, settings.CacheRoot);
         await NpmPackageFetcher.FetchAsync(NpmPackageSpec.Human, settings.CacheRoot);
         var frames = new (string Name, byte[] Jpeg)[]

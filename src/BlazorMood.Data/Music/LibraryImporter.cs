@@ -64,127 +64,134 @@ public sealed partial class LibraryImporter : IDisposable
             .ToHashSet(StringComparer.Ordinal);
 
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+        // The retrying strategy of PostgreSQL runs the whole transaction again after a transient error; each attempt starts
+        // from an empty change tracker and fresh counts.
+        var (added, updated, removed, restored) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            // Every node of a deployment imports the same library when it starts (compose starts them together): they
-            // take turns, so the second sees the first's rows and updates them instead of inserting the same keys.
-            // The lock is the transaction's and ends with it.
-            await db.Database.ExecuteSqlRawAsync(ImportLockSql, cancellationToken);
-        }
-        var playlists = await db.Playlists.ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken);
-        var tracks = await db.Tracks.ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, cancellationToken);
-        int added = 0, updated = 0, removed = 0, restored = 0;
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+            {
+                // Every node of a deployment imports the same library when it starts (compose starts them together): they
+                // take turns, so the second sees the first's rows and updates them instead of inserting the same keys.
+                // The lock is the transaction's and ends with it.
+                await db.Database.ExecuteSqlRawAsync(ImportLockSql, ct);
+            }
+            var playlists = await db.Playlists.ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, ct);
+            var tracks = await db.Tracks.ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, ct);
+            int added = 0, updated = 0, removed = 0, restored = 0;
 
-        foreach (var playlist in snapshot.Playlists)
-        {
-            if (!playlists.TryGetValue(playlist.Name, out var row))
+            foreach (var playlist in snapshot.Playlists)
             {
-                row = new PlaylistRecord { Name = playlist.Name, FirstSeenUtc = now };
-                db.Playlists.Add(row);
-                playlists[playlist.Name] = row;
-            }
-            row.Removed = false;
-            row.LastSeenUtc = now;
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var track in snapshot.Tracks)
-        {
-            seen.Add(track.Id);
-            var (size, modified) = Stamp(track.FullPath);
-            if (!tracks.TryGetValue(track.Id, out var row))
-            {
-                row = new TrackRecord
+                if (!playlists.TryGetValue(playlist.Name, out var row))
                 {
-                    Id = track.Id, PlaylistName = track.Playlist, Title = track.Title, Artist = track.Artist, RelativePath = track.RelativePath,
-                    FirstSeenUtc = now,
-                };
-                db.Tracks.Add(row);
-                added++;
-            }
-            else
-            {
-                if (row.Removed)
-                {
-                    row.Removed = false;
-                    row.RemovedAtUtc = null;
-                    // It may have failed only because the file was going away; give the returned file a fresh try.
-                    row.AnalysisError = null;
-                    restored++;
+                    row = new PlaylistRecord { Name = playlist.Name, FirstSeenUtc = now };
+                    db.Playlists.Add(row);
+                    playlists[playlist.Name] = row;
                 }
-                if (row.FileSize != size || !SameModificationTime(row.FileModifiedUtc, modified))
-                {
-                    // New audio under the same path: what was measured belongs to the old file.
-                    row.MeasuredBpm = row.MeasuredEnergyDb = row.MeasuredBrightnessHz = row.TempoConfidence = null;
-                    row.MeasuredLoudnessLufs = row.MeasuredOnsetsPerSecond = row.MeasuredValence = row.MeasuredArousal = null;
-                    row.MeasuredKey = row.MeasuredMode = null;
-                    row.AnalyzedAtUtc = null;
-                    row.AnalysisError = null;
-                    // A worker measuring the old file loses its claim (its renewal and its store fail), so the new
-                    // file is measured afresh rather than given the old file's features.
-                    row.AnalysisWorkerId = null;
-                    row.AnalysisLeaseExpiresUtc = null;
-                }
-                row.PlaylistName = track.Playlist;
-                row.Title = track.Title;
-                row.Artist = track.Artist;
-                row.RelativePath = track.RelativePath;
-            }
-            row.DurationSeconds = track.DurationSeconds;
-            row.FileSize = size;
-            if (!SameModificationTime(row.FileModifiedUtc, modified))
-            {
-                row.FileModifiedUtc = modified;
-            }
-            ApplyEffective(row, track.Features);
-            if (size == 0 && row.NeedsAnalysis)
-            {
-                // Nothing to decode; recorded here in the import's batch rather than one ffmpeg start and write each
-                // (a generated library of placeholder files has thousands).
-                row.AnalysisError = "The audio file is empty.";
-            }
-            if (db.Entry(row).State == EntityState.Modified)
-            {
-                updated++;
-            }
-            if (db.Entry(row).State == EntityState.Added)
-            {
+                row.Removed = false;
                 row.LastSeenUtc = now;
             }
-        }
 
-        foreach (var row in tracks.Values)
-        {
-            if (!row.Removed && !seen.Contains(row.Id) && !keep.Contains(row.PlaylistName))
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var track in snapshot.Tracks)
             {
-                row.Removed = true;
-                row.RemovedAtUtc = now;
-                removed++;
+                seen.Add(track.Id);
+                var (size, modified) = Stamp(track.FullPath);
+                if (!tracks.TryGetValue(track.Id, out var row))
+                {
+                    row = new TrackRecord
+                    {
+                        Id = track.Id, PlaylistName = track.Playlist, Title = track.Title, Artist = track.Artist, RelativePath = track.RelativePath,
+                        FirstSeenUtc = now,
+                    };
+                    db.Tracks.Add(row);
+                    added++;
+                }
+                else
+                {
+                    if (row.Removed)
+                    {
+                        row.Removed = false;
+                        row.RemovedAtUtc = null;
+                        // It may have failed only because the file was going away; give the returned file a fresh try.
+                        row.AnalysisError = null;
+                        restored++;
+                    }
+                    if (row.FileSize != size || !SameModificationTime(row.FileModifiedUtc, modified))
+                    {
+                        // New audio under the same path: what was measured belongs to the old file.
+                        row.MeasuredBpm = row.MeasuredEnergyDb = row.MeasuredBrightnessHz = row.TempoConfidence = null;
+                        row.MeasuredLoudnessLufs = row.MeasuredOnsetsPerSecond = row.MeasuredValence = row.MeasuredArousal = null;
+                        row.MeasuredKey = row.MeasuredMode = null;
+                        row.AnalyzedAtUtc = null;
+                        row.AnalysisError = null;
+                        // A worker measuring the old file loses its claim (its renewal and its store fail), so the new
+                        // file is measured afresh rather than given the old file's features.
+                        row.AnalysisWorkerId = null;
+                        row.AnalysisLeaseExpiresUtc = null;
+                    }
+                    row.PlaylistName = track.Playlist;
+                    row.Title = track.Title;
+                    row.Artist = track.Artist;
+                    row.RelativePath = track.RelativePath;
+                }
+                row.DurationSeconds = track.DurationSeconds;
+                row.FileSize = size;
+                if (!SameModificationTime(row.FileModifiedUtc, modified))
+                {
+                    row.FileModifiedUtc = modified;
+                }
+                ApplyEffective(row, track.Features);
+                if (size == 0 && row.NeedsAnalysis)
+                {
+                    // Nothing to decode; recorded here in the import's batch rather than one ffmpeg start and write each
+                    // (a generated library of placeholder files has thousands).
+                    row.AnalysisError = "The audio file is empty.";
+                }
+                if (db.Entry(row).State == EntityState.Modified)
+                {
+                    updated++;
+                }
+                if (db.Entry(row).State == EntityState.Added)
+                {
+                    row.LastSeenUtc = now;
+                }
             }
-        }
-        foreach (var row in playlists.Values)
-        {
-            if (!row.Removed && snapshot.FindPlaylist(row.Name) is null && !keep.Contains(row.Name))
-            {
-                row.Removed = true;
-            }
-        }
 
-        await db.LibraryProblems.ExecuteDeleteAsync(cancellationToken);
-        db.LibraryProblems.AddRange(snapshot.Problems.Select(p => new LibraryProblemRecord
-        {
-            Playlist = Truncate(p.Playlist, PlaylistRecord.MaxNameLength),
-            Entry = p.Entry,
-            Kind = p.Kind.ToString(),
-            Message = Truncate(p.Message, LibraryProblemRecord.MaxMessageLength)!,
-            DetectedAtUtc = now,
-        }));
-        await db.SaveChangesAsync(cancellationToken);
-        // One statement instead of an UPDATE per unchanged row (10,000 of them in a large library).
-        var seenIds = seen.ToList();
-        await db.Tracks.Where(t => seenIds.Contains(t.Id)).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastSeenUtc, now), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
+            foreach (var row in tracks.Values)
+            {
+                if (!row.Removed && !seen.Contains(row.Id) && !keep.Contains(row.PlaylistName))
+                {
+                    row.Removed = true;
+                    row.RemovedAtUtc = now;
+                    removed++;
+                }
+            }
+            foreach (var row in playlists.Values)
+            {
+                if (!row.Removed && snapshot.FindPlaylist(row.Name) is null && !keep.Contains(row.Name))
+                {
+                    row.Removed = true;
+                }
+            }
+
+            await db.LibraryProblems.ExecuteDeleteAsync(ct);
+            db.LibraryProblems.AddRange(snapshot.Problems.Select(p => new LibraryProblemRecord
+            {
+                Playlist = Truncate(p.Playlist, PlaylistRecord.MaxNameLength),
+                Entry = p.Entry,
+                Kind = p.Kind.ToString(),
+                Message = Truncate(p.Message, LibraryProblemRecord.MaxMessageLength)!,
+                DetectedAtUtc = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            // One statement instead of an UPDATE per unchanged row (10,000 of them in a large library).
+            var seenIds = seen.ToList();
+            await db.Tracks.Where(t => seenIds.Contains(t.Id)).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastSeenUtc, now), ct);
+            await tx.CommitAsync(ct);
+            return (added, updated, removed, restored);
+        }, cancellationToken);
 
         var all = await db.Tracks.AsNoTracking().Where(t => !t.Removed).ToListAsync(cancellationToken);
         _features.ReplaceAll(all.Select(t => (t.Id, Features: StoredTrackFeatures.Of(t)))
@@ -209,47 +216,51 @@ public sealed partial class LibraryImporter : IDisposable
         try
         {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+            var written = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
             {
-                // Waits for an import running on another node, as the gate does for one on this node.
-                await db.Database.ExecuteSqlRawAsync(ImportLockSql, cancellationToken);
-            }
-            var held = db.Tracks.Where(t => t.Id == trackId && t.AnalysisWorkerId == workerId);
-            int written;
-            if (features is not null)
-            {
-                var now = _time.GetUtcNow().UtcDateTime;
-                // Declared values are already in the effective columns; measurements fill the gaps.
-                written = await held.ExecuteUpdateAsync(u => u
-                    .SetProperty(t => t.MeasuredBpm, features.Bpm)
-                    .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
-                    .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
-                    .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
-                    .SetProperty(t => t.MeasuredLoudnessLufs, features.LoudnessLufs)
-                    .SetProperty(t => t.MeasuredKey, features.Key)
-                    .SetProperty(t => t.MeasuredMode, features.Mode)
-                    .SetProperty(t => t.MeasuredOnsetsPerSecond, features.OnsetsPerSecond)
-                    .SetProperty(t => t.MeasuredValence, features.Valence)
-                    .SetProperty(t => t.MeasuredArousal, features.Arousal)
-                    .SetProperty(t => t.AnalyzedAtUtc, now)
-                    .SetProperty(t => t.AnalysisError, (string?)null)
-                    .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)
-                    .SetProperty(t => t.Bpm, t => t.Bpm ?? features.Bpm)
-                    .SetProperty(t => t.EnergyDb, t => t.EnergyDb ?? features.EnergyDb)
-                    .SetProperty(t => t.BrightnessHz, t => t.BrightnessHz ?? features.BrightnessHz)
-                    .SetProperty(t => t.AnalysisWorkerId, (string?)null)
-                    .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), cancellationToken);
-            }
-            else
-            {
-                var message = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
-                written = await held.ExecuteUpdateAsync(u => u
-                    .SetProperty(t => t.AnalysisError, message)
-                    .SetProperty(t => t.AnalysisWorkerId, (string?)null)
-                    .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), cancellationToken);
-            }
-            await tx.CommitAsync(cancellationToken);
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
+                {
+                    // Waits for an import running on another node, as the gate does for one on this node.
+                    await db.Database.ExecuteSqlRawAsync(ImportLockSql, ct);
+                }
+                var held = db.Tracks.Where(t => t.Id == trackId && t.AnalysisWorkerId == workerId);
+                int written;
+                if (features is not null)
+                {
+                    var now = _time.GetUtcNow().UtcDateTime;
+                    // Declared values are already in the effective columns; measurements fill the gaps.
+                    written = await held.ExecuteUpdateAsync(u => u
+                        .SetProperty(t => t.MeasuredBpm, features.Bpm)
+                        .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
+                        .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
+                        .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
+                        .SetProperty(t => t.MeasuredLoudnessLufs, features.LoudnessLufs)
+                        .SetProperty(t => t.MeasuredKey, features.Key)
+                        .SetProperty(t => t.MeasuredMode, features.Mode)
+                        .SetProperty(t => t.MeasuredOnsetsPerSecond, features.OnsetsPerSecond)
+                        .SetProperty(t => t.MeasuredValence, features.Valence)
+                        .SetProperty(t => t.MeasuredArousal, features.Arousal)
+                        .SetProperty(t => t.AnalyzedAtUtc, now)
+                        .SetProperty(t => t.AnalysisError, (string?)null)
+                        .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)
+                        .SetProperty(t => t.Bpm, t => t.Bpm ?? features.Bpm)
+                        .SetProperty(t => t.EnergyDb, t => t.EnergyDb ?? features.EnergyDb)
+                        .SetProperty(t => t.BrightnessHz, t => t.BrightnessHz ?? features.BrightnessHz)
+                        .SetProperty(t => t.AnalysisWorkerId, (string?)null)
+                        .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), ct);
+                }
+                else
+                {
+                    var message = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+                    written = await held.ExecuteUpdateAsync(u => u
+                        .SetProperty(t => t.AnalysisError, message)
+                        .SetProperty(t => t.AnalysisWorkerId, (string?)null)
+                        .SetProperty(t => t.AnalysisLeaseExpiresUtc, (DateTime?)null), ct);
+                }
+                await tx.CommitAsync(ct);
+                return written;
+            }, cancellationToken);
             if (written == 0)
             {
                 return new AnalysisStoreResult(false, null);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CliWrap;
 
 namespace BlazorMood.ModelImport.Debian;
 
@@ -8,12 +8,14 @@ namespace BlazorMood.ModelImport.Debian;
 /// </summary>
 public static class DebianPackageFetcher
 {
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>scikit-image's astronaut photo (Eileen Collins, NASA; public domain) from <c>python3-skimage</c>.</summary>
-    public static string FetchAstronautPng(string cacheRoot) =>
-        FetchFile(cacheRoot, "python3-skimage", "usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+    public static Task<string> FetchAstronautPngAsync(string cacheRoot, CancellationToken cancellationToken = default) =>
+        FetchFileAsync(cacheRoot, "python3-skimage", "usr/lib/python3/dist-packages/skimage/data/astronaut.png", cancellationToken);
 
     /// <summary>Returns the path of <paramref name="relativePath"/> inside <paramref name="package"/>, extracting it on first use.</summary>
-    public static string FetchFile(string cacheRoot, string package, string relativePath)
+    public static async Task<string> FetchFileAsync(string cacheRoot, string package, string relativePath, CancellationToken cancellationToken = default)
     {
         var dir = Path.Combine(Path.GetFullPath(cacheRoot), "debian", package);
         var target = Path.Combine(dir, relativePath);
@@ -22,31 +24,19 @@ public static class DebianPackageFetcher
             return target;
         }
         Directory.CreateDirectory(dir);
-        Run("apt-get", dir, "download", package);
+        await RunAsync("apt-get", dir, ["download", package], cancellationToken);
         var deb = Directory.GetFiles(dir, package + "_*.deb").Single();
-        Run("dpkg", dir, "-x", deb, dir);
+        await RunAsync("dpkg", dir, ["-x", deb, dir], cancellationToken);
         File.Delete(deb);
         return File.Exists(target) ? target : throw new FileNotFoundException($"{package} did not contain {relativePath}", target);
     }
 
-    private static void Run(string file, string workingDirectory, params string[] args)
+    private static async Task RunAsync(string tool, string workingDirectory, string[] args, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
+        var result = await ToolRunner.RunAsync(Cli.Wrap(tool).WithArguments(args).WithWorkingDirectory(workingDirectory), ToolTimeout, cancellationToken);
+        if (result.ExitCode != 0)
         {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within 5 minutes.");
-        }
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {err.Result.Trim()}. " +
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({result.ExitCode}): {result.StandardError.Trim()}. " +
                 "Run 'apt-get update' first (scripts/setup.sh --tests does).");
         }
     }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using CliWrap;
 
 namespace BlazorMood.ModelImport.Npm;
 
@@ -131,35 +131,20 @@ public static class NpmPackageFetcher
 
     private static async Task<string> RunNpmAsync(IReadOnlyList<string> args, string? workingDirectory, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("npm")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start npm. Install Node.js 20 and npm.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        var command = Cli.Wrap("npm").WithArguments(args).WithWorkingDirectory(workingDirectory ?? Environment.CurrentDirectory);
+        CliWrap.Buffered.BufferedCommandResult result;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            result = await ToolRunner.RunAsync(command, TimeSpan.FromMinutes(5), ct);
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException e)
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            throw new InvalidOperationException($"{e.Message} Install Node.js 20 and npm.", e);
         }
-        if (process.ExitCode != 0)
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"npm {string.Join(' ', args)} failed with exit code {process.ExitCode}: {(await stderr).Trim()}");
+            throw new InvalidOperationException($"npm {string.Join(' ', args)} failed with exit code {result.ExitCode}: {result.StandardError.Trim()}");
         }
-        return await stdout;
+        return result.StandardOutput;
     }
 }

@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
+using BlazorMood.Media;
+using CliWrap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +12,8 @@ namespace BlazorMood.Music.Analysis;
 /// Decodes a track with ffmpeg to mono 22,050 Hz float PCM on stdout and measures it while streaming: the audio is
 /// never held in memory, only ~170 onset values per second. The same ffmpeg run measures integrated loudness with
 /// its <c>ebur128</c> filter (EBU R128) on the original channels before the downmix, and prints the summary on stderr. Runs are bounded in number
-/// (<see cref="AudioAnalysisOptions.MaxConcurrency"/>) and time (<see cref="AudioAnalysisOptions.Timeout"/>); a
-/// timed-out or cancelled ffmpeg is killed.
+/// (<see cref="FfmpegOptions.MaxConcurrentAudioProcesses"/>) and time (<see cref="FfmpegOptions.AudioProcessTimeout"/>); a
+/// timed-out or cancelled ffmpeg is killed with its children (CliWrap).
 /// </summary>
 public sealed class AudioAnalyzer : IDisposable
 {
@@ -19,14 +21,16 @@ public sealed class AudioAnalyzer : IDisposable
     private const int MaxStderrChars = 8192;
 
     private readonly AudioAnalysisOptions _options;
+    private readonly FfmpegOptions _ffmpeg;
     private readonly ILogger<AudioAnalyzer> _logger;
     private readonly SemaphoreSlim _slots;
 
-    public AudioAnalyzer(IOptions<MusicOptions> options, ILogger<AudioAnalyzer> logger)
+    public AudioAnalyzer(IOptions<MusicOptions> options, IOptions<FfmpegOptions> ffmpeg, ILogger<AudioAnalyzer> logger)
     {
         _options = options.Value.Analysis;
+        _ffmpeg = ffmpeg.Value;
         _logger = logger;
-        _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrency));
+        _slots = new SemaphoreSlim(Math.Max(1, _ffmpeg.MaxConcurrentAudioProcesses));
     }
 
     public Task<AudioFeatures> AnalyzeAsync(string path, CancellationToken cancellationToken = default) => AnalyzeAsync(path, null, cancellationToken);
@@ -53,103 +57,46 @@ public sealed class AudioAnalyzer : IDisposable
     private async Task<AudioFeatures> RunAsync(string path, IProgress<double>? decodedSeconds, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var psi = new ProcessStartInfo(_options.FfmpegPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
         // -xerror: a corrupt stream is an error, not a silently shorter decode. "-t" bounds the work for long files.
         // Library files may also be placed by hand, so ffmpeg reads the local file only, with audio demuxers only
         // (those of uploads plus raw AAC and WebM, which the library serves): never a playlist naming other files.
-        foreach (var arg in (string[])
+        string[] arguments =
         [
             // Info level: the ebur128 summary is an info message (its per-frame log is verbose, so hidden); -nostats keeps the progress line out.
             "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-xerror",
             "-protocol_whitelist", "file", "-format_whitelist", "mp3,ogg,wav,flac,mov,aac,matroska", "-i", path,
             "-t", _options.MaxDuration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-vn", "-af", "ebur128=framelog=verbose", "-f", "f32le", "-ac", "1", "-ar", SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "pipe:1",
-        ])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
-        using var process = new Process { StartInfo = psi };
-        try
-        {
-            process.Start();
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            throw new AudioAnalysisException($"Cannot start ffmpeg ('{_options.FfmpegPath}'): {ex.Message}", ex);
-        }
-
-        var stderr = new StringBuilder();
-        var stderrTask = Task.Run(async () =>
-        {
-            // Drain stderr so ffmpeg never blocks on a full pipe; keep only the tail, where both the error message
-            // and the loudness summary are.
-            var buffer = new char[1024];
-            int read;
-            while ((read = await process.StandardError.ReadAsync(buffer, CancellationToken.None)) > 0)
-            {
-                stderr.Append(buffer, 0, read);
-                if (stderr.Length > 2 * MaxStderrChars)
-                {
-                    stderr.Remove(0, stderr.Length - MaxStderrChars);
-                }
-            }
-        }, CancellationToken.None);
+        ];
 
         var acc = new FeatureAccumulator(SampleRate);
+        // Only the tail of stderr is kept: both the error message and the loudness summary are there.
+        var stderr = new ExternalProcess.TextTail(MaxStderrChars);
+        var command = Cli.Wrap(_ffmpeg.FfmpegPath)
+            .WithArguments(arguments)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.Create((stdout, ct) => MeasureAsync(stdout, acc, decodedSeconds, ct)))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.AppendLine));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_ffmpeg.AudioProcessTimeout);
+        CommandResult result;
         try
         {
-            await using var stdout = process.StandardOutput.BaseStream;
-            var bytes = new byte[64 * 1024];
-            var carry = 0;
-            int n;
-            while ((n = await stdout.ReadAsync(bytes.AsMemory(carry, bytes.Length - carry), timeout.Token)) > 0)
-            {
-                var total = carry + n;
-                var whole = total / sizeof(float) * sizeof(float);
-                acc.Push(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, whole)));
-                decodedSeconds?.Report((double)acc.Samples / SampleRate);
-                // A read can end mid-sample; keep the partial bytes for the next read.
-                carry = total - whole;
-                if (carry > 0)
-                {
-                    bytes.AsSpan(whole, carry).CopyTo(bytes);
-                }
-            }
-            await process.WaitForExitAsync(timeout.Token);
-            await stderrTask;
+            result = await command.ExecuteAsync(timeout.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
-            Kill(process);
-            try
-            {
-                // The killed process closes stderr; wait for the drain so no task outlives the process object.
-                await stderrTask.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException)
-            {
-                _logger.LogDebug(ex, "ffmpeg stderr drain ended with an error after kill");
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            throw new AudioAnalysisException($"ffmpeg timed out after {_options.Timeout.TotalSeconds:0} s on '{path}'.");
+            throw new AudioAnalysisException(ExternalProcess.NotStarted(_ffmpeg.FfmpegPath, ex).Message, ex);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AudioAnalysisException($"ffmpeg timed out after {_ffmpeg.AudioProcessTimeout.TotalSeconds:0.#} s on '{path}' (Ffmpeg:AudioProcessTimeout).");
         }
 
-        if (process.ExitCode != 0)
+        if (result.ExitCode != 0)
         {
-            throw new AudioAnalysisException($"ffmpeg exited with {process.ExitCode} on '{path}': {ErrorLines(stderr.ToString())}");
+            throw new AudioAnalysisException($"ffmpeg exited with {result.ExitCode} on '{path}': {ErrorLines(stderr.ToString())}");
         }
         if (acc.Samples == 0)
         {
@@ -161,6 +108,27 @@ public sealed class AudioAnalyzer : IDisposable
             path, features.DurationSeconds, features.Bpm, features.TempoConfidence, features.LoudnessLufs, features.Key, features.Mode, features.OnsetsPerSecond,
             features.BrightnessHz, features.Valence, features.Arousal, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return features;
+    }
+
+    /// <summary>Feeds ffmpeg's float PCM to the accumulator as it arrives (the pipe's backpressure paces ffmpeg).</summary>
+    private static async Task MeasureAsync(Stream stdout, FeatureAccumulator acc, IProgress<double>? decodedSeconds, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[64 * 1024];
+        var carry = 0;
+        int n;
+        while ((n = await stdout.ReadAsync(bytes.AsMemory(carry, bytes.Length - carry), cancellationToken)) > 0)
+        {
+            var total = carry + n;
+            var whole = total / sizeof(float) * sizeof(float);
+            acc.Push(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, whole)));
+            decodedSeconds?.Report((double)acc.Samples / SampleRate);
+            // A read can end mid-sample; keep the partial bytes for the next read.
+            carry = total - whole;
+            if (carry > 0)
+            {
+                bytes.AsSpan(whole, carry).CopyTo(bytes);
+            }
+        }
     }
 
     /// <summary>Measures PCM already in memory (tests, the synthesizer's self-check) with the same algorithm; no LUFS (that is ffmpeg's).</summary>
@@ -218,25 +186,6 @@ public sealed class AudioAnalyzer : IDisposable
             .ToList();
         var text = string.Join(" ", lines.TakeLast(6));
         return text.Length > 0 ? text : stderr.Trim();
-    }
-
-    private void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the check and the kill.
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            _logger.LogWarning(ex, "Could not kill ffmpeg process {Pid}", process.Id);
-        }
     }
 
     public void Dispose() => _slots.Dispose();

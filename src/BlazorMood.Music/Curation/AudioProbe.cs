@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using BlazorMood.Media;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,19 +13,19 @@ public sealed record ProbedAudio(string Format, string Codec, double DurationSec
 /// <summary>
 /// Decides by content whether a file is a track the library accepts: ffprobe must find a real audio stream in one of
 /// the accepted containers (MP3, Ogg Vorbis/Opus/FLAC, Opus, WAV, FLAC, M4A with AAC or ALAC), no video other than
-/// cover art, and a duration within <see cref="CurationOptions.MaxTrackDuration"/>. A timed-out or cancelled ffprobe
-/// is killed.
+/// cover art, and a duration within <see cref="CurationOptions.MaxTrackDuration"/>. A timed-out
+/// (<see cref="FfmpegOptions.ProbeTimeout"/>) or cancelled ffprobe is killed.
 /// </summary>
 public sealed partial class AudioProbe
 {
-    private const int MaxOutputChars = 256 * 1024;
-
     private readonly CurationOptions _options;
+    private readonly FfmpegOptions _ffmpeg;
     private readonly ILogger<AudioProbe> _logger;
 
-    public AudioProbe(IOptions<CurationOptions> options, ILogger<AudioProbe> logger)
+    public AudioProbe(IOptions<CurationOptions> options, IOptions<FfmpegOptions> ffmpeg, ILogger<AudioProbe> logger)
     {
         _options = options.Value;
+        _ffmpeg = ffmpeg.Value;
         _logger = logger;
     }
 
@@ -140,68 +139,24 @@ public sealed partial class AudioProbe
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string path, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(_options.FfprobePath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (var arg in (string[])
+        string[] arguments =
         [
             "-v", "error", "-hide_banner", .. InputWhitelist, "-show_entries", "format=format_name,duration:stream=codec_type,codec_name,duration:stream_disposition=attached_pic",
             "-of", "json", "-i", path,
-        ])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ProbeTimeout);
-        using var process = new Process { StartInfo = psi };
+        ];
         try
         {
-            process.Start();
+            var output = await ExternalProcess.RunAsync(_ffmpeg.FfprobePath, arguments, _ffmpeg.ProbeTimeout, cancellationToken);
+            return (output.ExitCode, output.StandardOutput, output.StandardError);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (ExternalProcessException ex) when (ex.TimedOut)
         {
-            throw new CurationException(CurationError.Invalid, $"Cannot start ffprobe ('{_options.FfprobePath}'): {ex.Message}", inner: ex);
+            throw Unsupported($"ffprobe took longer than {_ffmpeg.ProbeTimeout.TotalSeconds:0} s.");
         }
-        var stdout = ReadBoundedAsync(process.StandardOutput);
-        var stderr = ReadBoundedAsync(process.StandardError);
-        try
+        catch (ExternalProcessException ex)
         {
-            await process.WaitForExitAsync(timeout.Token);
+            throw new CurationException(CurationError.Invalid, ex.Message, inner: ex);
         }
-        catch (OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited between the timeout and the kill.
-            }
-            await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw Unsupported($"ffprobe took longer than {_options.ProbeTimeout.TotalSeconds:0} s.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static async Task<string> ReadBoundedAsync(StreamReader reader)
-    {
-        var text = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
-        {
-            if (text.Length < MaxOutputChars)
-            {
-                text.Append(buffer, 0, Math.Min(read, MaxOutputChars - text.Length));
-            }
-        }
-        return text.ToString();
     }
 
     private static double? Seconds(JsonElement e, string name) =>

@@ -17,13 +17,6 @@ public sealed class CurationOptions
     /// <summary>Longest track accepted (as ffprobe reads it).</summary>
     public TimeSpan MaxTrackDuration { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>ffprobe executable (a name on PATH or a full path); validates uploads by content, not by extension.</summary>
-    [Required]
-    public string FfprobePath { get; set; } = "ffprobe";
-
-    /// <summary>Longest one ffprobe may run before it is killed.</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Deleted playlists and tracks stay in the trash this long (recoverable by hand), then are purged.</summary>
     public TimeSpan TrashRetention { get; set; } = TimeSpan.FromDays(7);
 

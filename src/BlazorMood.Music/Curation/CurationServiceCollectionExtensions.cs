@@ -1,3 +1,4 @@
+using BlazorMood.Media;
 using BlazorMood.Music.Library;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class CurationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<CurationOptions>().Bind(configuration.GetSection(CurationOptions.SectionName));
+        services.AddFfmpeg(configuration);
         return services.AddLibraryCurationCore();
     }
 
@@ -35,11 +37,11 @@ public static class CurationServiceCollectionExtensions
         {
             throw new InvalidOperationException("AddLibraryCuration needs AddMusic registered first.");
         }
+        services.AddFfmpeg();
         services.AddOptions<CurationOptions>()
             .ValidateDataAnnotations()
-            .Validate(o => o.MaxTrackDuration > TimeSpan.Zero && o.ProbeTimeout > TimeSpan.Zero && o.TrashRetention >= TimeSpan.Zero
-                    && o.ExternalChangePollInterval >= TimeSpan.Zero,
-                "Music:Curation: MaxTrackDuration > 0, ProbeTimeout > 0, TrashRetention >= 0, ExternalChangePollInterval >= 0.")
+            .Validate(o => o.MaxTrackDuration > TimeSpan.Zero && o.TrashRetention >= TimeSpan.Zero && o.ExternalChangePollInterval >= TimeSpan.Zero,
+                "Music:Curation: MaxTrackDuration > 0, TrashRetention >= 0, ExternalChangePollInterval >= 0.")
             .ValidateOnStart();
         services.TryAddSingleton<CurationStore>();
         services.Replace(ServiceDescriptor.Singleton<ICurationState>(sp => sp.GetRequiredService<CurationStore>()));

@@ -37,7 +37,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
         try
         {
-            await _process.StandardInput.WriteAsync(rgb24[.._frameBytes], linked.Token).ConfigureAwait(false);
+            await _process.WriteInputAsync(rgb24[.._frameBytes], linked.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -52,8 +52,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     /// <summary>Closes the input, waits for ffmpeg to finish the file (faststart rewrites it) and moves it into place.</summary>
     public async Task CompleteAsync()
     {
-        await _process.StandardInput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        _process.StandardInput.Close();
+        _process.CloseInput();
         var exit = await _process.WaitForExitAsync().ConfigureAwait(false);
         FfmpegService.ThrowIfStopped(_process, _owner.ProcessTimeout, _callerToken);
         if (exit != 0 || !File.Exists(_tempPath))
@@ -76,14 +75,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         {
             _process.Kill();
         }
-        try
-        {
-            _process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The pipe is already broken because ffmpeg is gone.
-        }
+        _process.CloseInput();
         await _process.DisposeAsync().ConfigureAwait(false);
         if (!_completed && File.Exists(_tempPath))
         {

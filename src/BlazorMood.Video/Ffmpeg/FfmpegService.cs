@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BlazorMood.Media;
 using FFMpegCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace BlazorMood.Video;
 public sealed partial class FfmpegService : IDisposable
 {
     private readonly VideoOptions _options;
+    private readonly FfmpegOptions _ffmpeg;
     private readonly ILogger<FfmpegService> _logger;
     private readonly SemaphoreSlim _slots;
     // Taking several slots is serialised so two pipelines each holding one slot cannot wait on each other forever.
@@ -23,12 +25,13 @@ public sealed partial class FfmpegService : IDisposable
     private readonly FFOptions _ffOptions;
     private int _running;
 
-    public FfmpegService(IOptions<VideoOptions> options, ILogger<FfmpegService> logger)
+    public FfmpegService(IOptions<VideoOptions> options, IOptions<FfmpegOptions> ffmpeg, ILogger<FfmpegService> logger)
     {
         _options = options.Value;
+        _ffmpeg = ffmpeg.Value;
         _logger = logger;
-        _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentProcesses));
-        _ffOptions = new FFOptions { BinaryFolder = _options.BinaryFolder ?? string.Empty };
+        _slots = new SemaphoreSlim(Math.Max(1, _ffmpeg.MaxConcurrentVideoProcesses));
+        _ffOptions = new FFOptions { BinaryFolder = _ffmpeg.BinaryFolder };
     }
 
     /// <summary>
@@ -47,10 +50,6 @@ public sealed partial class FfmpegService : IDisposable
     /// <summary>ffmpeg/ffprobe processes this service is running now.</summary>
     public int RunningProcesses => Volatile.Read(ref _running);
 
-    private string FfmpegPath => string.IsNullOrEmpty(_options.BinaryFolder) ? "ffmpeg" : Path.Combine(_options.BinaryFolder, "ffmpeg");
-
-    private string FfprobePath => string.IsNullOrEmpty(_options.BinaryFolder) ? "ffprobe" : Path.Combine(_options.BinaryFolder, "ffprobe");
-
     /// <summary>
     /// Reserves <paramref name="count"/> process slots at once (a pipeline needs a decoder and an encoder together).
     /// Pass the lease to <see cref="DecodeAsync"/> and <see cref="StartEncoderAsync"/>; dispose it afterwards.
@@ -58,7 +57,7 @@ public sealed partial class FfmpegService : IDisposable
     public async Task<IDisposable> ReserveAsync(int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        count = Math.Min(count, Math.Max(1, _options.MaxConcurrentProcesses));
+        count = Math.Min(count, Math.Max(1, _ffmpeg.MaxConcurrentVideoProcesses));
         await _multiSlotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var taken = 0;
         try
@@ -134,7 +133,7 @@ public sealed partial class FfmpegService : IDisposable
         IMediaAnalysis analysis;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            timeout.CancelAfter(_options.ProbeTimeout);
+            timeout.CancelAfter(_ffmpeg.ProbeTimeout);
             Interlocked.Increment(ref _running);
             try
             {
@@ -142,7 +141,7 @@ public sealed partial class FfmpegService : IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new VideoProcessingException(VideoError.Timeout, "Reading the video took too long.", $"ffprobe timed out after {_options.ProbeTimeout}");
+                throw new VideoProcessingException(VideoError.Timeout, "Reading the video took too long.", $"ffprobe timed out after {_ffmpeg.ProbeTimeout}");
             }
             catch (Exception e) when (e is not OperationCanceledException and not VideoProcessingException)
             {
@@ -207,7 +206,7 @@ public sealed partial class FfmpegService : IDisposable
     private async Task<(long Declared, long Present)> CountPacketsAsync(string path, CancellationToken cancellationToken)
     {
         string[] args = ["-v", "error", .. InputWhitelist, "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_frames,nb_read_packets", "-of", "json", path];
-        var (exit, stdout, stderr) = await RunToEndAsync(FfprobePath, args, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        var (exit, stdout, stderr) = await RunToEndAsync(_ffmpeg.FfprobePath, args, _ffmpeg.ProbeTimeout, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new VideoProcessingException(VideoError.Corrupt, "The video is damaged and cannot be read.", stderr);
@@ -228,17 +227,19 @@ public sealed partial class FfmpegService : IDisposable
 
     private async Task<(int Exit, string Stdout, string Stderr)> RunToEndAsync(string binary, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
         Interlocked.Increment(ref _running);
         try
         {
-            await using var process = FfmpegProcess.Start(binary, args, redirectInput: false, cts.Token);
-            using var reader = new StreamReader(process.StandardOutput);
-            var stdout = await reader.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
-            var exit = await process.WaitForExitAsync().ConfigureAwait(false);
-            ThrowIfStopped(process, timeout, cancellationToken);
-            return (exit, stdout, process.StderrTail);
+            var output = await ExternalProcess.RunAsync(binary, args, timeout, cancellationToken).ConfigureAwait(false);
+            return (output.ExitCode, output.StandardOutput, output.StandardError);
+        }
+        catch (ExternalProcessException e) when (e.TimedOut)
+        {
+            throw new VideoProcessingException(VideoError.Timeout, "Reading the video took too long.", e.Message, e);
+        }
+        catch (ExternalProcessException e)
+        {
+            throw new VideoProcessingException(VideoError.Failed, "The video service is not available.", e.Message, e);
         }
         finally
         {
@@ -277,13 +278,13 @@ public sealed partial class FfmpegService : IDisposable
         ];
         var ownLease = lease is null ? await ReserveAsync(1, cancellationToken).ConfigureAwait(false) : null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_options.ProcessTimeout);
+        cts.CancelAfter(_ffmpeg.VideoProcessTimeout);
         Interlocked.Increment(ref _running);
         var frameBytes = width * height * 3;
         var count = 0;
         try
         {
-            await using var process = FfmpegProcess.Start(FfmpegPath, args, redirectInput: false, cts.Token);
+            await using var process = FfmpegProcess.Start(_ffmpeg.FfmpegPath, args, redirectInput: false, cts.Token);
             LogProcessStarted("decode", process.Id);
             var stdout = process.StandardOutput;
             try
@@ -315,7 +316,7 @@ public sealed partial class FfmpegService : IDisposable
             {
                 process.Kill();
                 await process.WaitForExitAsync().ConfigureAwait(false);
-                ThrowIfStopped(process, _options.ProcessTimeout, cancellationToken);
+                ThrowIfStopped(process, _ffmpeg.VideoProcessTimeout, cancellationToken);
                 throw;
             }
             catch
@@ -325,7 +326,7 @@ public sealed partial class FfmpegService : IDisposable
                 throw;
             }
             var exit = await process.WaitForExitAsync().ConfigureAwait(false);
-            ThrowIfStopped(process, _options.ProcessTimeout, cancellationToken);
+            ThrowIfStopped(process, _ffmpeg.VideoProcessTimeout, cancellationToken);
             if (exit != 0)
             {
                 LogProcessFailed("decode", exit, process.StderrTail);
@@ -373,11 +374,11 @@ public sealed partial class FfmpegService : IDisposable
         ];
         var ownLease = lease is null ? await ReserveAsync(1, cancellationToken).ConfigureAwait(false) : null;
         var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_options.ProcessTimeout);
+        cts.CancelAfter(_ffmpeg.VideoProcessTimeout);
         Interlocked.Increment(ref _running);
         try
         {
-            var process = FfmpegProcess.Start(FfmpegPath, args, redirectInput: true, cts.Token);
+            var process = FfmpegProcess.Start(_ffmpeg.FfmpegPath, args, redirectInput: true, cts.Token);
             LogProcessStarted("encode", process.Id);
             return new FfmpegEncoder(this, process, cts, ownLease, temp, full, width * height * 3, cancellationToken);
         }
@@ -392,7 +393,7 @@ public sealed partial class FfmpegService : IDisposable
 
     internal void EncoderEnded() => Interlocked.Decrement(ref _running);
 
-    internal TimeSpan ProcessTimeout => _options.ProcessTimeout;
+    internal TimeSpan ProcessTimeout => _ffmpeg.VideoProcessTimeout;
 
     internal void ReportEncodeFailure(int exit, string stderr) => LogProcessFailed("encode", exit, stderr);
 

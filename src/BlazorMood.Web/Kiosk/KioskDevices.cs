@@ -96,29 +96,35 @@ public sealed partial class KioskDeviceService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var db = scope.ServiceProvider.GetRequiredService<BlazorMoodDbContext>();
         // The user, its role and the device row commit together: a failure leaves no half-made device.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var user = new IdentityUser
+        // On PostgreSQL a transient error runs the whole transaction again, from an empty change tracker and a new user.
+        var record = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            UserName = "kiosk-" + id,
-            // Identity wants a unique address; .invalid is reserved and reaches no one.
-            Email = $"kiosk-{id}@kiosk.invalid",
-            EmailConfirmed = true,
-            LockoutEnabled = true,
-        };
-        Check(await users.CreateAsync(user), "creating the device's account");
-        Check(await users.AddToRoleAsync(user, Roles.Kiosk), "giving the device the Kiosk role");
-        var record = new KioskDeviceRecord
-        {
-            Id = id,
-            UserId = user.Id,
-            Name = trimmed,
-            TokenHash = OpaqueToken.Hash(token),
-            CreatedUtc = now.UtcDateTime,
-            CreatedByUserId = createdByUserId,
-        };
-        db.Set<KioskDeviceRecord>().Add(record);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var user = new IdentityUser
+            {
+                UserName = "kiosk-" + id,
+                // Identity wants a unique address; .invalid is reserved and reaches no one.
+                Email = $"kiosk-{id}@kiosk.invalid",
+                EmailConfirmed = true,
+                LockoutEnabled = true,
+            };
+            Check(await users.CreateAsync(user), "creating the device's account");
+            Check(await users.AddToRoleAsync(user, Roles.Kiosk), "giving the device the Kiosk role");
+            var record = new KioskDeviceRecord
+            {
+                Id = id,
+                UserId = user.Id,
+                Name = trimmed,
+                TokenHash = OpaqueToken.Hash(token),
+                CreatedUtc = now.UtcDateTime,
+                CreatedByUserId = createdByUserId,
+            };
+            db.Set<KioskDeviceRecord>().Add(record);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return record;
+        }, ct);
         LogCreated(logger, id, trimmed, createdByUserId);
         return new CreatedKioskDevice(ToInfo(record), token);
     }
