@@ -72,7 +72,7 @@ public static class ApplicationExtensions
         builder.Services.AddWebOperations(builder.Configuration);
         if (NodeOptions.From(builder.Configuration).RunsWorkers)
         {
-            // Video analysis, retention and track analysis run here too (a single process, or an old-style worker node).
+            // Video analysis, retention and track analysis run here too (a single process); role web leaves them to the worker host.
             builder.Services.AddVideoJobWorkers(builder.Configuration);
             builder.Services.AddTrackAnalysisWorker(builder.Configuration);
         }
