@@ -23,6 +23,12 @@ public sealed partial class MusicPlayer
     private static readonly (RecommendationMode Mode, string Label)[] Modes =
         [(RecommendationMode.Baseline, "Baseline"), (RecommendationMode.Context, "Context")];
 
+    private static readonly (PlayerReactivity Reactivity, string Label)[] Reactivities =
+        [(PlayerReactivity.WithinSeconds, "Follow my mood within seconds"), (PlayerReactivity.TrackEnd, "Change at the end of a track")];
+
+    [Inject]
+    private Microsoft.Extensions.Options.IOptions<PlayerOptions> PlayerOptions { get; set; } = default!;
+
     [Inject]
     private AuthenticationStateProvider Authentication { get; set; } = default!;
 
@@ -34,6 +40,11 @@ public sealed partial class MusicPlayer
         if (State.UserId is null)
         {
             State.Attach(await ResolveUserAsync());
+        }
+        if (State.Reactivity is null)
+        {
+            // The tab follows the listener as configured; the listener may change it here.
+            State.SetReactivity(PlayerOptions.Value.Reactivity);
         }
     }
 
