@@ -12,7 +12,8 @@ namespace BlazorMood.Web.Tests.E2E;
 /// another face with another expression: the Recommendations tab plays the happy playlist, and once the other
 /// expression holds the music crossfades, mid-track, to that expression's playlist within 10 s of the label changing
 /// on the page; "Up next" never changes while the face stays happy; the element's volume carries the track's
-/// loudness gain. Both pictures are face-api's npm demo photos (sample1's laughing woman, sample6's pouting woman).
+/// loudness gain. Both pictures are face-api's npm demo photos: sample1's laughing woman, then sample2's woman in the
+/// middle, looking down (the emotion API reads her sad, 0.85).
 /// </summary>
 [Trait("Category", "Integration")]
 [Trait("Category", "Browser")]
@@ -24,9 +25,9 @@ public sealed class MoodFollowBrowserTests(LiveServerFixture server, ITestOutput
     private sealed record Sample(double At, string? Label, string? TrackId, bool Paused, double CurrentTime, double Duration, double Volume, bool Fading,
         string Queue, string Playlist, string GainDb);
 
-    private static string Clip() => FakeCamera.Sequence("happy-then-pouting-640x480.y4m",
+    private static string Clip() => FakeCamera.Sequence("happy-then-sad-640x480.y4m",
         (TestAssets.FaceApiSample("sample1.jpg"), "crop=640:640:1180:60," + Centred, HappySeconds),
-        (TestAssets.FaceApiSample("sample6.jpg"), "crop=440:440:1137:196," + Centred, 60));
+        (TestAssets.FaceApiSample("sample2.jpg"), "crop=640:640:672:0," + Centred, 60));
 
     private static async Task<Sample> SampleAsync(IPage page, Stopwatch clock)
     {
