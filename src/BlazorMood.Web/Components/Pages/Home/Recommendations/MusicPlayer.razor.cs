@@ -121,7 +121,15 @@ public sealed partial class MusicPlayer
 
     private void SetMode(RecommendationMode mode) => State.SetMode(mode);
 
-    private void SetText(string? text) => State.SetText(text);
+    /// <summary>A typed wish plays at once; when it picked the track already loaded (and paused), that one starts.</summary>
+    private async Task SetTextAsync(string? text)
+    {
+        State.SetText(text);
+        if (State.IsPlaying && Track is { } t && t.Id == LoadedTrackId)
+        {
+            await CallPlayerAsync(async p => ReportPlayError(await p.InvokeAsync<string?>("play")));
+        }
+    }
 
     /// <summary>m:ss for durations and positions.</summary>
     public static string Clock(double seconds)
