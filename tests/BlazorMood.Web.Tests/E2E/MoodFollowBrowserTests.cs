@@ -143,4 +143,37 @@ public sealed class MoodFollowBrowserTests(LiveServerFixture server, ITestOutput
         Assert.False(after.Paused);
         Assert.Equal(newLabel, after.Playlist["emotion_".Length..]);
     }
+
+    [Fact]
+    public async Task A_typed_mood_query_replaces_the_playing_track_at_once_even_in_baseline_mode()
+    {
+        await using var chromium = await ChromiumSession.LaunchAsync(FakeCamera.AstronautClip, output, "--autoplay-policy=no-user-gesture-required");
+        var page = chromium.Page;
+        var clock = Stopwatch.StartNew();
+        await chromium.SignInAsync(server.BaseAddress, server.User);
+        await page.GotoAsync(server.BaseAddress.ToString(), new() { WaitUntil = WaitUntilState.Load });
+        // The circuit is up once the live tab names the face; a tab click before that is lost.
+        await page.Locator("[data-testid=dominant-emotion][data-label=happy]").WaitForAsync(new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Recommendations" }).ClickAsync();
+        await page.Locator("[data-testid=music-player][data-mode=baseline]").WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator("[data-testid=play-pause]").ClickAsync();
+        await page.WaitForFunctionAsync("() => { const a = document.querySelector('[data-testid=player-audio]'); return a && !a.paused && a.currentTime > 0.3; }",
+            null, new() { Timeout = 10_000 });
+        var before = await SampleAsync(page, clock);
+
+        var input = page.Locator("[data-testid=mood-query] input, input[data-testid=mood-query]").First;
+        await input.FillAsync("upbeat workout");
+        await input.PressAsync("Enter");
+        var typed = clock.Elapsed.TotalSeconds;
+
+        await page.Locator("[data-testid=music-player][data-mode=context][data-source=text][data-state=playing]").WaitForAsync(new() { Timeout = 5_000 });
+        await page.WaitForFunctionAsync(
+            "id => { const s = document.querySelector('[data-testid=player-audio]').blazormoodPlayer.state(); return s.trackId !== id && !s.paused && s.currentTime > 0.2; }",
+            before.TrackId, new() { Timeout = 5_000 });
+        var after = await SampleAsync(page, clock);
+        output.WriteLine($"{before.TrackId} ({before.Playlist}) -> {after.TrackId} ({after.Playlist}) {after.At - typed:F1} s after the query");
+        Assert.Equal(await page.Locator("[data-testid=music-player]").GetAttributeAsync("data-track-id"), after.TrackId);
+        Assert.DoesNotContain(before.TrackId, after.Queue.Split(','));
+        Assert.StartsWith("You asked for \u201cupbeat workout\u201d", await page.Locator("[data-testid=reason-summary]").InnerTextAsync(), StringComparison.Ordinal);
+    }
 }
