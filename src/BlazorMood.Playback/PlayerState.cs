@@ -17,8 +17,25 @@ public enum AdvanceReason
     Skip,
 }
 
-/// <summary>A track with the recommendation that chose it (so "why this track" stays right after the context moves on).</summary>
-public sealed record QueuedTrack(RecommendedTrack Track, Recommendation ChosenBy);
+/// <summary>How the audio element moves to a new current track.</summary>
+public enum TrackTransition
+{
+    /// <summary>Load it at once (a button, the end of a track, the first track).</summary>
+    Cut,
+
+    /// <summary>Fade the playing track out while the new one fades in (the mood or a query changed the music).</summary>
+    Crossfade,
+}
+
+/// <summary>
+/// A track with the recommendation that chose it (so "why this track" stays right after the context moves on), how
+/// long the mood behind it had held, and the activity the listener asked music for (if any).
+/// </summary>
+public sealed record QueuedTrack(RecommendedTrack Track, Recommendation ChosenBy, TimeSpan? MoodHeldFor = null, string? RequestedActivity = null)
+{
+    /// <summary>"Why this track" in plain words.</summary>
+    public string Explanation => PlainExplanation.Describe(ChosenBy, Track, MoodHeldFor, RequestedActivity);
+}
 
 /// <summary>
 /// The Recommendations tab's player for one circuit (scoped): the current track, the upcoming queue, history, mode,
@@ -26,11 +43,15 @@ public sealed record QueuedTrack(RecommendedTrack Track, Recommendation ChosenBy
 /// anything that re-creates the component. The audio element itself is driven by the component's JS module.
 /// </summary>
 /// <remarks>
-/// Context changes re-plan only what has not started: before the first track plays, the whole plan follows the
-/// context; once a track plays, only the upcoming queue does, and the new plan takes over at the next track boundary.
-/// A track is never cut unless the listener asks (next, skip, previous). Re-plans caused by context reports are
-/// throttled to <see cref="PlayerOptions.ContextRefreshInterval"/> (live emotion reports every frame), with a trailing
-/// re-plan so the last change is never lost. All members are thread-safe: context reports arrive on hub threads.
+/// A context change counts once it has held for <see cref="PlayerOptions.MoodHold"/> (the plan, and so "Up next",
+/// never follows a single frame). Then, before the first track plays, the whole plan follows it; once a track plays,
+/// the upcoming queue does, and with <see cref="PlayerReactivity.WithinSeconds"/> a held emotion (confident enough,
+/// not within <see cref="PlayerOptions.MinTimeBetweenSwitches"/> of the last such change) also crossfades the
+/// current track to the new plan's first. A face leaving the camera never cuts a track: only a mood seen does. A
+/// typed mood query and "music for an activity" replace the current track at once. Re-plans caused by context
+/// reports are throttled to <see cref="PlayerOptions.ContextRefreshInterval"/> (live emotion reports every frame),
+/// with a trailing re-plan so the last change is never lost. All members are thread-safe: context reports arrive on
+/// hub threads.
 /// </remarks>
 public sealed partial class PlayerState : IDisposable
 {
@@ -50,6 +71,14 @@ public sealed partial class PlayerState : IDisposable
     private QueuedTrack? _current;
     private DateTimeOffset _lastContextRefresh = DateTimeOffset.MinValue;
     private ITimer? _trailing;
+    private ITimer? _recheck;
+    private string? _pendingKey;
+    private DateTimeOffset _pendingSince;
+    private DateTimeOffset _planKeySince;
+    private DateTimeOffset _lastMoodSwitch = DateTimeOffset.MinValue;
+
+    // The listener went back to this track ("previous"): the mood does not take it away again.
+    private bool _currentChosenByListener;
     private bool _disposed;
 
     public PlayerState(Recommender recommender, IContextStore context, IOptions<PlayerOptions> options, TimeProvider time, ILogger<PlayerState> logger)
@@ -80,10 +109,28 @@ public sealed partial class PlayerState : IDisposable
     /// </summary>
     public string? EmotionOverride { get; private set; }
 
+    /// <summary>
+    /// The activity whose music the listener asked for ("Music for walking" on a video job); null when none. While it
+    /// is set, the face in view does not steer the music.
+    /// </summary>
+    public string? RequestedActivity { get; private set; }
+
+    /// <summary>When the music follows a mood change; null until a view chooses (then it follows at track ends).</summary>
+    public PlayerReactivity? Reactivity { get; private set; }
+
+    /// <summary>How the element should move to the current track (read by the view when it loads it).</summary>
+    public TrackTransition CurrentTransition { get; private set; }
+
+    /// <summary>Length of a crossfade (the player's option).</summary>
+    public TimeSpan Crossfade => _options.Crossfade;
+
     public RecommendedTrack? Current => _current?.Track;
 
     /// <summary>The recommendation that chose the current track ("why this track").</summary>
     public Recommendation? CurrentReason => _current?.ChosenBy;
+
+    /// <summary>"Why this track" for the current track, in plain words; null when nothing plays.</summary>
+    public string? CurrentExplanation => _current?.Explanation;
 
     /// <summary>The latest plan, which the upcoming queue follows.</summary>
     public Recommendation? Plan => _plan;
@@ -171,7 +218,8 @@ public sealed partial class PlayerState : IDisposable
 
     /// <summary>
     /// Sets the mood query. Text only means something to the context mode, so a non-empty query switches to it
-    /// (the tab shows the mode). The current track keeps playing; the queue follows the query.
+    /// (the tab shows the mode), replaces the current track and the queue at once and starts playing: typing a wish
+    /// is asking for music now. Clearing it re-plans what has not started.
     /// </summary>
     public void SetText(string? text)
     {
@@ -191,8 +239,67 @@ public sealed partial class PlayerState : IDisposable
             if (value is not null)
             {
                 Mode = RecommendationMode.Context;
+                RequestedActivity = null;
+                ReplaceNowLocked();
+            }
+            else
+            {
+                ReplanLocked(replaceCurrent: !Started);
+            }
+        }
+        Raise();
+    }
+
+    /// <summary>
+    /// Plays music for <paramref name="activity"/> now (the "Music for …" of a video job): the current track and the
+    /// queue are replaced and playing starts. Until <see cref="ClearRequestedActivity"/> (or a mood query), the face
+    /// in view does not steer the music.
+    /// </summary>
+    public void PlayActivity(string activity)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(activity);
+        lock (_lock)
+        {
+            RequestedActivity = activity.Trim();
+            Text = null;
+            if (UserId is null)
+            {
+                return;
+            }
+            ReplaceNowLocked();
+        }
+        Raise();
+    }
+
+    /// <summary>Gives the music back to the observed context (the queue follows it; the current track plays on).</summary>
+    public void ClearRequestedActivity()
+    {
+        lock (_lock)
+        {
+            if (RequestedActivity is null)
+            {
+                return;
+            }
+            RequestedActivity = null;
+            if (UserId is null)
+            {
+                return;
             }
             ReplanLocked(replaceCurrent: !Started);
+        }
+        Raise();
+    }
+
+    /// <summary>Chooses when the music follows a mood change (the Recommendations tab's setting).</summary>
+    public void SetReactivity(PlayerReactivity reactivity)
+    {
+        lock (_lock)
+        {
+            if (Reactivity == reactivity)
+            {
+                return;
+            }
+            Reactivity = reactivity;
         }
         Raise();
     }
@@ -284,6 +391,7 @@ public sealed partial class PlayerState : IDisposable
                 }
             }
             ReplanLocked(replaceCurrent: true, avoid: finished?.Track.Id);
+            CurrentTransition = TrackTransition.Cut;
             next = _current?.Track;
         }
         Raise();
@@ -306,6 +414,8 @@ public sealed partial class PlayerState : IDisposable
             }
             _current = _history[^1];
             _history.RemoveAt(_history.Count - 1);
+            CurrentTransition = TrackTransition.Cut;
+            _currentChosenByListener = true;
             ResetTransportLocked();
             track = _current.Track;
         }
@@ -423,27 +533,142 @@ public sealed partial class PlayerState : IDisposable
         }
     }
 
-    /// <summary>Re-plans when the recommendation's context key differs from the plan's (a new emotion, activity…).</summary>
+    /// <summary>
+    /// Follows the context once its change has held: re-plans when the recommendation's context key has differed from
+    /// the plan's for <see cref="PlayerOptions.MoodHold"/>, then (reactive players) moves the current track to the
+    /// plan when a held mood is not what chose it.
+    /// </summary>
     private bool ReplanIfContextMovedLocked()
     {
+        var now = _time.GetUtcNow();
         var preview = Ask();
-        if (_plan is not null && preview.Source == _plan.Source && preview.Context.ContextKey == _plan.Context.ContextKey)
+        var key = Key(preview);
+        var changed = false;
+        if (_plan is null || key != Key(_plan))
+        {
+            if (_pendingKey != key)
+            {
+                // A new candidate: it counts only if it is still there after the hold.
+                _pendingKey = key;
+                _pendingSince = now;
+            }
+            if (_plan is not null && now - _pendingSince < _options.MoodHold)
+            {
+                ScheduleRecheckLocked(_pendingSince + _options.MoodHold - now);
+                return false;
+            }
+            Apply(preview, replaceCurrent: !Started, avoid: null);
+            _pendingKey = null;
+            LogContextMoved(_logger, UserId!, preview.Context.ContextKey, Started);
+            changed = true;
+        }
+        else
+        {
+            // Back to the plan's context before the candidate held: a glance, forgotten.
+            _pendingKey = null;
+        }
+        return FollowMoodMidTrackLocked(now) || changed;
+    }
+
+    /// <summary>
+    /// A reactive player whose current track was chosen for another context crossfades to the plan's first track
+    /// when the plan follows a mood seen (an emotion, confident enough), no sooner than the least time between
+    /// switches. A face leaving, the time of day or an older activity never cut a track.
+    /// </summary>
+    private bool FollowMoodMidTrackLocked(DateTimeOffset now)
+    {
+        if (Reactivity != PlayerReactivity.WithinSeconds || !Started || _current is null || _plan is null || EmotionOverride is not null
+            || RequestedActivity is not null || _plan.Source != RecommendationSource.Emotion
+            || (_plan.Context.EmotionConfidence ?? 0) < _options.MinSwitchConfidence
+            || Key(_current.ChosenBy) == Key(_plan) || _queue.Count == 0 || _currentChosenByListener)
         {
             return false;
         }
-        Apply(preview, replaceCurrent: !Started, avoid: null);
-        LogContextMoved(_logger, UserId!, preview.Context.ContextKey, Started);
+        var wait = _lastMoodSwitch + _options.MinTimeBetweenSwitches - now;
+        if (wait > TimeSpan.Zero)
+        {
+            ScheduleRecheckLocked(wait);
+            return false;
+        }
+        _lastMoodSwitch = now;
+        var from = _current;
+        _history.Add(from);
+        if (_history.Count > _options.HistoryLength)
+        {
+            _history.RemoveAt(0);
+        }
+        _current = _queue[0];
+        _queue.RemoveAt(0);
+        _currentChosenByListener = false;
+        CurrentTransition = TrackTransition.Crossfade;
+        PlanChangedSinceCurrent = false;
+        ResetTransportLocked();
+        LogMoodSwitch(_logger, UserId!, from.Track.Id, _current.Track.Id, _plan.Context.ContextKey);
         return true;
+    }
+
+    /// <summary>Runs the context check again after <paramref name="delay"/> even if no report comes (a still face may stop reporting).</summary>
+    private void ScheduleRecheckLocked(TimeSpan delay)
+    {
+        if (_recheck is not null || _disposed)
+        {
+            return;
+        }
+        _recheck = _time.CreateTimer(_ =>
+        {
+            lock (_lock)
+            {
+                _recheck?.Dispose();
+                _recheck = null;
+            }
+            RefreshFromContext();
+        }, null, delay + TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+    }
+
+    private static string Key(Recommendation r) => r.Source + "|" + r.Context.ContextKey;
+
+    /// <summary>Replaces the current track and the queue now and plays (a query typed, an activity asked for).</summary>
+    private void ReplaceNowLocked()
+    {
+        var wasStarted = Started;
+        var previous = _current;
+        _pendingKey = null;
+        ReplanLocked(replaceCurrent: true);
+        if (previous is not null && wasStarted && !ReferenceEquals(previous, _current))
+        {
+            _history.Add(previous);
+            if (_history.Count > _options.HistoryLength)
+            {
+                _history.RemoveAt(0);
+            }
+        }
+        // Fading is for music already playing; otherwise the new track simply starts.
+        CurrentTransition = IsPlaying && wasStarted ? TrackTransition.Crossfade : TrackTransition.Cut;
+        IsPlaying = _current is not null;
     }
 
     private void ReplanLocked(bool replaceCurrent, string? avoid = null) => Apply(Ask(), replaceCurrent, avoid);
 
-    private Recommendation Ask() => _recommender.Recommend(new RecommendationRequest { UserId = UserId!, Mode = Mode, Text = Text, Emotion = EmotionOverride });
+    private Recommendation Ask() => _recommender.Recommend(new RecommendationRequest
+    {
+        UserId = UserId!,
+        Mode = Mode,
+        Text = Text,
+        Emotion = EmotionOverride,
+        Activity = RequestedActivity,
+        IgnoreObservedEmotion = RequestedActivity is not null && EmotionOverride is null,
+    });
 
     private void Apply(Recommendation plan, bool replaceCurrent, string? avoid)
     {
+        if (_plan is null || Key(plan) != Key(_plan))
+        {
+            // A context that held before it was applied has been there since it was first seen.
+            _planKeySince = _pendingKey == Key(plan) ? _pendingSince : _time.GetUtcNow();
+        }
         _plan = plan;
-        var tracks = plan.Tracks.Select(t => new QueuedTrack(t, plan)).ToList();
+        var held = plan.Source == RecommendationSource.Emotion ? _time.GetUtcNow() - _planKeySince : (TimeSpan?)null;
+        var tracks = plan.Tracks.Select(t => new QueuedTrack(t, plan, held, RequestedActivity)).ToList();
         if (replaceCurrent)
         {
             // The track that just finished may come back first when it never counted as played (skipped before it started).
@@ -455,6 +680,7 @@ public sealed partial class PlayerState : IDisposable
             }
             ResetTransportLocked();
             PlanChangedSinceCurrent = false;
+            _currentChosenByListener = false;
         }
         else
         {
@@ -496,6 +722,8 @@ public sealed partial class PlayerState : IDisposable
             _disposed = true;
             _trailing?.Dispose();
             _trailing = null;
+            _recheck?.Dispose();
+            _recheck = null;
         }
         _context.Changed -= OnContextChanged;
     }
@@ -508,6 +736,9 @@ public sealed partial class PlayerState : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Context of {UserId} moved to {ContextKey}; current track started: {Started}")]
     private static partial void LogContextMoved(ILogger logger, string userId, string contextKey, bool started);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Player of {UserId} follows a held mood mid-track: {FromTrackId} -> {ToTrackId} ({ContextKey})")]
+    private static partial void LogMoodSwitch(ILogger logger, string userId, string fromTrackId, string toTrackId, string contextKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A player view failed to handle a change")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);

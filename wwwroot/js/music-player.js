@@ -1,6 +1,11 @@
 // The Recommendations tab's audio: one <audio> element driven by the MusicPlayer component.
-// The server decides what plays (PlayerState); this module only loads, plays, pauses, seeks and reports back
-// (started, paused, ended, progress, errors). Plain ES module, no dependencies.
+// The server decides what plays (PlayerState); this module only loads, plays, pauses, seeks, crossfades and reports
+// back (started, paused, ended, progress, errors). Plain ES module, no dependencies.
+//
+// Loudness: each track comes with the gain (dB) that brings it to the library's target loudness; the element's
+// volume is the listener's volume times that gain, clamped to 0..1 (a quiet track at full volume cannot go louder).
+// Crossfade: the page's element always holds the current track. To fade, the outgoing track carries on in a
+// detached element from where it was, while the page's element starts the new track; the volumes cross over.
 
 /**
  * @param {HTMLAudioElement} audio
@@ -19,7 +24,14 @@ class MusicPlayer {
         this.lastProgress = 0;
         // Progress reports re-render the component: once a second is plenty for a seek bar.
         this.progressIntervalMs = options.progressIntervalMs ?? 1000;
-        audio.volume = clamp(options.volume ?? 0.8);
+        this.userVolume = clamp(options.volume ?? 0.8);
+        this.gainDb = 0;
+        // The outgoing track during a crossfade (detached: never in the page, never reported).
+        this.fading = null;
+        this.fadeTimer = null;
+        audio.volume = this.userVolume;
+        // For end-to-end tests and diagnostics: the page's element knows its player.
+        audio.blazormoodPlayer = this;
         this.handlers = {
             playing: () => this.call('OnPlaying', this.trackId),
             // Loading another source or reaching the end also pauses the element; only a real pause is reported.
@@ -46,13 +58,60 @@ class MusicPlayer {
         document.addEventListener('blazormood:connection', this.onConnection);
     }
 
-    /** Loads a track; plays it when asked. Resolves to null, or a message when the browser refused to play. */
-    async load(trackId, url, autoplay) {
+    /** Loads a track (cutting any other); plays it when asked. Resolves to null, or a message when the browser refused to play. */
+    async load(trackId, url, autoplay, gainDb) {
+        this.stopFade(true);
+        this.setGain(gainDb);
         this.trackId = trackId;
         this.audio.dataset.trackId = trackId;
         this.audio.src = url;
         this.audio.load();
+        this.applyVolume(1);
         return autoplay ? this.play() : null;
+    }
+
+    /**
+     * Moves from the playing track to another over `seconds`: the old one fades out from where it is while the new
+     * one fades in. Falls back to a plain load when nothing plays. Resolves like load().
+     */
+    async crossfade(trackId, url, gainDb, seconds) {
+        const old = this.audio;
+        const fadeMs = Math.max(0, (Number.isFinite(seconds) ? seconds : 2) * 1000);
+        if (old.paused || old.ended || !old.currentSrc || fadeMs === 0) {
+            return this.load(trackId, url, true, gainDb);
+        }
+        this.stopFade(true);
+        const outgoing = new Audio();
+        outgoing.preload = 'auto';
+        outgoing.src = old.currentSrc;
+        outgoing.currentTime = old.currentTime;
+        outgoing.volume = old.volume;
+        try {
+            await outgoing.play();
+        } catch {
+            // The tail cannot play (decoding, policy): no fade, the new track simply starts.
+            outgoing.removeAttribute('src');
+            return this.load(trackId, url, true, gainDb);
+        }
+        this.fading = outgoing;
+        const startVolume = outgoing.volume;
+        this.setGain(gainDb);
+        this.trackId = trackId;
+        old.dataset.trackId = trackId;
+        old.src = url;
+        old.load();
+        this.applyVolume(0);
+        const started = performance.now();
+        this.fadeTimer = setInterval(() => {
+            const t = Math.min(1, (performance.now() - started) / fadeMs);
+            // Equal-power curves keep the sum of the two steady through the middle.
+            outgoing.volume = clamp(startVolume * Math.cos(t * Math.PI / 2));
+            this.applyVolume(Math.sin(t * Math.PI / 2));
+            if (t >= 1) {
+                this.stopFade(false);
+            }
+        }, 50);
+        return this.play();
     }
 
     /** Resolves to null when playing, else why not (autoplay policy, decode error). */
@@ -73,6 +132,7 @@ class MusicPlayer {
     }
 
     pause() {
+        this.stopFade(false);
         this.audio.pause();
     }
 
@@ -83,16 +143,50 @@ class MusicPlayer {
     }
 
     setVolume(volume) {
-        this.audio.volume = clamp(volume);
+        this.userVolume = clamp(volume);
+        this.applyVolume(this.fading ? this.fadeLevel ?? 1 : 1);
+    }
+
+    /** The track's loudness gain in dB (null: unmeasured, play as it is); bounded so a bad value cannot blast. */
+    setGain(gainDb) {
+        this.gainDb = Number.isFinite(gainDb) ? Math.min(12, Math.max(-24, gainDb)) : 0;
+    }
+
+    /** Sets the element's volume: the listener's volume, the track's gain and the fade level (0..1). */
+    applyVolume(level) {
+        this.fadeLevel = level;
+        this.audio.volume = clamp(this.userVolume * Math.pow(10, this.gainDb / 20) * level);
+    }
+
+    /** Ends a crossfade: the outgoing track stops; the new one gets its full volume unless `cut` (a load follows). */
+    stopFade(cut) {
+        if (this.fadeTimer !== null) {
+            clearInterval(this.fadeTimer);
+            this.fadeTimer = null;
+        }
+        if (this.fading) {
+            this.fading.pause();
+            this.fading.removeAttribute('src');
+            this.fading.load();
+            this.fading = null;
+        }
+        if (!cut) {
+            this.applyVolume(1);
+        }
     }
 
     /** For tests and diagnostics. */
     state() {
         const a = this.audio;
-        return { trackId: this.trackId, paused: a.paused, ended: a.ended, currentTime: a.currentTime, duration: finite(a.duration), volume: a.volume };
+        return {
+            trackId: this.trackId, paused: a.paused, ended: a.ended, currentTime: a.currentTime, duration: finite(a.duration), volume: a.volume,
+            gainDb: this.gainDb, fading: this.fading !== null,
+        };
     }
 
     dispose() {
+        this.stopFade(true);
+        delete this.audio.blazormoodPlayer;
         for (const [name, handler] of Object.entries(this.handlers)) {
             this.audio.removeEventListener(name, handler);
         }

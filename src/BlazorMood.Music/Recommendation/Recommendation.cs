@@ -41,6 +41,12 @@ public sealed record RecommendationRequest
     /// <summary>Free-text mood query such as "calm focus music" (context mode).</summary>
     public string? Text { get; init; }
 
+    /// <summary>
+    /// Leave the observed emotion out (the listener asked for an activity's music: a face in view must not take
+    /// over). An <see cref="Emotion"/> override still counts.
+    /// </summary>
+    public bool IgnoreObservedEmotion { get; init; }
+
     /// <summary>Evaluate as if it were this instant (also sets the daypart); defaults to now.</summary>
     public DateTimeOffset? At { get; init; }
 }

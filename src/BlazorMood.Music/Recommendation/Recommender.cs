@@ -123,6 +123,10 @@ public sealed class Recommender
 
     private static ListeningContext ApplyOverrides(ListeningContext context, RecommendationRequest request, DateTimeOffset now)
     {
+        if (request.IgnoreObservedEmotion)
+        {
+            context = context with { LastEmotion = null };
+        }
         if (!string.IsNullOrWhiteSpace(request.Emotion))
         {
             context = context with { LastEmotion = new EmotionObservation(request.Emotion, 1, now) };

@@ -72,7 +72,11 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
         await SyncAudioAsync();
     }
 
-    /// <summary>Loads the current track into the element when it changed (the element keeps playing otherwise).</summary>
+    /// <summary>
+    /// Loads the current track into the element when it changed (the element keeps playing otherwise): a crossfade
+    /// when the mood or a query moved the music while it plays, else a plain load. Either way the element applies the
+    /// track's loudness gain.
+    /// </summary>
     protected async Task SyncAudioAsync()
     {
         if (_player is null || Track is not { } track || track.Id == LoadedTrackId)
@@ -80,7 +84,13 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
             return;
         }
         LoadedTrackId = track.Id;
-        await CallPlayerAsync(async p => ReportPlayError(await p.InvokeAsync<string?>("load", track.Id, track.Url, State.IsPlaying)));
+        if (State.CurrentTransition == TrackTransition.Crossfade && State.IsPlaying)
+        {
+            await CallPlayerAsync(async p => ReportPlayError(
+                await p.InvokeAsync<string?>("crossfade", track.Id, track.Url, track.GainDb, State.Crossfade.TotalSeconds)));
+            return;
+        }
+        await CallPlayerAsync(async p => ReportPlayError(await p.InvokeAsync<string?>("load", track.Id, track.Url, State.IsPlaying, track.GainDb)));
     }
 
     /// <summary>Calls the module's player; a browser that went away or a failing call never breaks the view.</summary>

@@ -21,6 +21,7 @@ public sealed class MusicPlayerTests : MudComponentTest
         var module = Context.JSInterop.SetupModule(MusicPlayer.ModulePath);
         _player = module.SetupModule("create", _ => true);
         _player.Setup<string?>("load", _ => true).SetResult(null);
+        _player.Setup<string?>("crossfade", _ => true).SetResult(null);
         _player.Setup<string?>("play").SetResult(null);
         _player.SetupVoid("pause").SetVoidResult();
         _player.SetupVoid("seek", _ => true).SetVoidResult();
@@ -41,6 +42,22 @@ public sealed class MusicPlayerTests : MudComponentTest
     private static string Attr(IRenderedComponent<MusicPlayer> cut, string name) => cut.Find("[data-testid=music-player]").GetAttribute(name) ?? "";
 
     private void SeeEmotion(string label) => ContextStore.Report(Session, new EmotionObservation(label, 0.9, Time.GetUtcNow()));
+
+    /// <summary>The camera sees <paramref name="label"/> for <paramref name="seconds"/>, a report every 200 ms, as the live bridge does.</summary>
+    private void SeeHeld(string label, double seconds)
+    {
+        for (var t = 0.0; t < seconds; t += 0.2)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(200));
+            SeeEmotion(label);
+        }
+    }
+
+    private void StartPlaying(IRenderedComponent<MusicPlayer> cut)
+    {
+        cut.Find("[data-testid=play-pause]").Click();
+        cut.InvokeAsync(() => cut.Instance.OnPlaying(State.Current!.Id));
+    }
 
     [Fact]
     public void The_listener_is_the_session_handed_over_from_prerendering()
@@ -63,8 +80,9 @@ public sealed class MusicPlayerTests : MudComponentTest
         Assert.Equal("Generated", cut.Find("[data-testid=track-artist]").TextContent);
         Assert.Equal("0:30", cut.Find("[data-testid=track-duration]").TextContent);
         Assert.Equal("90 BPM", cut.Find("[data-testid=track-bpm]").TextContent);
-        Assert.Contains("emotion_neutral", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
-        Assert.Contains(cut.FindAll("[data-testid=reason-parts] [data-key]"), c => c.GetAttribute("data-key") == "rule");
+        Assert.StartsWith("Nothing shows your mood yet, so here is something", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("From the Neutral playlist.", cut.Find("[data-testid=track-why]").TextContent);
+        Assert.Equal("Neutral", cut.Find("[data-testid=track-playlist]").TextContent);
         var queued = Assert.Single(cut.FindAll("[data-testid=queue-item]"));
         Assert.Equal("emotion_neutral", queued.GetAttribute("data-playlist"));
         // Loaded into the element, not played: browsers only play after a gesture.
@@ -73,15 +91,18 @@ public sealed class MusicPlayerTests : MudComponentTest
     }
 
     [Fact]
-    public void Before_anything_plays_a_fresh_emotion_replaces_the_whole_plan()
+    public void Before_anything_plays_a_held_emotion_replaces_the_whole_plan()
     {
         var cut = Render();
 
-        SeeEmotion("happy");
+        SeeHeld("happy", 1);
+        Assert.Equal("default", Attr(cut, "data-source")); // not held yet
+        SeeHeld("happy", 3);
 
         cut.WaitForAssertion(() => Assert.Equal("emotion", Attr(cut, "data-source")));
         Assert.Equal("emotion_happy", Attr(cut, "data-playlist"));
-        Assert.Contains("You looked happy", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        Assert.Matches(@"^You have looked happy for the last \d seconds, so here is something [a-z ]+ at 1\d\d BPM\.$",
+            cut.Find("[data-testid=reason-summary]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=queue-pending]"));
         cut.WaitForAssertion(() => Assert.Equal(State.Current!.Url, _player.Invocations["load"][^1].Arguments[1]));
     }
@@ -102,14 +123,15 @@ public sealed class MusicPlayerTests : MudComponentTest
     }
 
     [Fact]
-    public void A_context_change_while_playing_never_cuts_the_track_and_takes_over_at_its_end()
+    public void At_track_end_reactivity_a_mood_change_never_cuts_the_track_and_takes_over_at_its_end()
     {
         var cut = Render();
+        cut.Find("[data-testid=reactivity-track-end]").Click();
         cut.Find("[data-testid=play-pause]").Click();
         var playing = State.Current!;
         cut.InvokeAsync(() => cut.Instance.OnPlaying(playing.Id));
 
-        SeeEmotion("happy");
+        SeeHeld("happy", 5);
 
         // The current track stays; the queue already follows the new context and says so.
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=queue-pending]")));
@@ -132,7 +154,7 @@ public sealed class MusicPlayerTests : MudComponentTest
     public void Like_and_skip_are_recorded_in_the_context_the_track_was_served_in()
     {
         var cut = Render();
-        SeeEmotion("sad");
+        SeeHeld("sad", 4);
         cut.WaitForAssertion(() => Assert.Equal("emotion_sad", Attr(cut, "data-playlist")));
         var first = State.Current!;
 
@@ -173,7 +195,10 @@ public sealed class MusicPlayerTests : MudComponentTest
         cut.WaitForAssertion(() => Assert.Equal("context", Attr(cut, "data-mode")));
         Assert.Equal("text", Attr(cut, "data-source"));
         Assert.Equal(RecommendationMode.Context, State.Mode);
-        Assert.Contains("you asked for", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("You asked for \u201cupbeat happy party\u201d, so here is something", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        // Typing a wish asks for music now: it plays without pressing play.
+        Assert.Equal("playing", Attr(cut, "data-state"));
+        Assert.Equal(true, _player.Invocations["load"][^1].Arguments[2]);
         Assert.Equal("true", cut.Find("[data-testid=mode-context]").GetAttribute("aria-pressed"));
         Assert.Equal("false", cut.Find("[data-testid=mode-baseline]").GetAttribute("aria-pressed"));
 
@@ -224,5 +249,74 @@ public sealed class MusicPlayerTests : MudComponentTest
 
         Assert.Equal(current, Attr(again, "data-track-id"));
         Assert.Single(_player.Invocations["dispose"]);
+    }
+
+    [Fact]
+    public void Within_seconds_a_held_mood_crossfades_the_playing_track_with_its_loudness_gain()
+    {
+        var cut = Render();
+        Assert.Equal("seconds", cut.Find("[data-testid=reactivity]").GetAttribute("data-reactivity"));
+        StartPlaying(cut);
+        var playing = State.Current!;
+
+        SeeHeld("sad", 1.6);
+        // A short look changes neither the music nor "Up next".
+        Assert.Equal(playing.Id, Attr(cut, "data-track-id"));
+        Assert.All(cut.FindAll("[data-testid=queue-item]"), q => Assert.Equal("emotion_neutral", q.GetAttribute("data-playlist")));
+        SeeHeld("sad", 3);
+
+        cut.WaitForAssertion(() => Assert.Equal("emotion_sad", Attr(cut, "data-playlist")));
+        var fade = Assert.Single(_player.Invocations["crossfade"]);
+        Assert.Equal(State.Current!.Id, fade.Arguments[0]);
+        Assert.Equal(State.Current.Url, fade.Arguments[1]);
+        Assert.Equal(State.Current.GainDb, fade.Arguments[2]);
+        Assert.Equal(2.0, fade.Arguments[3]);
+        Assert.Single(_player.Invocations["load"]); // the first track only
+        Assert.Equal("playing", Attr(cut, "data-state"));
+        Assert.Empty(cut.FindAll("[data-testid=queue-pending]"));
+        Assert.StartsWith("You have looked sad for the last", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Music_for_an_activity_plays_it_shows_it_and_the_face_takes_over_only_once_it_is_closed()
+    {
+        var cut = Render();
+        // This library has no activity playlists: the context mode finds walking music by its sound.
+        cut.Find("[data-testid=mode-context]").Click();
+        SeeHeld("happy", 4);
+        Assert.Equal("emotion", Attr(cut, "data-source"));
+
+        cut.InvokeAsync(() => State.PlayActivity("walking"));
+
+        cut.WaitForAssertion(() => Assert.Equal("activity", Attr(cut, "data-source")));
+        Assert.Equal("walking", cut.Find("[data-testid=requested-activity]").GetAttribute("data-activity"));
+        Assert.Contains("Music for walking", cut.Find("[data-testid=requested-activity]").TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("You asked for music for walking", cut.Find("[data-testid=reason-summary]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("playing", Attr(cut, "data-state"));
+        SeeHeld("happy", 6);
+        Assert.Equal("activity", Attr(cut, "data-source"));
+
+        cut.Find("[data-testid=requested-activity] button").Click();
+
+        Assert.Null(State.RequestedActivity);
+        Assert.Empty(cut.FindAll("[data-testid=requested-activity]"));
+        Assert.Equal(RecommendationSource.Emotion, State.Plan!.Source);
+    }
+
+    [Fact]
+    public void No_explanation_on_the_tab_reads_like_debug_output()
+    {
+        var cut = Render();
+        SeeHeld("surprise", 4);
+        _ = cut.Find("[data-testid=why-this-track]");
+        Time.Advance(TimeSpan.FromSeconds(800)); // the emotion is long stale
+        cut.Find("[data-testid=next]").Click();
+
+        var text = cut.Find("[data-testid=music-player]").TextContent;
+
+        Assert.DoesNotMatch(@"\d\.\d{2}", text);
+        Assert.DoesNotContain("_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("stale", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ignored", text, StringComparison.Ordinal);
     }
 }

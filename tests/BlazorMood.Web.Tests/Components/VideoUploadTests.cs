@@ -376,6 +376,10 @@ public sealed class VideoUploadTests : MudComponentTest
         home.Find(Testid("to-recommendations")).Click();
 
         Assert.Equal(2, home.FindComponent<MudTabs>().Instance.GetState(t => t.ActivePanelIndex));
+        // This job's activity, asked for: the player plays it whatever the latest job or the face says.
+        var player = Context.Services.GetRequiredService<BlazorMood.Playback.PlayerState>();
+        Assert.Equal("walking", player.RequestedActivity);
+        Assert.True(player.IsPlaying);
     }
 
     [Fact]

@@ -46,7 +46,25 @@ public static class FakeCamera
 
     private static string Make(string photo, string name, string filter) => Make(["-loop", "1", "-i", photo], name, filter);
 
-    private static string Make(string[] input, string name, string filter)
+    /// <summary>
+    /// Still pictures one after another, each for its seconds (then Chromium loops the whole): a face whose
+    /// expression changes while the test runs. Two frames a second keep the file small; the page samples the camera
+    /// at its own rate.
+    /// </summary>
+    public static string Sequence(string name, params (string Photo, string Filter, int Seconds)[] parts)
+    {
+        var input = new List<string>();
+        var graph = new List<string>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            input.AddRange(["-loop", "1", "-t", parts[i].Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", parts[i].Photo]);
+            graph.Add($"[{i}:v]{parts[i].Filter},fps=2,format=yuv420p,setsar=1[p{i}]");
+        }
+        var concat = string.Concat(Enumerable.Range(0, parts.Length).Select(i => $"[p{i}]")) + $"concat=n={parts.Length}:v=1:a=0[out]";
+        return Make([.. input], name, string.Join(';', graph) + ";" + concat, complex: true);
+    }
+
+    private static string Make(string[] input, string name, string filter, bool complex = false)
     {
         var folder = Path.Combine(TestAssets.CacheRoot, "fake-camera");
         Directory.CreateDirectory(folder);
@@ -62,12 +80,13 @@ public static class FakeCamera
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        // One second at 10 fps; Chromium loops the file.
-        foreach (var a in (string[])
-                 [
-                     "-nostdin", "-y", "-loglevel", "error", .. input, "-t", "1", "-r", "10",
-                     "-vf", filter, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
-                 ])
+        // One second at 10 fps (a sequence: its own length at 2 fps); Chromium loops the file.
+        foreach (var a in complex
+                     ? (string[])["-nostdin", "-y", "-loglevel", "error", .. input, "-filter_complex", filter, "-map", "[out]", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial]
+                     : [
+                         "-nostdin", "-y", "-loglevel", "error", .. input, "-t", "1", "-r", "10",
+                         "-vf", filter, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
+                     ])
         {
             psi.ArgumentList.Add(a);
         }

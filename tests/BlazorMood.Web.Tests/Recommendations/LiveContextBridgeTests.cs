@@ -144,7 +144,8 @@ public sealed class PlayerStateTests : IDisposable
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IMusicLibrary>(StaticMusicLibrary.Of(PlaylistNames.Emotions.Select(e => (PlaylistNames.ForEmotion(e), e, (double?)100))));
         services.AddMusic(o => o.Recommender.RandomSeed = 1);
-        services.AddOptions<PlayerOptions>();
+        // No hold: these tests are about throttling alone (the hold has its own tests in BlazorMood.Playback.Tests).
+        services.AddOptions<PlayerOptions>().Configure(o => o.MoodHold = TimeSpan.Zero);
         services.AddScoped<PlayerState>();
         _services = services.BuildServiceProvider();
     }

@@ -23,6 +23,12 @@ public sealed partial class MusicPlayer
     private static readonly (RecommendationMode Mode, string Label)[] Modes =
         [(RecommendationMode.Baseline, "Baseline"), (RecommendationMode.Context, "Context")];
 
+    private static readonly (PlayerReactivity Reactivity, string Label)[] Reactivities =
+        [(PlayerReactivity.WithinSeconds, "Follow my mood within seconds"), (PlayerReactivity.TrackEnd, "Change at the end of a track")];
+
+    [Inject]
+    private Microsoft.Extensions.Options.IOptions<PlayerOptions> PlayerOptions { get; set; } = default!;
+
     [Inject]
     private AuthenticationStateProvider Authentication { get; set; } = default!;
 
@@ -34,6 +40,11 @@ public sealed partial class MusicPlayer
         if (State.UserId is null)
         {
             State.Attach(await ResolveUserAsync());
+        }
+        if (State.Reactivity is null)
+        {
+            // The tab follows the listener as configured; the listener may change it here.
+            State.SetReactivity(PlayerOptions.Value.Reactivity);
         }
     }
 
@@ -110,7 +121,15 @@ public sealed partial class MusicPlayer
 
     private void SetMode(RecommendationMode mode) => State.SetMode(mode);
 
-    private void SetText(string? text) => State.SetText(text);
+    /// <summary>A typed wish plays at once; when it picked the track already loaded (and paused), that one starts.</summary>
+    private async Task SetTextAsync(string? text)
+    {
+        State.SetText(text);
+        if (State.IsPlaying && Track is { } t && t.Id == LoadedTrackId)
+        {
+            await CallPlayerAsync(async p => ReportPlayError(await p.InvokeAsync<string?>("play")));
+        }
+    }
 
     /// <summary>m:ss for durations and positions.</summary>
     public static string Clock(double seconds)
