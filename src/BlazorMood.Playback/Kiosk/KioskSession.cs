@@ -100,6 +100,9 @@ public sealed partial class KioskSession : IDisposable
     /// <summary>The reading the playing track was chosen for (null: time-of-day music).</summary>
     public RoomReading? TrackReading { get { lock (_lock) { return _director.TrackReading; } } }
 
+    /// <summary>The playing track was chosen for other music than the reading asks for; it changes at the latest after the minimum play time.</summary>
+    public bool MusicChangePending { get { lock (_lock) { return _director.UntilTrackMayChange() is not null; } } }
+
     /// <summary>Someone is in view (a face or movement seen lately), even before there is a reading.</summary>
     public bool SomeoneInView { get { lock (_lock) { return _director.SomeoneInView; } } }
 

@@ -70,18 +70,55 @@ public sealed class KioskComponentTests : MudComponentTest
     [Fact]
     public void The_room_mood_shows_the_group_emotion_reading_or_the_time_of_day()
     {
-        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Mood, "happy").Add(c => c.People, 3).Add(c => c.Daypart, "afternoon"));
+        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Reading, new RoomReading(null, "happy")).Add(c => c.People, 3).Add(c => c.Daypart, "afternoon"));
         Assert.Equal("happy", cut.Find("[data-testid=room-mood]").GetAttribute("data-label"));
         Assert.Equal("Happy", cut.Find("[data-testid=room-mood-title]").TextContent);
         Assert.Contains("😄", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("the 3 of you", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("Music for a happy mood", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
 
-        cut.Render(p => p.Add(c => c.Mood, null).Add(c => c.People, 2));
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 2));
         Assert.Equal("Reading the room…", cut.Find("[data-testid=room-mood-title]").TextContent);
 
-        cut.Render(p => p.Add(c => c.Mood, null).Add(c => c.People, 0).Add(c => c.Daypart, "late-evening"));
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 0).Add(c => c.Daypart, "late-evening"));
         Assert.Equal("Late evening music", cut.Find("[data-testid=room-mood-title]").TextContent);
         Assert.Contains("nobody in view", cut.Markup, StringComparison.Ordinal);
+
+        // Movement with no face counted: someone is there.
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 0).Add(c => c.SomeoneInView, true));
+        Assert.Equal("Reading the room…", cut.Find("[data-testid=room-mood-title]").TextContent);
+    }
+
+    [Fact]
+    public void A_workout_shows_its_energy_and_a_grimace_of_effort_says_so_in_plain_words()
+    {
+        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.High, null)).Add(c => c.People, 0).Add(c => c.SomeoneInView, true));
+        Assert.Equal("High energy", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Equal("high", cut.Find("[data-testid=room-mood]").GetAttribute("data-energy"));
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+
+        cut.Render(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.High, RoomReading.Effort)).Add(c => c.People, 2));
+        Assert.Equal("Effort", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Contains("faces of effort, not anger", cut.Find("[data-testid=room-mood-caption]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("effort", cut.Find("[data-testid=room-mood]").GetAttribute("data-label"));
+        // The music line names what chose the music: the pace, no emotion (never angry music for effort).
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+        Assert.Equal("exercising/-", cut.Find("[data-testid=room-mood]").GetAttribute("data-music"));
+
+        cut.Render(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.Calm, "sad")).Add(c => c.MusicFollowsAtNextTrack, true));
+        Assert.Equal("Sad", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Equal("Music for a calm pace, sad mood from the next track", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(11, false, "11", "people in view")]
+    [InlineData(0, true, "1+", "moving, no face in view")]
+    public void The_people_count_shows_large_rooms_and_people_seen_only_by_their_movement(int count, bool moving, string number, string label)
+    {
+        var cut = Context.Render<PeopleCount>(p => p.Add(c => c.Count, count).Add(c => c.SomeoneMoving, moving));
+
+        Assert.Equal(number, cut.Find(".people-count__number").TextContent);
+        Assert.Equal(label, cut.Find(".people-count__label").TextContent);
     }
 
     [Fact]
