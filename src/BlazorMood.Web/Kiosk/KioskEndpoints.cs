@@ -123,7 +123,7 @@ public static class KioskEndpoints
         }
         if (state == KioskPairingState.Unknown)
         {
-            if (pairing.Begin() is not { } started)
+            if (pairing.Begin(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
             {
                 return PairPage(null, StatusCodes.Status429TooManyRequests);
             }
@@ -147,7 +147,7 @@ public static class KioskEndpoints
         var main = code is null
             ? """
               <h1>Too many screens are pairing right now</h1>
-              <p>This page tries again by itself in a few seconds.</p>
+              <p>Codes already shown still work. This page asks for a code again by itself in a moment.</p>
               """
             : $$"""
               <h1>Pair this screen</h1>

@@ -37,8 +37,9 @@ public enum KioskPairingAttempt
 /// (<see cref="CodeLength"/> characters without look-alikes such as 0/O or 1/I, valid for <see cref="Lifetime"/>); an
 /// admin enters it under Admin → Kiosk devices, which creates the device and hands its token to the waiting pairing;
 /// the screen's next look signs it in. A code is used once; the token never leaves the server (the screen proves it
-/// is the one that asked with a secret in a cookie). Bounded: at most <see cref="Capacity"/> screens wait at once,
-/// and an admin gets <see cref="MaxFailedAttempts"/> wrong codes per <see cref="FailureWindow"/>. In memory only:
+/// is the one that asked with a secret in a cookie). Bounded: at most <see cref="Capacity"/> screens wait at once, one
+/// network address starts at most <see cref="MaxStartsPerClient"/> pairings per <see cref="Lifetime"/> (a crawler cannot
+/// take every place), and an admin gets <see cref="MaxFailedAttempts"/> wrong codes per <see cref="FailureWindow"/>. In memory only:
 /// a restart forgets waiting pairings and the screens simply show new codes. Thread-safe singleton.
 /// </summary>
 public sealed class KioskPairing(TimeProvider time)
@@ -46,6 +47,7 @@ public sealed class KioskPairing(TimeProvider time)
     public const int CodeLength = 6;
     public const int Capacity = 64;
     public const int MaxFailedAttempts = 5;
+    public const int MaxStartsPerClient = 20;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(10);
 
@@ -55,18 +57,24 @@ public sealed class KioskPairing(TimeProvider time)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Pending> _byCode = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _starts = new(StringComparer.Ordinal);
 
-    /// <summary>Starts a pairing for a screen; null when <see cref="Capacity"/> screens are already waiting.</summary>
-    public KioskPairingStart? Begin()
+    /// <summary>
+    /// Starts a pairing for a screen at network address <paramref name="client"/>; null when <see cref="Capacity"/>
+    /// screens are already waiting or this address started <see cref="MaxStartsPerClient"/> lately.
+    /// </summary>
+    public KioskPairingStart? Begin(string? client = null)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
             Expire(now);
-            if (_byCode.Count >= Capacity)
+            var starts = _starts.TryGetValue(client ?? "", out var known) ? known : _starts[client ?? ""] = new Queue<DateTimeOffset>();
+            if (_byCode.Count >= Capacity || starts.Count >= MaxStartsPerClient)
             {
                 return null;
             }
+            starts.Enqueue(now);
             string code;
             do
             {
@@ -178,6 +186,17 @@ public sealed class KioskPairing(TimeProvider time)
         foreach (var code in _byCode.Values.Where(p => p.ExpiresAt <= now).Select(p => p.Code).ToList())
         {
             _byCode.Remove(code);
+        }
+        foreach (var (client, starts) in _starts.ToList())
+        {
+            while (starts.Count > 0 && now - starts.Peek() >= Lifetime)
+            {
+                starts.Dequeue();
+            }
+            if (starts.Count == 0)
+            {
+                _starts.Remove(client);
+            }
         }
     }
 

@@ -69,12 +69,27 @@ public sealed class KioskPairingTests
     public void At_most_Capacity_screens_wait_at_once()
     {
         var pairing = new KioskPairing(_time);
-        var codes = Enumerable.Range(0, KioskPairing.Capacity).Select(_ => pairing.Begin()!.Code).ToList();
+        var codes = Enumerable.Range(0, KioskPairing.Capacity).Select(i => pairing.Begin($"10.0.0.{i}")!.Code).ToList();
 
         Assert.Equal(KioskPairing.Capacity, codes.Distinct(StringComparer.Ordinal).Count());
-        Assert.Null(pairing.Begin());
+        Assert.Null(pairing.Begin("10.0.1.1"));
         _time.Advance(KioskPairing.Lifetime);
-        Assert.NotNull(pairing.Begin());
+        Assert.NotNull(pairing.Begin("10.0.1.1"));
+    }
+
+    [Fact]
+    public void One_address_cannot_take_every_place()
+    {
+        var pairing = new KioskPairing(_time);
+        for (var i = 0; i < KioskPairing.MaxStartsPerClient; i++)
+        {
+            Assert.NotNull(pairing.Begin("203.0.113.7"));
+        }
+
+        Assert.Null(pairing.Begin("203.0.113.7"));
+        Assert.NotNull(pairing.Begin("198.51.100.2")); // another screen elsewhere still gets a code
+        _time.Advance(KioskPairing.Lifetime);
+        Assert.NotNull(pairing.Begin("203.0.113.7"));
     }
 
     [Theory]
