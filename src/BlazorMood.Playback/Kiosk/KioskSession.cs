@@ -362,7 +362,13 @@ public sealed partial class KioskSession : IDisposable
                 _startedTrackId = null;
                 _director.TrackStopped();
             }
+            else
+            {
+                return;
+            }
         }
+        // What the playing track was chosen for is on screen beside the reading.
+        Raise();
     }
 
     private void Raise()

@@ -39,7 +39,7 @@ public sealed class KioskComponentTests : MudComponentTest
 
     private PlayerState Player => Context.Services.GetRequiredService<PlayerState>();
 
-    private void SeeGroup(TimeSpan duration, int people, string mood)
+    private void SeeGroup(TimeSpan duration, int people, string mood, float? motion = null)
     {
         var notifier = Context.Services.GetRequiredService<LiveMoodNotifier>();
         for (var t = TimeSpan.Zero; t < duration; t += TimeSpan.FromMilliseconds(200))
@@ -49,7 +49,8 @@ public sealed class KioskComponentTests : MudComponentTest
             {
                 Status = FrameStatus.Ok,
                 Faces = Enumerable.Range(1, people).Select(i => new LiveFace { TrackId = i, Label = mood, Confidence = 0.7f }).ToArray(),
-                Group = new MoodReading { Label = mood, Confidence = 0.7f },
+                Group = people > 0 ? new MoodReading { Label = mood, Confidence = 0.7f } : null,
+                Motion = motion,
             }, null));
         }
     }
@@ -177,6 +178,33 @@ public sealed class KioskComponentTests : MudComponentTest
         // Counts and moods only: nothing on the page names or frames a face.
         Assert.Empty(cut.FindAll("[data-testid=live-face]"));
         Assert.Empty(cut.FindAll("canvas"));
+    }
+
+    [Fact]
+    public void A_grimacing_workout_shows_effort_and_the_track_says_it_was_chosen_for_the_same_reading()
+    {
+        var cut = Context.Render<KioskPage>();
+        cut.InvokeAsync(() => cut.Instance.OnSession(HubSession));
+        cut.InvokeAsync(() => cut.Instance.OnCamera("on", ""));
+        // The time-of-day track starts before anyone is read.
+        Player.OnStarted(Player.Current!.Id);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        cut.WaitForAssertion(() => Assert.Equal("chosen for the time of day", cut.Find("[data-testid=kiosk-track-chosen-for]").TextContent));
+
+        // Someone moves hard with no face seen, then grimacing faces: high energy, effort, never angry music.
+        SeeGroup(TimeSpan.FromSeconds(2), 0, "", 0.2f);
+        SeeGroup(TimeSpan.FromSeconds(9), 2, "angry", 0.2f);
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        cut.WaitForAssertion(() => Assert.Equal("high", cut.Find("[data-testid=kiosk]").GetAttribute("data-energy")));
+        Assert.Equal("Effort", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Null(Player.EmotionOverride);
+        // The time-of-day track gave way after the short minimum; the next one was chosen for this reading.
+        Player.OnStarted(Player.Current!.Id);
+        Time.Advance(TimeSpan.FromSeconds(1)); // the render throttle's trailing render
+        cut.WaitForAssertion(() => Assert.Equal("chosen for workout pace", cut.Find("[data-testid=kiosk-track-chosen-for]").TextContent));
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+        Assert.NotEqual("emotion_angry", Player.Current!.Playlist);
     }
 
     [Fact]
