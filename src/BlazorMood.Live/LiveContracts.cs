@@ -102,6 +102,12 @@ public sealed class FrameResult
     /// <summary>Confidence-weighted mix over all faces; null without faces.</summary>
     public MoodReading? Group { get; init; }
 
+    /// <summary>
+    /// Share of the picture (0..1) that moved since this connection's previous analysed frame (people exercising,
+    /// walking past); null for the first frame or after the frame size changed. Faces need not be visible.
+    /// </summary>
+    public float? Motion { get; init; }
+
     public FrameTimings? Timings { get; init; }
 
     /// <summary>Frames of this connection dropped by the rate gate so far.</summary>

@@ -64,7 +64,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
             await _slots.WaitAsync(cancellationToken);
             try
             {
-                analysis = _analyzer.Analyze(frame, stream.EmotionReuse, _options.MaxFaces, cancellationToken);
+                analysis = _analyzer.Analyze(frame, stream.EmotionReuse, stream.Motion, _options.MaxFaces, cancellationToken);
             }
             catch (ImageDecodeException e) when (e.Error == ImageDecodeError.Busy)
             {
@@ -100,6 +100,7 @@ public sealed partial class LiveFrameProcessor : IDisposable
                 Dominant = tracked.Dominant,
                 DominantChanged = tracked.DominantChanged,
                 Group = tracked.Group,
+                Motion = analysis.Motion is { } moved ? MathF.Round(moved, 4) : null,
                 DroppedFrames = stream.Dropped,
                 AnalysedFrames = stream.Analysed,
                 Timings = new FrameTimings

@@ -23,6 +23,9 @@ public sealed class LiveStream
     /// <summary>The faces of this stream's last analysed frame, so a face that barely moved need not be classified again.</summary>
     public BlazorMood.Vision.EmotionReuseMemory EmotionReuse { get; } = new();
 
+    /// <summary>The brightness grid of this stream's last analysed frame, for how much of the picture moved since.</summary>
+    public BlazorMood.Vision.MotionMeter Motion { get; } = new();
+
     public FrameRateGate Gate { get; }
 
     /// <summary>Serialises frames of this stream even if a client raises its parallel invocation limit.</summary>

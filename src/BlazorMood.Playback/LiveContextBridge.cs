@@ -8,8 +8,10 @@ namespace BlazorMood.Playback;
 /// Feeds live emotion into the recommender: every analysed frame with a face becomes an emotion observation of that
 /// frame's session. Reporting every frame (not only changes) is what makes the rule's "seen in the last 5 s" true:
 /// an unchanged smile keeps being seen, and the emotion goes stale 5 s after the face leaves the camera.
+/// Sessions a kiosk screen follows are left out: a kiosk's music comes from its room reading (<see cref="Kiosk.KioskSession"/>).
 /// </summary>
-public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, RecommendationContextReporter reporter, TimeProvider time, ILogger<LiveContextBridge> logger)
+public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, RecommendationContextReporter reporter, TimeProvider time, ILogger<LiveContextBridge> logger,
+    Kiosk.KioskStreams? kiosks = null)
     : IHostedService, IDisposable
 {
     private IDisposable? _subscription;
@@ -36,6 +38,10 @@ public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, Recomme
 
     internal Task OnUpdate(LiveUpdate update)
     {
+        if (kiosks?.IsKiosk(update.SessionId) == true)
+        {
+            return Task.CompletedTask;
+        }
         // The frame's smoothed dominant label (after the tracker's hysteresis) is what the dashboard shows, so the
         // music follows what the person sees on screen. A change without a frame (none today) still counts.
         if (update.Frame is { Status: FrameStatus.Ok, Dominant: { Label.Length: > 0 } dominant })

@@ -25,9 +25,11 @@ public static class PlaybackServiceCollectionExtensions
         services.AddOptions<KioskOptions>()
             .BindConfiguration(KioskOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.HighMotion > o.MovingMotion, "Kiosk:HighMotion must be above Kiosk:MovingMotion.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RecommendationContextReporter>();
+        services.TryAddSingleton<KioskStreams>();
         services.AddSingleton<LiveContextBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveContextBridge>());
         services.AddScoped<PlayerState>();

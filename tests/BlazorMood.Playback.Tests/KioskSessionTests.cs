@@ -58,7 +58,7 @@ public sealed class KioskSessionTests : IDisposable
 
     private LiveMoodNotifier Notifier => _services.GetRequiredService<LiveMoodNotifier>();
 
-    private void SeeGroup(TimeSpan duration, int people, string? mood)
+    private void SeeGroup(TimeSpan duration, int people, string? mood, float? motion = null)
     {
         for (var t = TimeSpan.Zero; t < duration; t += Frame)
         {
@@ -68,6 +68,7 @@ public sealed class KioskSessionTests : IDisposable
                 Status = FrameStatus.Ok,
                 Faces = Enumerable.Range(1, people).Select(i => new LiveFace { TrackId = i, Label = mood ?? "", Confidence = 0.8f }).ToArray(),
                 Group = people > 0 ? new MoodReading { Label = mood!, Confidence = 0.8f } : null,
+                Motion = motion,
             }, null));
         }
     }
@@ -182,8 +183,10 @@ public sealed class KioskSessionTests : IDisposable
     public void After_the_minimum_play_time_a_track_of_another_mood_is_replaced_without_a_touch()
     {
         StartKiosk();
-        var playing = StartCurrent();
+        SeeGroup(TimeSpan.FromSeconds(6), 2, "happy");
+        var playing = StartCurrent(); // chosen for the happy room
         SeeGroup(TimeSpan.FromSeconds(10), 2, "sad");
+        Assert.Equal("sad", Session.RoomMood);
         Assert.Equal(playing.Id, Player.Current!.Id);
 
         // The room stays sad: at 89 s the track still plays; the first look after 90 s replaces it.
@@ -194,6 +197,48 @@ public sealed class KioskSessionTests : IDisposable
         Assert.NotEqual(playing.Id, Player.Current!.Id);
         Assert.Equal("emotion:sad", Player.CurrentReason!.Context.ContextKey);
         Assert.False(Player.Started); // the element starts it; until then nothing else may cut it
+    }
+
+    [Fact]
+    public void Time_of_day_music_gives_way_to_the_room_within_the_short_minimum()
+    {
+        StartKiosk();
+        var playing = StartCurrent(); // nobody in view yet
+
+        SeeGroup(TimeSpan.FromSeconds(6), 2, "happy");
+        Assert.Equal(playing.Id, Player.Current!.Id);
+        SeeGroup(TimeSpan.FromSeconds(4.2), 2, "happy");
+
+        Assert.NotEqual(playing.Id, Player.Current!.Id);
+        Assert.Equal("emotion:happy", Player.CurrentReason!.Context.ContextKey);
+    }
+
+    [Fact]
+    public void A_workout_with_grimaces_plays_music_for_the_energy_never_for_anger_and_the_screen_says_effort()
+    {
+        StartKiosk();
+        SeeGroup(TimeSpan.FromSeconds(2), 0, null, 0.2f);
+
+        // Within two seconds, with no face seen: high energy, music for exercising, no emotion.
+        Assert.Equal(new RoomReading(RoomEnergy.High, null), Session.Reading);
+        Assert.Equal(RecommendationMode.Context, Player.Mode);
+        Assert.Null(Player.EmotionOverride);
+        Assert.Equal("exercising", Player.Plan!.Context.Activity);
+
+        // Faces appear, straining: the screen reads effort, the music still follows the energy alone.
+        SeeGroup(TimeSpan.FromSeconds(8), 2, "angry", 0.2f);
+        Assert.Equal(new RoomReading(RoomEnergy.High, RoomReading.Effort), Session.Reading);
+        Assert.Null(Player.EmotionOverride);
+        Assert.Equal("exercising", Player.Plan!.Context.Activity);
+        Assert.Null(Player.Plan.Context.Emotion);
+        // What plays and the next three: upbeat (the exercising region), none from the angry playlist.
+        Assert.DoesNotContain(Player.Queue.Prepend(Player.Current!).Take(4), t => t.Playlist == "emotion_angry");
+
+        // The workout ends and the room empties: the kiosk's activity is dropped, the time of day plays again.
+        SeeGroup(TimeSpan.FromSeconds(16), 0, null, 0f);
+        Assert.Null(Session.Reading);
+        Assert.Equal(RecommendationMode.Baseline, Player.Mode);
+        Assert.Null(Player.Plan!.Context.Activity);
     }
 
     [Fact]

@@ -29,6 +29,37 @@ public sealed class KioskOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan MinPlayTime { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// Least time a track chosen while the room was empty or not yet read (time-of-day music) plays before the room's
+    /// first reading replaces it: people who walk in hear music for them within seconds, not after a whole track.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan TimeOfDayMinPlayTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Recent frames the room's energy is averaged over. A reading shows once half of it has been seen, so a person
+    /// whose face the camera cannot see (bent over, squatting, turned away) still gets one within seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan EnergyWindow { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Average share of the picture moving from frame to frame at which the room is <see cref="RoomEnergy.Moving"/>
+    /// (also the least movement that shows someone is there when no face is seen). Measured on a 32×24 brightness grid
+    /// at 5 frames a second: people sitting or standing still 0–0.05, walking 0.05–0.08, jumping jacks, mountain
+    /// climbers and push-ups filling the picture 0.1–0.3 (see docs/accuracy.md).
+    /// </summary>
+    [Range(0.001, 1.0)]
+    public double MovingMotion { get; set; } = 0.035;
+
+    /// <summary>Average share of the picture moving at which the room's energy is <see cref="RoomEnergy.High"/> (a workout).</summary>
+    [Range(0.001, 1.0)]
+    public double HighMotion { get; set; } = 0.08;
+
+    /// <summary>This many people in view make the room at least <see cref="RoomEnergy.Moving"/>, however still they are.</summary>
+    [Range(1, 1000)]
+    public int BusyRoomPeople { get; set; } = 8;
+
     /// <summary>The people count shown is the largest of this recent stretch (a missed detection does not make someone vanish).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan CountHold { get; set; } = TimeSpan.FromSeconds(2);

@@ -26,9 +26,11 @@ public enum KioskCameraState
 
 /// <summary>
 /// One kiosk screen (scoped to its circuit): follows the live results of the page's camera stream, lets the
-/// <see cref="KioskMoodDirector"/> turn them into the room's mood, and steers the circuit's <see cref="PlayerState"/>
-/// with it: while people are in view their group mood stands in for the listener's emotion (context mode: emotion,
-/// time of day, schedules and feedback blended); while nobody is, the original rule plays the admin's playlist
+/// <see cref="KioskMoodDirector"/> turn them into the room's reading (energy from people and movement, the group's
+/// mood), and steers the circuit's <see cref="PlayerState"/> with it: while people are in view the reading's energy
+/// stands in for the listener's activity (its tempo and arousal) and its mood for the listener's emotion (context
+/// mode: activity, emotion, time of day, schedules and feedback blended; a grimace of effort leaves the music to the
+/// energy); while nobody is, the original rule plays the admin's playlist
 /// scheduled for this part of the day (or the default playlist without one). A track is cut short only when the
 /// director says so, or when an admin bans it or pins another
 /// playlist (curation applies live; schedules take over at the next track). Only counts and moods are kept here; no face,
@@ -44,28 +46,37 @@ public sealed partial class KioskSession : IDisposable
     private readonly LiveMoodNotifier _notifier;
     private readonly PlayerState _player;
     private readonly ICurationState _curation;
+    private readonly IContextStore _context;
+    private readonly KioskStreams? _kioskStreams;
     private readonly KioskOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<KioskSession> _logger;
     private readonly KioskMoodDirector _director;
     private IDisposable? _subscription;
+    private IDisposable? _followed;
     private ITimer? _timer;
+    private string? _listener;
+    private bool _activityReported;
     private string? _hubSession;
     private string? _startedTrackId;
-    private string? _appliedMood;
+    private RoomReading? _appliedReading;
     private bool _disposed;
 
     public KioskSession(
         LiveMoodNotifier notifier,
         PlayerState player,
         ICurationState curation,
+        IContextStore context,
         IOptions<KioskOptions> options,
         TimeProvider time,
-        ILogger<KioskSession> logger)
+        ILogger<KioskSession> logger,
+        KioskStreams? kioskStreams = null)
     {
         _notifier = notifier;
         _player = player;
         _curation = curation;
+        _context = context;
+        _kioskStreams = kioskStreams;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -82,6 +93,18 @@ public sealed partial class KioskSession : IDisposable
 
     /// <summary>The room's mood driving the music; null while nobody is in view or no mood leads yet.</summary>
     public string? RoomMood { get { lock (_lock) { return _director.RoomMood; } } }
+
+    /// <summary>The room's reading (energy and mood) the music follows; null while nobody is in view or nothing is known yet.</summary>
+    public RoomReading? Reading { get { lock (_lock) { return _director.Reading; } } }
+
+    /// <summary>The reading the playing track was chosen for (null: time-of-day music).</summary>
+    public RoomReading? TrackReading { get { lock (_lock) { return _director.TrackReading; } } }
+
+    /// <summary>The playing track was chosen for other music than the reading asks for; it changes at the latest after the minimum play time.</summary>
+    public bool MusicChangePending { get { lock (_lock) { return _director.UntilTrackMayChange() is not null; } } }
+
+    /// <summary>Someone is in view (a face or movement seen lately), even before there is a reading.</summary>
+    public bool SomeoneInView { get { lock (_lock) { return _director.SomeoneInView; } } }
 
     /// <summary>The group mood of the latest frame (before the director's hysteresis).</summary>
     public MoodReading? LatestGroup { get; private set; }
@@ -111,7 +134,8 @@ public sealed partial class KioskSession : IDisposable
                 return;
             }
             Started = true;
-            _player.SetMode(ModeFor(null));
+            _listener = listenerId;
+            _player.SetMode(ModeFor((RoomReading?)null));
             _player.Attach(listenerId);
             _player.SetPlaying(true);
             _player.Changed += OnPlayerChanged;
@@ -133,7 +157,9 @@ public sealed partial class KioskSession : IDisposable
                 return;
             }
             _subscription?.Dispose();
+            _followed?.Dispose();
             _hubSession = hubSession;
+            _followed = _kioskStreams?.Follow(hubSession);
             // Inline: a short state update under the session's locks, in frame order, as the frame is answered.
             _subscription = _notifier.Subscribe(hubSession, OnLiveUpdate, EventDelivery.Inline);
         }
@@ -168,7 +194,7 @@ public sealed partial class KioskSession : IDisposable
             }
             FramesAnalysed++;
             LatestGroup = frame.Faces.Length > 0 ? frame.Group : null;
-            _director.Observe(frame.Faces.Length, LatestGroup?.Label);
+            _director.Observe(frame.Faces.Length, LatestGroup?.Label, frame.Motion);
         }
         Steer();
         Raise();
@@ -203,6 +229,9 @@ public sealed partial class KioskSession : IDisposable
     /// </summary>
     public static RecommendationMode ModeFor(string? roomMood) => roomMood is null ? RecommendationMode.Baseline : RecommendationMode.Context;
 
+    /// <summary>A reading of the room: the context mode. None (nobody, or nothing known yet): the original rule's time of day.</summary>
+    public static RecommendationMode ModeFor(RoomReading? reading) => reading is null ? RecommendationMode.Baseline : RecommendationMode.Context;
+
     /// <summary>
     /// Brings the player in line with the director: a new room mood re-plans what has not started (the player never
     /// cuts a track for it); a track chosen for an old mood ends early only when the director says its time is up.
@@ -211,7 +240,7 @@ public sealed partial class KioskSession : IDisposable
     {
         lock (_steer)
         {
-            string? mood;
+            RoomReading? reading;
             bool change;
             lock (_lock)
             {
@@ -219,15 +248,17 @@ public sealed partial class KioskSession : IDisposable
                 {
                     return;
                 }
-                mood = _director.RoomMood;
+                reading = _director.Reading;
             }
-            if (!string.Equals(mood, _appliedMood, StringComparison.Ordinal))
+            if (!KioskMoodDirector.SameMusic(reading, _appliedReading))
             {
-                _appliedMood = mood;
-                LogRoomMood(_logger, mood ?? "(nobody: time of day)");
-                _player.SetMode(ModeFor(mood));
-                _player.SetEmotionOverride(mood);
+                _appliedReading = reading;
+                LogReading(_logger, reading?.Energy?.ToString() ?? "-", reading?.Mood ?? "-", reading?.MusicKey ?? "(nobody: time of day)");
+                ApplyActivity(reading);
+                _player.SetMode(ModeFor(reading));
+                _player.SetEmotionOverride(reading?.MusicEmotion);
             }
+            var mood = reading?.Mood;
             lock (_lock)
             {
                 change = _director.ShouldChangeTrack();
@@ -242,6 +273,28 @@ public sealed partial class KioskSession : IDisposable
                 LogTrackCut(_logger, _player.Current?.Id ?? "", mood ?? "time of day");
                 _player.Advance(AdvanceReason.Next);
             }
+        }
+    }
+
+    /// <summary>
+    /// The reading's energy goes to the recommender as the listener's activity (its tempo and arousal); with no
+    /// energy known the kiosk's earlier report is dropped, so the time of day (or the mood alone) decides again.
+    /// </summary>
+    private void ApplyActivity(RoomReading? reading)
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+        if (reading?.Activity is { } activity)
+        {
+            _context.Report(_listener, new ActivityObservation(activity, 1, null, _time.GetUtcNow()));
+            _activityReported = true;
+        }
+        else if (_activityReported)
+        {
+            _context.Forget(_listener);
+            _activityReported = false;
         }
     }
 
@@ -309,7 +362,13 @@ public sealed partial class KioskSession : IDisposable
                 _startedTrackId = null;
                 _director.TrackStopped();
             }
+            else
+            {
+                return;
+            }
         }
+        // What the playing track was chosen for is on screen beside the reading.
+        Raise();
     }
 
     private void Raise()
@@ -338,6 +397,7 @@ public sealed partial class KioskSession : IDisposable
             }
             _disposed = true;
             _subscription?.Dispose();
+            _followed?.Dispose();
             _timer?.Dispose();
         }
         _player.Changed -= OnPlayerChanged;
@@ -347,8 +407,8 @@ public sealed partial class KioskSession : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk started for {ListenerId}")]
     private static partial void LogStarted(ILogger logger, string listenerId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk room mood: {Mood}")]
-    private static partial void LogRoomMood(ILogger logger, string mood);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk reading: energy {Energy}, mood {Mood}; music for {MusicKey}")]
+    private static partial void LogReading(ILogger logger, string energy, string mood, string musicKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk: track {TrackId} ends early for the room's new mood ({Mood})")]
     private static partial void LogTrackCut(ILogger logger, string trackId, string mood);

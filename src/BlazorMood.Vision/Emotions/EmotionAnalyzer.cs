@@ -33,6 +33,12 @@ public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyL
     /// <summary>Faces of <see cref="Faces"/> that kept the emotion of the stream's previous frame (see <see cref="EmotionReuseMemory"/>).</summary>
     public int ReusedFaces { get; init; }
 
+    /// <summary>
+    /// Share of the picture (0..1) that moved since the stream's previous frame, when the caller passed its
+    /// <see cref="MotionMeter"/> and there was a previous frame of the same size; otherwise null.
+    /// </summary>
+    public float? Motion { get; init; }
+
     /// <summary>The best-scoring face, or null when none was found.</summary>
     public FaceEmotion? PrimaryFace => Faces.Count > 0 ? Faces[0] : null;
 }
@@ -85,12 +91,23 @@ public sealed class EmotionAnalyzer
     /// barely moved keep the previous frame's emotion (<see cref="EmotionReuseOptions"/>).
     /// Throws <see cref="ImageDecodeException"/> for bad input.
     /// </summary>
-    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, EmotionReuseMemory? reuse, int? maxFaces = null, CancellationToken cancellationToken = default)
+    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, EmotionReuseMemory? reuse, int? maxFaces = null, CancellationToken cancellationToken = default) =>
+        Analyze(encodedImage, reuse, null, maxFaces, cancellationToken);
+
+    /// <summary>
+    /// Analyses one encoded frame of a stream as above, and measures with the stream's <paramref name="motion"/> meter
+    /// how much of the picture moved since its previous frame (<see cref="EmotionAnalysis.Motion"/>), from the same
+    /// decoded pixels in memory. Throws <see cref="ImageDecodeException"/> for bad input.
+    /// </summary>
+    public EmotionAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, EmotionReuseMemory? reuse, MotionMeter? motion, int? maxFaces = null,
+        CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
         using var image = _decoder.Decode(encodedImage);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, reuse, cancellationToken);
+        var frame = RgbFrame.FromImage(image);
+        var analysis = Analyze(frame, maxFaces, decodeMs, start, reuse, cancellationToken);
+        return motion is null ? analysis : analysis with { Motion = motion.Measure(frame) };
     }
 
     /// <summary>Reads and analyses an encoded JPEG/PNG/WebP stream; throws <see cref="ImageDecodeException"/> for bad input.</summary>

@@ -30,10 +30,18 @@ public static class KioskEndpoints
     public const string KioskPath = "/kiosk";
     public const string EnrollPath = "/kiosk/enroll";
     public const string RefusedPath = "/kiosk/refused";
+    public const string PairPath = "/kiosk/pair";
+
+    /// <summary>The cookie holding the pairing secret of a screen that shows a code (only this browser can claim it).</summary>
+    public const string PairCookie = "bm_kiosk_pair";
+
+    /// <summary>How often the pairing page looks again whether an admin entered its code.</summary>
+    public const int PairRefreshSeconds = 3;
 
     public static IEndpointRouteBuilder MapKioskEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(EnrollPath, EnrollAsync).AllowAnonymous().WithName("KioskEnroll").ExcludeFromDescription();
+        endpoints.MapGet(PairPath, PairAsync).AllowAnonymous().WithName("KioskPair").ExcludeFromDescription();
         endpoints.MapGet(RefusedPath, (string? reason) => RefusedPage(Parse(reason))).AllowAnonymous().WithName("KioskRefused").ExcludeFromDescription();
         return endpoints;
     }
@@ -72,6 +80,109 @@ public static class KioskEndpoints
             AllowRefresh = true,
         });
         return Results.Redirect(KioskPath);
+    }
+
+    /// <summary>
+    /// <c>GET /kiosk/pair</c>, opened on the wall screen: shows a short code an admin enters under Admin → Kiosk devices,
+    /// and looks again every few seconds (a plain page with a refresh, no script: any TV browser works). Once paired it
+    /// signs the browser in as the new device, exactly as the device link would, and opens <c>/kiosk</c>.
+    /// </summary>
+    internal static async Task<IResult> PairAsync(
+        HttpContext http,
+        KioskPairing pairing,
+        IKioskDevices devices,
+        SignInManager<IdentityUser> signIn,
+        IOptions<KioskOptions> options,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        if (http.Request.Headers["Sec-Fetch-Dest"] is { Count: > 0 } dest && dest.ToString() is not ("document" or "iframe"))
+        {
+            return RefusedPage(KioskRefusal.Unknown);
+        }
+        var (state, code, token) = pairing.Check(http.Request.Cookies[PairCookie]);
+        if (state == KioskPairingState.Paired)
+        {
+            http.Response.Cookies.Delete(PairCookie, new CookieOptions { Path = PairPath });
+            var enrollment = await devices.EnrollAsync(token, ct);
+            if (enrollment.Status != KioskEnrollmentStatus.Accepted)
+            {
+                return RefusedPage(enrollment.Status == KioskEnrollmentStatus.Revoked ? KioskRefusal.Revoked : KioskRefusal.Unknown);
+            }
+            var now = time.GetUtcNow();
+            await signIn.SignInAsync(enrollment.User!, new AuthenticationProperties
+            {
+                IsPersistent = true,
+                IssuedUtc = now,
+                ExpiresUtc = now + options.Value.DeviceSignInLifetime,
+                AllowRefresh = true,
+            });
+            return Results.Redirect(KioskPath);
+        }
+        if (state == KioskPairingState.Unknown)
+        {
+            if (pairing.Begin(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
+            {
+                return PairPage(null, StatusCodes.Status429TooManyRequests);
+            }
+            http.Response.Cookies.Append(PairCookie, started.Secret, new CookieOptions
+            {
+                Path = PairPath,
+                HttpOnly = true,
+                Secure = http.Request.IsHttps,
+                SameSite = SameSiteMode.Strict,
+                Expires = started.ExpiresAt,
+                IsEssential = true,
+            });
+            code = started.Code;
+        }
+        return PairPage(code, StatusCodes.Status200OK);
+    }
+
+    private static IResult PairPage(string? code, int status)
+    {
+        var html = HtmlEncoder.Default;
+        var main = code is null
+            ? """
+              <h1>Too many screens are pairing right now</h1>
+              <p>Codes already shown still work. This page asks for a code again by itself in a moment.</p>
+              """
+            : $$"""
+              <h1>Pair this screen</h1>
+              <p>On a phone or laptop signed in as an administrator, open <strong>Admin → Kiosk devices</strong>,
+              choose <strong>Pair a screen</strong> and enter this code:</p>
+              <div class="code" data-testid="kiosk-pair-code" data-code="{{html.Encode(code)}}">{{html.Encode(KioskPairing.Display(code))}}</div>
+              <p class="small">The code works once, for {{(int)KioskPairing.Lifetime.TotalMinutes}} minutes. This screen starts the kiosk by itself once the code is entered.</p>
+              """;
+        var body = $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1.0" />
+            <meta http-equiv="refresh" content="{{(code is null ? 15 : PairRefreshSeconds)}}" />
+            <title>Pair this screen · BlazorMood</title>
+            <style>
+              body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #15131f; color: #f4f1ff;
+                     font-family: Roboto, "Segoe UI", Helvetica, Arial, sans-serif; }
+              main { max-width: 80vw; text-align: center; }
+              h1 { font-size: clamp(32px, 6vh, 96px); margin: 0 0 3vh; }
+              p { font-size: clamp(20px, 3.4vh, 52px); line-height: 1.35; opacity: 0.9; }
+              .code { font-size: clamp(64px, 16vh, 240px); font-weight: 700; letter-spacing: 0.12em; margin: 4vh 0;
+                      font-family: "Roboto Mono", Consolas, monospace; color: #ffd740; }
+              .small { font-size: clamp(16px, 2.4vh, 36px); opacity: 0.75; }
+            </style>
+            </head>
+            <body>
+            <main data-testid="kiosk-pair">
+            {{main}}
+            </main>
+            </body>
+            </html>
+            """;
+        return Results.Content(body, "text/html; charset=utf-8", statusCode: status);
     }
 
     /// <summary>A self-contained page (no scripts, no app chrome) in type large enough to read across a room.</summary>

@@ -14,6 +14,7 @@ public static class KioskServiceCollectionExtensions
         services.AddPlayback(configuration);
         services.AddSingleton<KioskDeviceEvents>();
         services.AddSingleton<IKioskDevices, KioskDeviceService>();
+        services.AddSingleton<KioskPairing>();
         services.AddKioskDeviceValidation();
         return services;
     }

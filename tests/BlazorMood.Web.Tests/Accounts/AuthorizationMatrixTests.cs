@@ -59,6 +59,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         // A kiosk device signs in by opening the link an admin made; a refused link explains itself.
         ["GET /kiosk/enroll"] = new(Access.Anonymous, Kind.Api, AnswersForbidden: true),
         ["GET /kiosk/refused"] = new(Access.Anonymous, Kind.Api, AnswersForbidden: true),
+        // A wall screen shows a short pairing code to any caller; only an admin's entry of the code pairs it.
+        ["GET /kiosk/pair"] = new(Access.Anonymous, Kind.Api),
         // Any signed-in account.
         ["GET,POST /account/logout"] = new(Access.SignedIn, Kind.Page),
         // The live view and the music: every role, the kiosk included.

@@ -39,7 +39,7 @@ public sealed class KioskComponentTests : MudComponentTest
 
     private PlayerState Player => Context.Services.GetRequiredService<PlayerState>();
 
-    private void SeeGroup(TimeSpan duration, int people, string mood)
+    private void SeeGroup(TimeSpan duration, int people, string mood, float? motion = null)
     {
         var notifier = Context.Services.GetRequiredService<LiveMoodNotifier>();
         for (var t = TimeSpan.Zero; t < duration; t += TimeSpan.FromMilliseconds(200))
@@ -49,7 +49,8 @@ public sealed class KioskComponentTests : MudComponentTest
             {
                 Status = FrameStatus.Ok,
                 Faces = Enumerable.Range(1, people).Select(i => new LiveFace { TrackId = i, Label = mood, Confidence = 0.7f }).ToArray(),
-                Group = new MoodReading { Label = mood, Confidence = 0.7f },
+                Group = people > 0 ? new MoodReading { Label = mood, Confidence = 0.7f } : null,
+                Motion = motion,
             }, null));
         }
     }
@@ -70,18 +71,55 @@ public sealed class KioskComponentTests : MudComponentTest
     [Fact]
     public void The_room_mood_shows_the_group_emotion_reading_or_the_time_of_day()
     {
-        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Mood, "happy").Add(c => c.People, 3).Add(c => c.Daypart, "afternoon"));
+        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Reading, new RoomReading(null, "happy")).Add(c => c.People, 3).Add(c => c.Daypart, "afternoon"));
         Assert.Equal("happy", cut.Find("[data-testid=room-mood]").GetAttribute("data-label"));
         Assert.Equal("Happy", cut.Find("[data-testid=room-mood-title]").TextContent);
         Assert.Contains("😄", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("the 3 of you", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("Music for a happy mood", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
 
-        cut.Render(p => p.Add(c => c.Mood, null).Add(c => c.People, 2));
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 2));
         Assert.Equal("Reading the room…", cut.Find("[data-testid=room-mood-title]").TextContent);
 
-        cut.Render(p => p.Add(c => c.Mood, null).Add(c => c.People, 0).Add(c => c.Daypart, "late-evening"));
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 0).Add(c => c.Daypart, "late-evening"));
         Assert.Equal("Late evening music", cut.Find("[data-testid=room-mood-title]").TextContent);
         Assert.Contains("nobody in view", cut.Markup, StringComparison.Ordinal);
+
+        // Movement with no face counted: someone is there.
+        cut.Render(p => p.Add(c => c.Reading, null).Add(c => c.People, 0).Add(c => c.SomeoneInView, true));
+        Assert.Equal("Reading the room…", cut.Find("[data-testid=room-mood-title]").TextContent);
+    }
+
+    [Fact]
+    public void A_workout_shows_its_energy_and_a_grimace_of_effort_says_so_in_plain_words()
+    {
+        var cut = Context.Render<RoomMood>(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.High, null)).Add(c => c.People, 0).Add(c => c.SomeoneInView, true));
+        Assert.Equal("High energy", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Equal("high", cut.Find("[data-testid=room-mood]").GetAttribute("data-energy"));
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+
+        cut.Render(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.High, RoomReading.Effort)).Add(c => c.People, 2));
+        Assert.Equal("Effort", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Contains("faces of effort, not anger", cut.Find("[data-testid=room-mood-caption]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("effort", cut.Find("[data-testid=room-mood]").GetAttribute("data-label"));
+        // The music line names what chose the music: the pace, no emotion (never angry music for effort).
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+        Assert.Equal("exercising/-", cut.Find("[data-testid=room-mood]").GetAttribute("data-music"));
+
+        cut.Render(p => p.Add(c => c.Reading, new RoomReading(RoomEnergy.Calm, "sad")).Add(c => c.MusicFollowsAtNextTrack, true));
+        Assert.Equal("Sad", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Equal("Music for a calm pace, sad mood from the next track", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(11, false, "11", "people in view")]
+    [InlineData(0, true, "1+", "moving, no face in view")]
+    public void The_people_count_shows_large_rooms_and_people_seen_only_by_their_movement(int count, bool moving, string number, string label)
+    {
+        var cut = Context.Render<PeopleCount>(p => p.Add(c => c.Count, count).Add(c => c.SomeoneMoving, moving));
+
+        Assert.Equal(number, cut.Find(".people-count__number").TextContent);
+        Assert.Equal(label, cut.Find(".people-count__label").TextContent);
     }
 
     [Fact]
@@ -140,6 +178,33 @@ public sealed class KioskComponentTests : MudComponentTest
         // Counts and moods only: nothing on the page names or frames a face.
         Assert.Empty(cut.FindAll("[data-testid=live-face]"));
         Assert.Empty(cut.FindAll("canvas"));
+    }
+
+    [Fact]
+    public void A_grimacing_workout_shows_effort_and_the_track_says_it_was_chosen_for_the_same_reading()
+    {
+        var cut = Context.Render<KioskPage>();
+        cut.InvokeAsync(() => cut.Instance.OnSession(HubSession));
+        cut.InvokeAsync(() => cut.Instance.OnCamera("on", ""));
+        // The time-of-day track starts before anyone is read.
+        Player.OnStarted(Player.Current!.Id);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        cut.WaitForAssertion(() => Assert.Equal("chosen for the time of day", cut.Find("[data-testid=kiosk-track-chosen-for]").TextContent));
+
+        // Someone moves hard with no face seen, then grimacing faces: high energy, effort, never angry music.
+        SeeGroup(TimeSpan.FromSeconds(2), 0, "", 0.2f);
+        SeeGroup(TimeSpan.FromSeconds(9), 2, "angry", 0.2f);
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        cut.WaitForAssertion(() => Assert.Equal("high", cut.Find("[data-testid=kiosk]").GetAttribute("data-energy")));
+        Assert.Equal("Effort", cut.Find("[data-testid=room-mood-title]").TextContent);
+        Assert.Null(Player.EmotionOverride);
+        // The time-of-day track gave way after the short minimum; the next one was chosen for this reading.
+        Player.OnStarted(Player.Current!.Id);
+        Time.Advance(TimeSpan.FromSeconds(1)); // the render throttle's trailing render
+        cut.WaitForAssertion(() => Assert.Equal("chosen for workout pace", cut.Find("[data-testid=kiosk-track-chosen-for]").TextContent));
+        Assert.Equal("Music for workout pace", cut.Find("[data-testid=room-mood-music]").TextContent.Trim());
+        Assert.NotEqual("emotion_angry", Player.Current!.Playlist);
     }
 
     [Fact]

@@ -21,11 +21,40 @@ public sealed class KioskDevicesPageTests : MudComponentTest, IClassFixture<Blaz
     {
         _host = host;
         Context.Services.AddSingleton(host.Services.GetRequiredService<IKioskDevices>());
+        Context.Services.AddSingleton(host.Services.GetRequiredService<KioskPairing>());
         Context.JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true).SetVoidResult();
         SignIn(host.Admin.Id, Roles.Admin);
     }
 
     private IKioskDevices Devices => _host.Services.GetRequiredService<IKioskDevices>();
+
+    private KioskPairing Pairing => _host.Services.GetRequiredService<KioskPairing>();
+
+    [Fact]
+    public async Task The_code_a_screen_shows_pairs_it_as_a_new_device_and_a_wrong_code_creates_nothing()
+    {
+        var screen = Pairing.Begin()!;
+        var cut = Context.Render<KioskDevicesPage>();
+        Assert.Contains("/kiosk/pair", cut.Markup, StringComparison.Ordinal);
+        var before = (await Devices.ListAsync(CancellationToken.None)).Count;
+
+        cut.Find("input[data-testid=kiosk-pair-code-input], [data-testid=kiosk-pair-code-input] input").Input("XXXXXX");
+        cut.Find("[data-testid=kiosk-pair]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("No screen shows this code", cut.Find("[data-testid=kiosk-device-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(before, (await Devices.ListAsync(CancellationToken.None)).Count);
+
+        cut.Find("input[data-testid=kiosk-device-name], [data-testid=kiosk-device-name] input").Input("Gym, squat racks");
+        cut.Find("input[data-testid=kiosk-pair-code-input], [data-testid=kiosk-pair-code-input] input").Input(KioskPairing.Display(screen.Code).ToLowerInvariant());
+        cut.Find("[data-testid=kiosk-pair]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Gym, squat racks", cut.Find("[data-testid=kiosk-paired]").TextContent, StringComparison.Ordinal));
+        Assert.Contains(cut.FindAll("[data-testid=kiosk-device-row]"), r => r.TextContent.Contains("Gym, squat racks", StringComparison.Ordinal));
+        // The waiting screen gets the new device's token (and only once); the page never shows a link.
+        var (state, _, token) = Pairing.Check(screen.Secret);
+        Assert.Equal(KioskPairingState.Paired, state);
+        Assert.Equal(KioskEnrollmentStatus.Accepted, (await Devices.EnrollAsync(token, CancellationToken.None)).Status);
+        Assert.Empty(cut.FindAll("[data-testid=kiosk-link]"));
+    }
 
     [Fact]
     public void A_new_device_link_is_shown_once_copied_with_the_button_and_listed()

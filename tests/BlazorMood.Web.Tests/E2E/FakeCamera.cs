@@ -44,6 +44,14 @@ public static class FakeCamera
     /// <summary>A group photo (several faces at once): the kiosk's camera in a gym.</summary>
     public static string GroupClip => GroupLazy.Value;
 
+    /// <summary>
+    /// The first <paramref name="seconds"/> of a clip of the activity development set (see <see cref="ActivityClips"/>),
+    /// letterboxed into 640×480: a person exercising in front of the kiosk's camera.
+    /// </summary>
+    public static string ActivityClip(string relativePath, int seconds) =>
+        Make(["-i", Path.Combine(ActivityClips.Root, relativePath)], "activity-" + Path.GetFileNameWithoutExtension(relativePath) + $"-{seconds}s-640x480.y4m",
+            "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,format=yuv420p", seconds: seconds);
+
     private static string Make(string photo, string name, string filter) => Make(["-loop", "1", "-i", photo], name, filter);
 
     /// <summary>
@@ -64,7 +72,7 @@ public static class FakeCamera
         return Make([.. input], name, string.Join(';', graph) + ";" + concat, complex: true);
     }
 
-    private static string Make(string[] input, string name, string filter, bool complex = false)
+    private static string Make(string[] input, string name, string filter, bool complex = false, int seconds = 1)
     {
         var folder = Path.Combine(TestAssets.CacheRoot, "fake-camera");
         Directory.CreateDirectory(folder);
@@ -80,11 +88,11 @@ public static class FakeCamera
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        // One second at 10 fps (a sequence: its own length at 2 fps); Chromium loops the file.
+        // One second (a picture) or a few (a clip) at 10 fps (a sequence: its own length at 2 fps); Chromium loops the file.
         foreach (var a in complex
                      ? (string[])["-nostdin", "-y", "-loglevel", "error", .. input, "-filter_complex", filter, "-map", "[out]", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial]
                      : [
-                         "-nostdin", "-y", "-loglevel", "error", .. input, "-t", "1", "-r", "10",
+                         "-nostdin", "-y", "-loglevel", "error", .. input, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "10",
                          "-vf", filter, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", partial,
                      ])
         {

@@ -70,6 +70,42 @@ public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixtu
         Assert.NotNull((await Devices.ListAsync(CancellationToken.None)).Single(d => d.Id == device.Device.Id).LastSeenAt);
     }
 
+    [Fact]
+    public async Task A_screen_shows_a_short_code_and_signs_in_as_the_new_device_once_an_admin_enters_it()
+    {
+        var screen = Browser();
+        var shown = await screen.GetAsync(KioskEndpoints.PairPath);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        var code = System.Text.RegularExpressions.Regex.Match(await shown.Content.ReadAsStringAsync(), "data-code=\"([A-Z0-9]{6})\"").Groups[1].Value;
+        Assert.Equal(KioskPairing.CodeLength, code.Length);
+
+        // The screen looks again: the same code (its cookie), still waiting, not signed in.
+        var waiting = await screen.GetAsync(KioskEndpoints.PairPath);
+        Assert.Contains($"data-code=\"{code}\"", await waiting.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, (await screen.GetAsync("/kiosk")).StatusCode);
+
+        // Another browser gets its own code, never this one's device.
+        var stranger = Browser();
+        Assert.DoesNotContain($"data-code=\"{code}\"", await (await stranger.GetAsync(KioskEndpoints.PairPath)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The admin enters it (what Admin → Kiosk devices does): the device is made and handed to the waiting screen.
+        var pairing = factory.Services.GetRequiredService<KioskPairing>();
+        Assert.Equal(KioskPairingAttempt.Accepted, pairing.Try(factory.Admin.Id, KioskPairing.Display(code)));
+        var device = await Devices.CreateAsync("Paired by code", factory.Admin.Id, CancellationToken.None);
+        Assert.True(pairing.Complete(code, device.Token));
+
+        var paired = await screen.GetAsync(KioskEndpoints.PairPath);
+        Assert.Equal(HttpStatusCode.Redirect, paired.StatusCode);
+        Assert.Equal("/kiosk", paired.Headers.Location?.OriginalString);
+        var kiosk = await screen.GetAsync("/kiosk");
+        Assert.Equal(HttpStatusCode.OK, kiosk.StatusCode);
+        Assert.Contains("data-testid=\"kiosk\"", await kiosk.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The stranger is still only shown a code.
+        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync(KioskEndpoints.PairPath)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await stranger.GetAsync("/kiosk")).StatusCode);
+    }
+
     [Theory]
     [InlineData("bmk_not-a-real-token-at-all-but-43-characters-long")]
     [InlineData("bmt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]

@@ -45,6 +45,40 @@ public sealed class EmotionHubTests(LiveServerFixture server) : IClassFixture<Li
         Assert.True(result.Timings.DetectMs > 0 && result.Timings.ServerMs >= result.Timings.DetectMs);
     }
 
+    /// <summary>A grey 320×240 JPEG with a white square at <paramref name="x"/> (something that moves, no face).</summary>
+    private static byte[] SquareAt(int x)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(320, 240, new SixLabors.ImageSharp.PixelFormats.Rgb24(90, 90, 90));
+        for (var py = 80; py < 160; py++)
+        {
+            for (var px = x; px < x + 80; px++)
+            {
+                image[px, py] = new SixLabors.ImageSharp.PixelFormats.Rgb24(240, 240, 240);
+            }
+        }
+        using var jpeg = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
+        return jpeg.ToArray();
+    }
+
+    [Fact]
+    public async Task Each_reply_says_how_much_of_the_picture_moved_since_the_previous_frame()
+    {
+        await using var hub = await HubClient.ConnectAsync(server);
+
+        var first = await hub.SendAsync(1, SquareAt(20));
+        await Task.Delay(Pace);
+        var still = await hub.SendAsync(2, SquareAt(20));
+        await Task.Delay(Pace);
+        var moved = await hub.SendAsync(3, SquareAt(200));
+
+        Assert.Null(first.Motion); // nothing to compare with
+        Assert.Equal(0f, still.Motion);
+        // The square left 10 × 8 cells of the 32 × 24 grid and entered as many: about a fifth of the picture.
+        Assert.InRange(moved.Motion!.Value, 0.12f, 0.3f);
+        Assert.Empty(moved.Faces);
+    }
+
     [Fact]
     public async Task The_same_face_keeps_its_track_and_a_steady_label_across_frames()
     {

@@ -25,12 +25,13 @@ public sealed class LiveContextBridgeTests : IDisposable
     private readonly LiveMoodNotifier _notifier = new(new EventBus(NullLogger<EventBus>.Instance));
     private readonly InMemoryContextStore _store;
     private readonly LiveContextBridge _bridge;
+    private readonly BlazorMood.Playback.Kiosk.KioskStreams _kiosks = new();
 
     public LiveContextBridgeTests()
     {
         _store = new InMemoryContextStore(Options.Create(new MusicOptions()), _time);
         var reporter = new RecommendationContextReporter(_store, NullLogger<RecommendationContextReporter>.Instance);
-        _bridge = new LiveContextBridge(_notifier, reporter, _time, NullLogger<LiveContextBridge>.Instance);
+        _bridge = new LiveContextBridge(_notifier, reporter, _time, NullLogger<LiveContextBridge>.Instance, _kiosks);
         _bridge.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -42,6 +43,24 @@ public sealed class LiveContextBridgeTests : IDisposable
         Faces = label is null ? [] : [new LiveFace { TrackId = 1, Label = label, Confidence = 0.8f }],
         Dominant = label is null ? null : new MoodReading { Label = label, Confidence = 0.8f, TrackId = 1 },
     };
+
+    [Fact]
+    public void The_faces_of_a_session_a_kiosk_follows_never_reach_its_music_directly()
+    {
+        // The kiosk's music comes from its room reading; a grimace must not pick the angry playlist behind its back.
+        var followed = _kiosks.Follow("wall");
+        var second = _kiosks.Follow("wall"); // two screens of one device account
+        _notifier.Publish(new LiveUpdate("wall", Frame("angry"), null));
+        Assert.Null(_store.Get("wall").LastEmotion);
+
+        followed.Dispose();
+        _notifier.Publish(new LiveUpdate("wall", Frame("angry"), null));
+        Assert.Null(_store.Get("wall").LastEmotion); // the other screen still follows it
+
+        second.Dispose();
+        _notifier.Publish(new LiveUpdate("wall", Frame("happy"), null));
+        Assert.Equal("happy", _store.Get("wall").LastEmotion?.Label); // a desk again
+    }
 
     [Fact]
     public void Every_analysed_frame_with_a_face_is_an_emotion_seen_now_for_that_session()

@@ -20,6 +20,10 @@ public sealed partial class KioskNowPlaying
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    /// <summary>What the playing track was chosen for, in words (the room's reading when it started, or the time of day).</summary>
+    [Parameter]
+    public string? ChosenFor { get; set; }
+
     private string Source => Reason is { } r ? Recommender.Wire(r.Source) : "";
 
     /// <summary>A tap by the staff starts the music when the browser refused to autoplay it.</summary>

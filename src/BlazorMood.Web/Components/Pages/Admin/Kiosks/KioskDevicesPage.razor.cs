@@ -21,6 +21,8 @@ public sealed partial class KioskDevicesPage
     private CreatedKioskDevice? _created;
     private string? _createdLink;
     private string? _name;
+    private string? _code;
+    private string? _paired;
     private string? _error;
     private string? _confirming;
     private bool _copied;
@@ -41,6 +43,12 @@ public sealed partial class KioskDevicesPage
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private KioskPairing Pairing { get; set; } = default!;
+
+    /// <summary>The address a screen opens to show its pairing code.</summary>
+    private string PairAddress => Navigation.BaseUri.TrimEnd('/') + KioskEndpoints.PairPath;
 
     protected override async Task OnInitializedAsync()
     {
@@ -65,6 +73,55 @@ public sealed partial class KioskDevicesPage
             _created = await Devices.CreateAsync(_name ?? "", _adminId, _lifetime.Token);
             _createdLink = LinkFor(Navigation.BaseUri, _created.Token);
             _copied = false;
+            _name = null;
+            _devices = await Devices.ListAsync(_lifetime.Token);
+        }
+        catch (KioskDeviceException e)
+        {
+            _error = e.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>
+    /// The code a screen shows: checked first (a wrong one creates nothing and counts against this admin), then the
+    /// device is created and its token handed to the waiting screen, which signs in at its next look.
+    /// </summary>
+    private async Task PairAsync()
+    {
+        if (_adminId is null || _busy)
+        {
+            return;
+        }
+        _busy = true;
+        _error = null;
+        _paired = null;
+        try
+        {
+            switch (Pairing.Try(_adminId, _code))
+            {
+                case KioskPairingAttempt.TooManyAttempts:
+                    _error = $"Too many wrong codes: wait {(int)KioskPairing.FailureWindow.TotalMinutes} minutes, or create a link instead.";
+                    return;
+                case KioskPairingAttempt.Unknown:
+                    _error = "No screen shows this code. Check it against the screen (codes have no 0, O, 1 or I), or reload the screen for a new one: a code lasts "
+                        + $"{(int)KioskPairing.Lifetime.TotalMinutes} minutes.";
+                    return;
+            }
+            var name = string.IsNullOrWhiteSpace(_name) ? "Screen " + KioskPairing.Normalize(_code) : _name;
+            var created = await Devices.CreateAsync(name, _adminId, _lifetime.Token);
+            if (!Pairing.Complete(_code, created.Token))
+            {
+                // The code ran out between the check and now: the device exists but no screen holds it.
+                await Devices.RevokeAsync(created.Device.Id, _lifetime.Token);
+                _error = "The code ran out just now. Reload the screen for a new code and enter that one.";
+                return;
+            }
+            _paired = created.Device.Name;
+            _code = null;
             _name = null;
             _devices = await Devices.ListAsync(_lifetime.Token);
         }
