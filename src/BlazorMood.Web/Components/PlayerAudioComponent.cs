@@ -163,11 +163,21 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     public Task OnError(string trackId, string message) => Track?.Id == trackId ? OnTrackFailedAsync(message) : Task.CompletedTask;
 
     /// <summary>The current track cannot play. By default the player pauses and says so; a view may move on instead.</summary>
-    protected virtual Task OnTrackFailedAsync(string message)
+    protected virtual async Task OnTrackFailedAsync(string message)
     {
+        if (Track?.Source is { } source)
+        {
+            // A song streamed from a Subsonic server: the server is likely down. The stream endpoint has already left
+            // its songs out of the library, so the next pick is local music and playing goes on.
+            var wasPlaying = State.IsPlaying;
+            State.Advance(AdvanceReason.Next);
+            State.SetPlaying(wasPlaying);
+            await SyncAudioAsync();
+            ShowError($"{source} did not send the song, so the player went on with your own music.");
+            return;
+        }
         State.SetPlaying(false);
         ShowError($"This track could not play ({message}). Press next to go on.");
-        return Task.CompletedTask;
     }
 
     private void OnStateChanged()
