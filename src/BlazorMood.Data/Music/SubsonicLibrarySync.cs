@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Library;
@@ -31,6 +32,7 @@ public sealed class SubsonicSyncOptions
     public int QueueCapacity { get; set; } = 32;
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<SubsonicSyncState>))]
 public enum SubsonicSyncState
 {
     Queued,
