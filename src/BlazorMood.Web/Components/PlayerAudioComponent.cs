@@ -22,6 +22,7 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     private DotNetObjectReference<PlayerAudioComponent>? _self;
     private ILogger? _logger;
     private bool _disposed;
+    private string? _noticeKeptFor;
 
     /// <summary>The element the module drives (bind it with <c>@ref</c>; Blazor must never re-render its attributes).</summary>
     protected ElementReference AudioElement;
@@ -125,7 +126,12 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     [JSInvokable]
     public Task OnPlaying(string trackId)
     {
-        PlayerError = null;
+        // The notice that a remote song was replaced stays while its replacement plays.
+        if (trackId != _noticeKeptFor)
+        {
+            PlayerError = null;
+            _noticeKeptFor = null;
+        }
         State.OnStarted(trackId);
         return Task.CompletedTask;
     }
@@ -172,6 +178,7 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
             var wasPlaying = State.IsPlaying;
             State.Advance(AdvanceReason.Next);
             State.SetPlaying(wasPlaying);
+            _noticeKeptFor = State.Current?.Id;
             await SyncAudioAsync();
             ShowError($"{source} did not send the song, so the player went on with your own music.");
             return;
