@@ -71,6 +71,7 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
     private readonly ILogger<SubsonicLibrarySync> _logger;
     private readonly Channel<string> _requests;
     private readonly ConcurrentDictionary<string, SubsonicSyncStatus> _status = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
 
     public SubsonicLibrarySync(IDbContextFactory<BlazorMoodDbContext> contexts, SubsonicServerStore servers, SubsonicClient client, SubsonicTrackAnalyzer analyzer,
         SubsonicTrackCatalog catalog, StoredTrackFeatures features, IOptions<SubsonicSyncOptions> options, TimeProvider time, ILogger<SubsonicLibrarySync> logger)
@@ -110,6 +111,11 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
     /// <summary>The server was removed: its songs are marked removed (kept for history) and leave the recommendations.</summary>
     public async Task ForgetAsync(string serverId, CancellationToken cancellationToken)
     {
+        // A sync of it that is running stops first, so it cannot bring the songs back.
+        if (_running.TryGetValue(serverId, out var running))
+        {
+            await running.CancelAsync();
+        }
         var playlist = SubsonicTrackPaths.PlaylistName(serverId);
         var now = _time.GetUtcNow().UtcDateTime;
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
@@ -138,18 +144,29 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
     {
         await foreach (var serverId in _requests.Reader.ReadAllAsync(stoppingToken))
         {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _running[serverId] = cancel;
             try
             {
-                await SyncAsync(serverId, stoppingToken);
+                await SyncAsync(serverId, cancel.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
+            catch (OperationCanceledException)
+            {
+                // The server was removed while it synced (ForgetAsync); what was stored is marked removed there.
+                LogSyncCancelled(_logger, serverId);
+            }
             catch (Exception ex)
             {
                 LogSyncFailed(_logger, ex, serverId);
                 Set(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0, $"The sync stopped on an error ({ex.Message}). Nothing stored was lost.");
+            }
+            finally
+            {
+                _running.TryRemove(serverId, out _);
             }
         }
     }
@@ -464,6 +481,9 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sync of Subsonic server {ServerId} failed")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string serverId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync of Subsonic server {ServerId} stopped: the server was removed")]
+    private static partial void LogSyncCancelled(ILogger logger, string serverId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the synced Subsonic songs failed; they return with the next sync")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception);
