@@ -77,8 +77,12 @@ public sealed partial class LibraryImporter : IDisposable
                 // The lock is the transaction's and ends with it.
                 await db.Database.ExecuteSqlRawAsync(ImportLockSql, ct);
             }
-            var playlists = await db.Playlists.ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, ct);
-            var tracks = await db.Tracks.ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, ct);
+            // Songs of Subsonic servers live in the same tables but are the Subsonic sync's (SubsonicLibrarySync): a file
+            // import neither updates nor removes them.
+            var playlists = await db.Playlists.Where(p => !p.Name.StartsWith(SubsonicTrackPaths.PlaylistPrefix))
+                .ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, ct);
+            var tracks = await db.Tracks.Where(t => !t.RelativePath.StartsWith(SubsonicTrackPaths.Scheme))
+                .ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, ct);
             int added = 0, updated = 0, removed = 0, restored = 0;
 
             foreach (var playlist in snapshot.Playlists)

@@ -2,6 +2,7 @@ using BlazorMood.Data.Curation;
 using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
+using BlazorMood.Music.Subsonic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,8 +43,15 @@ public static class MusicPersistenceServiceCollectionExtensions
         services.TryAddSingleton<LibraryImporter>();
         services.TryAddSingleton<TrackAnalysisSignal>();
         services.TryAddSingleton<TrackAnalysisClaims>();
+        services.AddOptions<SubsonicSyncOptions>()
+            .Bind(configuration.GetSection(SubsonicSyncOptions.SectionName))
+            .Validate(o => o.AlbumPageSize is >= 1 and <= 500 && o.MaxSongs >= 1 && o.TagConcurrency is >= 1 and <= 8 && o.QueueCapacity >= 1
+                && o.UnreachableRetryAfter > TimeSpan.Zero,
+                "Music:Subsonic:Sync: AlbumPageSize 1..500, MaxSongs >= 1, TagConcurrency 1..8, QueueCapacity >= 1, UnreachableRetryAfter > 0.")
+            .ValidateOnStart();
+        services.TryAddSingleton<SubsonicTrackCatalog>();
         services.Replace(ServiceDescriptor.Singleton<IMusicLibrary>(sp =>
-            new StoredFeaturesLibrary(sp.GetRequiredService<MusicLibrary>(), sp.GetRequiredService<StoredTrackFeatures>())));
+            new StoredFeaturesLibrary(sp.GetRequiredService<MusicLibrary>(), sp.GetRequiredService<StoredTrackFeatures>(), sp.GetRequiredService<SubsonicTrackCatalog>())));
         services.AddHostedService<LibraryImportService>();
         // The analysis worker reports its progress to the notifier the Admin page watches; the stored outcomes
         // (failures survive restarts) come from the database.
@@ -66,6 +74,19 @@ public static class MusicPersistenceServiceCollectionExtensions
     {
         services.AddMusicPersistence(configuration);
         services.AddHostedService<TrackAnalysisService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Syncs and tags the songs of configured Subsonic servers into the library (<see cref="SubsonicLibrarySync"/>,
+    /// with <see cref="AddMusicPersistence"/>). Needs the Subsonic source's services: <see cref="SubsonicServerStore"/>,
+    /// <see cref="SubsonicClient"/> and <see cref="SubsonicTrackAnalyzer"/>.
+    /// </summary>
+    public static IServiceCollection AddSubsonicLibrarySync(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMusicPersistence(configuration);
+        services.TryAddSingleton<SubsonicLibrarySync>();
+        services.AddHostedService(sp => sp.GetRequiredService<SubsonicLibrarySync>());
         return services;
     }
 

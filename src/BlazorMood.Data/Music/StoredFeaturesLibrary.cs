@@ -12,12 +12,15 @@ public sealed class StoredFeaturesLibrary : IMusicLibrary
 {
     private readonly IMusicLibrary _files;
     private readonly StoredTrackFeatures _features;
+    private readonly SubsonicTrackCatalog? _remote;
     private Merged? _merged;
 
-    public StoredFeaturesLibrary(IMusicLibrary files, StoredTrackFeatures features)
+    /// <param name="remote">Songs of Subsonic servers, added as one playlist per server that answers; null for files only.</param>
+    public StoredFeaturesLibrary(IMusicLibrary files, StoredTrackFeatures features, SubsonicTrackCatalog? remote = null)
     {
         _files = files;
         _features = features;
+        _remote = remote;
         // Both are singletons with the same lifetime, so this subscription never outlives either.
         _files.Reloaded += (_, snapshot) => Reloaded?.Invoke(this, MergedFor(snapshot));
     }
@@ -33,8 +36,9 @@ public sealed class StoredFeaturesLibrary : IMusicLibrary
     private LibrarySnapshot MergedFor(LibrarySnapshot files)
     {
         var version = _features.Version;
+        var remoteVersion = _remote?.Version ?? 0;
         var merged = Volatile.Read(ref _merged);
-        if (merged is not null && ReferenceEquals(merged.Files, files) && merged.Version == version)
+        if (merged is not null && ReferenceEquals(merged.Files, files) && merged.Version == version && merged.RemoteVersion == remoteVersion)
         {
             return merged.Snapshot;
         }
@@ -42,8 +46,22 @@ public sealed class StoredFeaturesLibrary : IMusicLibrary
         var playlists = files.Playlists
             .Select(p => p with { Tracks = p.Tracks.Select(Enrich).ToList() })
             .ToList();
+        if (_remote is not null)
+        {
+            var names = playlists.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var remote in _remote.Playlists())
+            {
+                // A folder or another server of the same name keeps its own; this one is told apart by a number.
+                var name = remote.Name;
+                for (var n = 2; !names.Add(name); n++)
+                {
+                    name = $"{remote.Name} {n}";
+                }
+                playlists.Add(new Playlist(name, remote.Tracks.Select(t => Enrich(name == remote.Name ? t : t with { Playlist = name })).ToList()));
+            }
+        }
         var snapshot = new LibrarySnapshot(files.RootPath, playlists, files.Problems, files.LoadedAt);
-        Volatile.Write(ref _merged, new Merged(files, version, snapshot));
+        Volatile.Write(ref _merged, new Merged(files, version, remoteVersion, snapshot));
         return snapshot;
     }
 
@@ -59,5 +77,5 @@ public sealed class StoredFeaturesLibrary : IMusicLibrary
         return features == f ? track : track with { Features = features };
     }
 
-    private sealed record Merged(LibrarySnapshot Files, long Version, LibrarySnapshot Snapshot);
+    private sealed record Merged(LibrarySnapshot Files, long Version, long RemoteVersion, LibrarySnapshot Snapshot);
 }

@@ -22,6 +22,15 @@ public sealed record Track(
 
     /// <summary>An admin's tempo from metadata.json's <c>bpmOverride</c> (already in <see cref="Features"/>); null when none.</summary>
     public double? BpmOverride { get; init; }
+
+    /// <summary>
+    /// Where a player fetches the audio when the track is not a file of the library (a song of a Subsonic server,
+    /// streamed through the app); null for library files, which are served by their id.
+    /// </summary>
+    public string? PlaybackUrl { get; init; }
+
+    /// <summary>The server the track comes from, in words a listener knows (the name an admin gave it); null for library files.</summary>
+    public string? Source { get; init; }
 }
 
 /// <summary>Measured or declared audio features; every field may be unknown.</summary>

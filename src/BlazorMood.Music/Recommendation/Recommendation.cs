@@ -95,6 +95,9 @@ public sealed record RecommendedTrack(
     /// normalisation, clamped to ±12 dB); null when the track's loudness was never measured (play it as it is).
     /// </summary>
     public double? GainDb { get; init; }
+
+    /// <summary>The server a remote track streams from (e.g. a Subsonic server's name); null for the local library.</summary>
+    public string? Source { get; init; }
 }
 
 public enum FeedbackKind

@@ -677,9 +677,10 @@ public sealed class Recommender
 
     private RecommendedTrack ToResult(Track t, double score, string why) =>
         new(t.Id, t.Title, t.Artist, t.DurationSeconds, t.Features.Bpm is { } b ? Math.Round(b, 1) : null,
-            _options.TrackUrlPrefix + t.Id, t.Playlist, Math.Round(score, 4), why)
+            t.PlaybackUrl ?? _options.TrackUrlPrefix + t.Id, t.Playlist, Math.Round(score, 4), why)
         {
             GainDb = t.Features.PlaybackGainDb(_options.TargetLoudnessLufs),
+            Source = t.Source,
         };
 
     /// <summary>

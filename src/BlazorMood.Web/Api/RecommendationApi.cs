@@ -11,7 +11,7 @@ using BlazorMood.Music.Context;
 namespace BlazorMood.Web.Api;
 
 /// <summary>One track of a recommendation as the API returns it.</summary>
-public sealed record RecommendedTrackDto(string Id, string Title, string Artist, double Duration, double? Bpm, string Url, string Playlist, double Score, string Why);
+public sealed record RecommendedTrackDto(string Id, string Title, string Artist, double Duration, double? Bpm, string Url, string Playlist, double Score, string Why, string? Source = null);
 
 /// <summary>The reason: one human sentence and machine-readable parts with stable keys.</summary>
 public sealed record ReasonDto(string Summary, IReadOnlyList<ReasonPart> Parts);
@@ -24,7 +24,7 @@ public sealed record RecommendResponse(string Source, string Mode, Recommendatio
         r.Mode == RecommendationMode.Context ? "context" : "baseline",
         r.Context,
         new ReasonDto(r.Reason.Summary, r.Reason.Parts),
-        r.Tracks.Select(t => new RecommendedTrackDto(t.Id, t.Title, t.Artist, t.Duration, t.Bpm, t.Url, t.Playlist, t.Score, t.Why)).ToArray());
+        r.Tracks.Select(t => new RecommendedTrackDto(t.Id, t.Title, t.Artist, t.Duration, t.Bpm, t.Url, t.Playlist, t.Score, t.Why, t.Source)).ToArray());
 }
 
 /// <summary><c>POST /api/feedback</c>'s body.</summary>

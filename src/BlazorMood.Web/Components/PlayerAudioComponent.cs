@@ -22,6 +22,7 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     private DotNetObjectReference<PlayerAudioComponent>? _self;
     private ILogger? _logger;
     private bool _disposed;
+    private string? _noticeKeptFor;
 
     /// <summary>The element the module drives (bind it with <c>@ref</c>; Blazor must never re-render its attributes).</summary>
     protected ElementReference AudioElement;
@@ -135,7 +136,12 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     [JSInvokable]
     public Task OnPlaying(string trackId)
     {
-        PlayerError = null;
+        // The notice that a remote song was replaced stays while its replacement plays.
+        if (trackId != _noticeKeptFor)
+        {
+            PlayerError = null;
+            _noticeKeptFor = null;
+        }
         State.OnStarted(trackId);
         return Task.CompletedTask;
     }
@@ -173,11 +179,22 @@ public abstract partial class PlayerAudioComponent : ComponentBase, IAsyncDispos
     public Task OnError(string trackId, string message) => Track?.Id == trackId ? OnTrackFailedAsync(message) : Task.CompletedTask;
 
     /// <summary>The current track cannot play. By default the player pauses and says so; a view may move on instead.</summary>
-    protected virtual Task OnTrackFailedAsync(string message)
+    protected virtual async Task OnTrackFailedAsync(string message)
     {
+        if (Track?.Source is { } source)
+        {
+            // A song streamed from a Subsonic server: the server is likely down. The stream endpoint has already left
+            // its songs out of the library, so the next pick is local music and playing goes on.
+            var wasPlaying = State.IsPlaying;
+            State.Advance(AdvanceReason.Next);
+            State.SetPlaying(wasPlaying);
+            _noticeKeptFor = State.Current?.Id;
+            await SyncAudioAsync();
+            ShowError($"{source} did not send the song, so the player went on with your own music.");
+            return;
+        }
         State.SetPlaying(false);
         ShowError($"This track could not play ({message}). Press next to go on.");
-        return Task.CompletedTask;
     }
 
     private void OnStateChanged()

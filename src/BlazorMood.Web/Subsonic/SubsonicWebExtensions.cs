@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using BlazorMood.Data.Music;
 using BlazorMood.Web.Hosting;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Subsonic;
@@ -53,6 +54,7 @@ public static class SubsonicWebExtensions
         services.AddHttpClient<SubsonicClient>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<SubsonicWebOptions>>().Value.Timeout);
         services.AddSingleton(sp => new SubsonicTrackAnalyzer(sp.GetRequiredService<SubsonicClient>(), sp.GetRequiredService<AudioAnalyzer>(),
             sp.GetRequiredService<ILogger<SubsonicTrackAnalyzer>>()));
+        services.AddSubsonicLibrarySync(configuration);
         return services;
     }
 
@@ -64,8 +66,34 @@ public static class SubsonicWebExtensions
         admin.MapGet("/servers", async (SubsonicServerStore store, CancellationToken ct) =>
             Results.Ok((await store.ListAsync(ct)).Select(s => new { s.Id, s.Name, s.BaseUrl, s.Username })));
         admin.MapPost("/servers", AddFromBodyAsync).Accepts<AddServerRequest>("application/json");
-        admin.MapDelete("/servers/{id}", async (string id, SubsonicServerStore store, CancellationToken ct) =>
-            await store.RemoveAsync(id, ct) ? Results.NoContent() : Results.NotFound());
+        admin.MapDelete("/servers/{id}", async (string id, SubsonicServerStore store, SubsonicLibrarySync sync, CancellationToken ct) =>
+        {
+            if (!await store.RemoveAsync(id, ct))
+            {
+                return Results.NotFound();
+            }
+            await sync.ForgetAsync(id, ct);
+            return Results.NoContent();
+        });
+        // Sync now: queued (202) and read back from the status, since a large server takes minutes to tag.
+        admin.MapPost("/servers/{id}/sync", async (string id, SubsonicServerStore store, SubsonicLibrarySync sync, CancellationToken ct) =>
+        {
+            if ((await store.ListAsync(ct)).All(s => s.Id != id))
+            {
+                return Results.Problem(title: "No such Subsonic server", statusCode: StatusCodes.Status404NotFound);
+            }
+            return sync.Request(id)
+                ? Results.Accepted($"{BasePath}/servers/{id}/sync", sync.Status(id))
+                : Results.Problem(title: "Sync queue full", detail: sync.Status(id)?.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        admin.MapGet("/servers/{id}/sync", async (string id, SubsonicServerStore store, SubsonicLibrarySync sync, CancellationToken ct) =>
+        {
+            if ((await store.ListAsync(ct)).All(s => s.Id != id))
+            {
+                return Results.Problem(title: "No such Subsonic server", statusCode: StatusCodes.Status404NotFound);
+            }
+            return Results.Ok(sync.Status(id) ?? new SubsonicSyncStatus(id, SubsonicSyncState.Done, 0, 0, 0, 0, 0, "Not synced since the app started.", DateTimeOffset.UtcNow));
+        });
 
         var users = endpoints.MapGroup(BasePath).RequireAuthorization(Policies.User).WithTags("Subsonic");
         users.MapGet("/servers/{id}/albums", async (string id, int? offset, SubsonicServerStore store, SubsonicClient client, CancellationToken ct) =>
@@ -88,14 +116,14 @@ public static class SubsonicWebExtensions
     }
 
     /// <summary>Reads the body as every JSON endpoint does (<see cref="JsonRequestBody"/>), then adds the server.</summary>
-    private static async Task<IResult> AddFromBodyAsync(HttpContext http, SubsonicServerStore store, SubsonicClient client, CancellationToken ct)
+    private static async Task<IResult> AddFromBodyAsync(HttpContext http, SubsonicServerStore store, SubsonicClient client, SubsonicLibrarySync sync, CancellationToken ct)
     {
         var (request, problem) = await JsonRequestBody.ReadAsync<AddServerRequest>(http, ct);
-        return problem ?? await AddAsync(request!, store, client, ct);
+        return problem ?? await AddAsync(request!, store, client, sync, ct);
     }
 
     /// <summary>Tests the server (ping with these credentials) before anything is stored, so a typo is reported, not saved.</summary>
-    internal static async Task<IResult> AddAsync(AddServerRequest request, SubsonicServerStore store, SubsonicClient client, CancellationToken ct)
+    internal static async Task<IResult> AddAsync(AddServerRequest request, SubsonicServerStore store, SubsonicClient client, SubsonicLibrarySync sync, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password)
             || !Uri.TryCreate(request.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -106,6 +134,8 @@ public static class SubsonicWebExtensions
         {
             var info = await client.PingAsync(new SubsonicConnection(url, request.Username, request.Password), ct);
             var record = await store.AddAsync(request.Name, url, request.Username, request.Password, ct);
+            // Its songs join the library and get tagged in the background; the status endpoint follows it.
+            sync.Request(record.Id);
             return Results.Created($"{BasePath}/servers/{record.Id}", new { record.Id, record.Name, record.BaseUrl, record.Username, info.ApiVersion, AuthMode = info.AuthMode.ToString() });
         }
         catch (SubsonicException ex)
@@ -115,7 +145,8 @@ public static class SubsonicWebExtensions
     }
 
     /// <summary>Proxies a song's audio, passing the browser's Range header through and the server's 206/Content-Range back.</summary>
-    internal static async Task<IResult> StreamAsync(string id, string songId, HttpContext http, SubsonicServerStore store, SubsonicClient client, CancellationToken ct)
+    internal static async Task<IResult> StreamAsync(string id, string songId, HttpContext http, SubsonicServerStore store, SubsonicClient client,
+        SubsonicTrackCatalog catalog, CancellationToken ct)
     {
         RangeHeaderValue? range = null;
         if (http.Request.Headers.Range.ToString() is { Length: > 0 } header && !RangeHeaderValue.TryParse(header, out range))
@@ -124,8 +155,22 @@ public static class SubsonicWebExtensions
         }
         return await WithServerAsync(id, store, async c =>
         {
-            using var response = await client.OpenStreamAsync(c, songId, range, ct);
-            await CopyAsync(response, http, ct);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.OpenStreamAsync(c, songId, range, ct);
+            }
+            catch (SubsonicException ex) when (ex.Failure == SubsonicFailure.Unreachable)
+            {
+                // Before the player hears of it: when it asks for the next track, this server's songs are left out.
+                catalog.MarkUnreachable(id);
+                throw;
+            }
+            using (response)
+            {
+                catalog.MarkReachable(id);
+                await CopyAsync(response, http, ct);
+            }
             return Results.Empty;
         }, ct);
     }

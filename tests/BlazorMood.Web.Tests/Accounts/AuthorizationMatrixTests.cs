@@ -89,6 +89,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /api/subsonic/servers"] = new(Access.Admin, Kind.Api),
         ["POST /api/subsonic/servers"] = new(Access.Admin, Kind.Api),
         ["DELETE /api/subsonic/servers/{id}"] = new(Access.Admin, Kind.Api),
+        ["POST /api/subsonic/servers/{id}/sync"] = new(Access.Admin, Kind.Api),
+        ["GET /api/subsonic/servers/{id}/sync"] = new(Access.Admin, Kind.Api),
         ["GET /api/subsonic/servers/{id}/albums"] = new(Access.User, Kind.Api),
         ["GET /api/subsonic/servers/{id}/albums/{albumId}"] = new(Access.User, Kind.Api),
         ["GET /api/subsonic/servers/{id}/songs/{songId}/stream"] = new(Access.User, Kind.Api),
