@@ -259,71 +259,77 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         var now = _time.GetUtcNow().UtcDateTime;
         var playlistName = SubsonicTrackPaths.PlaylistName(serverId);
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var playlist = await db.Playlists.FirstOrDefaultAsync(p => p.Name == playlistName, cancellationToken);
-        if (playlist is null)
+        // PostgreSQL's retrying strategy runs the whole transaction again after a transient error, from an empty change
+        // tracker and fresh counts.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            db.Playlists.Add(new PlaylistRecord { Name = playlistName, FirstSeenUtc = now, LastSeenUtc = now });
-        }
-        else
-        {
-            playlist.Removed = false;
-            playlist.LastSeenUtc = now;
-        }
-        var rows = await db.Tracks.Where(t => t.PlaylistName == playlistName).ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, cancellationToken);
-        int added = 0, removed = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var song in songs)
-        {
-            var id = SubsonicTrackPaths.TrackId(serverId, song.Id);
-            seen.Add(id);
-            var title = Truncate(song.Title, TrackRecord.MaxTextLength);
-            var artist = Truncate(string.IsNullOrWhiteSpace(song.Artist) ? "Unknown artist" : song.Artist, TrackRecord.MaxTextLength);
-            if (!rows.TryGetValue(id, out var row))
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var playlist = await db.Playlists.FirstOrDefaultAsync(p => p.Name == playlistName, ct);
+            if (playlist is null)
             {
-                db.Tracks.Add(new TrackRecord
+                db.Playlists.Add(new PlaylistRecord { Name = playlistName, FirstSeenUtc = now, LastSeenUtc = now });
+            }
+            else
+            {
+                playlist.Removed = false;
+                playlist.LastSeenUtc = now;
+            }
+            var rows = await db.Tracks.Where(t => t.PlaylistName == playlistName).ToDictionaryAsync(t => t.Id, StringComparer.Ordinal, ct);
+            int added = 0, removed = 0;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var song in songs)
+            {
+                var id = SubsonicTrackPaths.TrackId(serverId, song.Id);
+                seen.Add(id);
+                var title = Truncate(song.Title, TrackRecord.MaxTextLength);
+                var artist = Truncate(string.IsNullOrWhiteSpace(song.Artist) ? "Unknown artist" : song.Artist, TrackRecord.MaxTextLength);
+                if (!rows.TryGetValue(id, out var row))
                 {
-                    Id = id, PlaylistName = playlistName, Title = title, Artist = artist, DurationSeconds = song.DurationSeconds,
-                    RelativePath = SubsonicTrackPaths.RelativePath(serverId, song.Id), FileSize = song.Size,
-                    AnalysisError = SubsonicTrackPaths.AwaitingTagging, FirstSeenUtc = now, LastSeenUtc = now,
-                });
-                added++;
-                continue;
+                    db.Tracks.Add(new TrackRecord
+                    {
+                        Id = id, PlaylistName = playlistName, Title = title, Artist = artist, DurationSeconds = song.DurationSeconds,
+                        RelativePath = SubsonicTrackPaths.RelativePath(serverId, song.Id), FileSize = song.Size,
+                        AnalysisError = SubsonicTrackPaths.AwaitingTagging, FirstSeenUtc = now, LastSeenUtc = now,
+                    });
+                    added++;
+                    continue;
+                }
+                if (row.Removed)
+                {
+                    row.Removed = false;
+                    row.RemovedAtUtc = null;
+                }
+                if (row.Title != title) { row.Title = title; }
+                if (row.Artist != artist) { row.Artist = artist; }
+                if (row.DurationSeconds != song.DurationSeconds && song.DurationSeconds > 0) { row.DurationSeconds = song.DurationSeconds; }
+                if (row.FileSize != song.Size)
+                {
+                    // Other audio under the same song id: what was measured belongs to the old file.
+                    row.FileSize = song.Size;
+                    row.AnalyzedAtUtc = null;
+                    row.Bpm = row.EnergyDb = row.BrightnessHz = null;
+                }
+                // Untagged (never, or it failed before): each sync tries again.
+                if (row.AnalyzedAtUtc is null && row.AnalysisError != SubsonicTrackPaths.AwaitingTagging)
+                {
+                    row.AnalysisError = SubsonicTrackPaths.AwaitingTagging;
+                }
+                row.LastSeenUtc = now;
             }
-            if (row.Removed)
+            foreach (var row in rows.Values)
             {
-                row.Removed = false;
-                row.RemovedAtUtc = null;
+                if (!row.Removed && !seen.Contains(row.Id))
+                {
+                    row.Removed = true;
+                    row.RemovedAtUtc = now;
+                    removed++;
+                }
             }
-            if (row.Title != title) { row.Title = title; }
-            if (row.Artist != artist) { row.Artist = artist; }
-            if (row.DurationSeconds != song.DurationSeconds && song.DurationSeconds > 0) { row.DurationSeconds = song.DurationSeconds; }
-            if (row.FileSize != song.Size)
-            {
-                // Other audio under the same song id: what was measured belongs to the old file.
-                row.FileSize = song.Size;
-                row.AnalyzedAtUtc = null;
-                row.Bpm = row.EnergyDb = row.BrightnessHz = null;
-            }
-            // Untagged (never, or it failed before): each sync tries again.
-            if (row.AnalyzedAtUtc is null && row.AnalysisError != SubsonicTrackPaths.AwaitingTagging)
-            {
-                row.AnalysisError = SubsonicTrackPaths.AwaitingTagging;
-            }
-            row.LastSeenUtc = now;
-        }
-        foreach (var row in rows.Values)
-        {
-            if (!row.Removed && !seen.Contains(row.Id))
-            {
-                row.Removed = true;
-                row.RemovedAtUtc = now;
-                removed++;
-            }
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return (added, removed);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return (added, removed);
+        }, cancellationToken);
     }
 
     /// <summary>Tags the server's songs that wait for it, <see cref="SubsonicSyncOptions.TagConcurrency"/> at a time.</summary>
