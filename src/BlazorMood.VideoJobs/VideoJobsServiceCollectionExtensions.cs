@@ -2,6 +2,7 @@ using BlazorMood.Video;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using BlazorMood.Data;
 using BlazorMood.Data.Videos;
+using BlazorMood.Data.Jobs;
 using BlazorMood.Events;
 using BlazorMood.Music.Context;
 
@@ -24,6 +25,10 @@ public static class VideoJobsServiceCollectionExtensions
         }
         services.AddSingleton<VideoJobsMarker>();
         services.AddData(configuration);
+        // Every node schedules video jobs into the engine; only worker nodes (AddVideoJobWorkers) run them.
+        services.AddJobEngine(configuration);
+        var slots = configuration.GetSection(VideoJobOptions.SectionName).GetValue(nameof(VideoJobOptions.MaxConcurrentJobs), new VideoJobOptions().MaxConcurrentJobs);
+        services.AddJobKind<VideoAnalysisJob>(new JobKind(VideoAnalysisJob.Group, Math.Clamp(slots, 1, 16)));
         services.AddVideo(configuration);
         // A configured ffmpeg folder is relative to the content root, like every other path in appsettings.json.
         services.AddOptions<VideoOptions>().PostConfigure<IHostEnvironment>((o, env) =>
@@ -67,7 +72,7 @@ public static class VideoJobsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Runs the jobs on this node: the lease worker and the retention sweeper of the shared storage (with
+    /// Runs the jobs on this node: the job engine's scheduler with <see cref="VideoAnalysisJob"/> and the retention sweeper of the shared storage (with
     /// <see cref="AddVideoJobs"/>). A node that only serves users does not call this; it queues jobs for the worker nodes.
     /// </summary>
     public static IServiceCollection AddVideoJobWorkers(this IServiceCollection services, IConfiguration configuration)
@@ -76,7 +81,9 @@ public static class VideoJobsServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(VideoJobWorkersMarker)))
         {
             services.AddSingleton<VideoJobWorkersMarker>();
+            // Start-up recovery first, then the engine's scheduler starts taking jobs (once the application started).
             services.AddHostedService(sp => sp.GetRequiredService<VideoJobWorker>());
+            services.AddJobEngineWorker(configuration);
             services.AddHostedService(sp => sp.GetRequiredService<VideoRetentionSweeper>());
         }
         return services;
