@@ -19,8 +19,9 @@ public static class JobEngineServiceCollectionExtensions
     private const int ThreadPoolSize = 32;
 
     /// <summary>
-    /// The job engine on every node: Quartz.NET with its ADO.NET job store, clustered, on the app's own database
-    /// (SQLite or PostgreSQL as <c>Data:Provider</c> says), its tables created at start-up by
+    /// The job engine on every node: Quartz.NET with its ADO.NET job store on the app's own database (SQLite or
+    /// PostgreSQL as <c>Data:Provider</c> says; clustered on PostgreSQL, the database several nodes share), its tables
+    /// created at start-up by
     /// <see cref="JobEngineSchemaInitializer"/>. A node that only calls this schedules jobs (its scheduler stays in
     /// stand-by); <see cref="AddJobEngineWorker"/> also runs them. Options: section <c>JobEngine</c>.
     /// </summary>
@@ -56,6 +57,9 @@ public static class JobEngineServiceCollectionExtensions
                 s.InstanceName = SchedulerName;
                 s.InstanceId = NodeNameFor(configuration, engine);
             });
+            // The scheduler reads the container's TimeProvider (the system clock in the app): its check-ins and fire
+            // times are compared between processes, so a test that freezes time must give its fake clock only to
+            // what it tests, never to the container as a whole.
             q.UseDefaultThreadPool(ThreadPoolSize);
             q.UseExecutionLimits((sp, limits) =>
             {
@@ -72,17 +76,20 @@ public static class JobEngineServiceCollectionExtensions
                     // Our initializer created the tables; the store only checks them.
                     o.SchemaProvisioning = SchemaProvisioning.Validate;
                 });
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = engine.CheckinInterval;
-                    c.CheckinMisfireThreshold = engine.CheckinMisfireThreshold;
-                });
                 if (provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(d => d.DataSourceFactory = CreateDataSource);
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = engine.CheckinInterval;
+                        c.CheckinMisfireThreshold = engine.CheckinMisfireThreshold;
+                    });
                 }
                 else
                 {
+                    // Quartz refuses a clustered store on SQLite (measured: "SQLite cannot be used as clustered mode
+                    // due to locking problems"), and a SQLite database has one process anyway: the store is local,
+                    // and that process, when it starts again, runs again what it was running when it died.
                     store.UseSqlite(d => d.DataSourceFactory = CreateDataSource);
                 }
             });
