@@ -40,9 +40,6 @@ public sealed class VideoJobOptions
     /// <summary>Interval of the retention sweep (and of the check for jobs whose worker stopped renewing its lease).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often an idle worker looks for queued jobs it was not told about (jobs queued by another process).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>While a job runs: progress saved to its row, its lease renewed and a cancel from elsewhere noticed, this often.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using BlazorMood.Data.Jobs;
 using BlazorMood.Data.Videos;
 
 namespace BlazorMood.VideoJobs;
@@ -13,6 +14,7 @@ internal sealed partial class VideoJobRecovery(
     VideoJobRuns runs,
     VideoStorage storage,
     VideoJobNotifier notifier,
+    JobScheduling scheduling,
     IOptions<VideoJobOptions> options,
     ILogger<VideoJobRecovery> logger)
 {
@@ -32,18 +34,9 @@ internal sealed partial class VideoJobRecovery(
             // Whatever a killed run left in the output folder (the encoder's hidden temp file) is of no use.
             if (job.Attempts >= o.MaxAttempts)
             {
-                var message = $"The analysis was interrupted {job.Attempts} times (the server stopped while it ran), so it was given up. Try a shorter clip.";
-                var deleteInput = o.InputRetention <= TimeSpan.Zero;
-                if (await store.FailAbandonedAsync(job, "interrupted", message, deleteInput, ct))
+                if (await GiveUpAsync(job, ct))
                 {
-                    storage.DeleteOutputs(job.StorageName);
-                    if (deleteInput)
-                    {
-                        storage.DeleteInput(job.StorageName);
-                    }
                     failed++;
-                    LogGivenUp(logger, job.Id, job.Attempts, job.WorkerId);
-                    await PublishAsync(job, ct);
                 }
             }
             else if (await store.RequeueAbandonedAsync(job, ct))
@@ -51,11 +44,32 @@ internal sealed partial class VideoJobRecovery(
                 storage.DeleteOutputs(job.StorageName);
                 requeued++;
                 LogRequeued(logger, job.Id, job.Attempts, job.WorkerId);
-                runs.WakeWorker();
+                await VideoAnalysisJob.ScheduleAsync(scheduling, job.Id, ct);
                 await PublishAsync(job, ct);
             }
         }
         return (requeued, failed);
+    }
+
+    /// <summary>Fails a job whose runs were interrupted <see cref="VideoJobOptions.MaxAttempts"/> times; false when its holder came back meanwhile.</summary>
+    public async Task<bool> GiveUpAsync(Data.Videos.VideoJobRecord job, CancellationToken ct)
+    {
+        var o = options.Value;
+        var message = $"The analysis was interrupted {job.Attempts} times (the server stopped while it ran), so it was given up. Try a shorter clip.";
+        var deleteInput = o.InputRetention <= TimeSpan.Zero;
+        if (!await store.FailAbandonedAsync(job, "interrupted", message, deleteInput, ct))
+        {
+            return false;
+        }
+        // Whatever a killed run left in the output folder (the encoder's hidden temp file) is of no use.
+        storage.DeleteOutputs(job.StorageName);
+        if (deleteInput)
+        {
+            storage.DeleteInput(job.StorageName);
+        }
+        LogGivenUp(logger, job.Id, job.Attempts, job.WorkerId);
+        await PublishAsync(job, ct);
+        return true;
     }
 
     private async Task PublishAsync(Data.Videos.VideoJobRecord job, CancellationToken ct)

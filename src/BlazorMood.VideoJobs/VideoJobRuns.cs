@@ -40,16 +40,12 @@ internal sealed class RunningJob(Guid id, CancellationTokenSource cancellation)
 
 /// <summary>
 /// What the web side and the worker share in this process: the runs in progress (so a cancel or delete reaches the
-/// pipeline at once instead of at the next heartbeat), uploads being written (so the orphan sweep leaves them alone)
-/// and the wake-up of idle workers when a job is queued.
+/// pipeline at once instead of at the next heartbeat) and uploads being written (so the orphan sweep leaves them alone).
 /// </summary>
-internal sealed class VideoJobRuns : IDisposable
+internal sealed class VideoJobRuns
 {
-    private const int MaxPendingWakeUps = 64;
-
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly ConcurrentDictionary<string, byte> _uploading = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
     public RunningJob Register(Guid id, CancellationTokenSource cancellation)
     {
@@ -79,16 +75,4 @@ internal sealed class VideoJobRuns : IDisposable
 
     public bool IsUploading(string storageName) => _uploading.ContainsKey(storageName);
 
-    /// <summary>Wakes one idle worker slot (queued jobs are also found by polling, so a lost wake-up only delays).</summary>
-    public void WakeWorker()
-    {
-        if (_wake.CurrentCount < MaxPendingWakeUps)
-        {
-            _wake.Release();
-        }
-    }
-
-    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
-
-    public void Dispose() => _wake.Dispose();
 }

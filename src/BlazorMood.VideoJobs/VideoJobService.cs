@@ -3,6 +3,7 @@ using System.Buffers;
 using BlazorMood.Data.Videos;
 using BlazorMood.Video;
 using Microsoft.Extensions.Options;
+using BlazorMood.Data.Jobs;
 
 namespace BlazorMood.VideoJobs;
 
@@ -15,6 +16,7 @@ internal sealed partial class VideoJobService(
     VideoStorage storage,
     VideoJobRuns runs,
     VideoJobNotifier notifier,
+    JobScheduling scheduling,
     FfmpegService ffmpeg,
     IOptions<VideoOptions> videoOptions,
     IOptions<VideoJobOptions> jobOptions,
@@ -125,7 +127,15 @@ internal sealed partial class VideoJobService(
             }
             kept = true;
             LogQueued(logger, id, bytes, probe.Duration.TotalSeconds, width, height);
-            runs.WakeWorker();
+            try
+            {
+                await VideoAnalysisJob.ScheduleAsync(scheduling, id, CancellationToken.None);
+            }
+            catch (Exception e) when (e is Quartz.SchedulerException or System.Data.Common.DbException)
+            {
+                // The row is stored: the next start-up of a worker hands it to the engine.
+                LogScheduleFailed(logger, e, id);
+            }
             var dto = VideoJobMapping.ToDto(job, Options.OutputRetention);
             notifier.Publish(ownerId, dto);
             return dto;
@@ -193,8 +203,12 @@ internal sealed partial class VideoJobService(
         }
         if (await store.RequestCancelAsync(ownerId, id, ct))
         {
-            // Running here: stop it now. Running in another process: its next heartbeat sees the flag.
-            _ = runs.Stop(id, RunStopReason.CancelRequested);
+            // Running here: stop it now. Running in another process: the engine interrupts it there (and its next
+            // heartbeat sees the flag in any case).
+            if (runs.Stop(id, RunStopReason.CancelRequested) is null)
+            {
+                await InterruptElsewhereAsync(id);
+            }
             LogCancelRequested(logger, id, "running");
             return true;
         }
@@ -210,7 +224,12 @@ internal sealed partial class VideoJobService(
         }
         // The row is gone, so no worker can write an outcome any more; a run here is stopped and awaited so that no
         // ffmpeg writes into the folder after it is removed. A run elsewhere stops at its next heartbeat.
-        if (runs.Stop(id, RunStopReason.Deleted) is { } stopped)
+        var stopped = runs.Stop(id, RunStopReason.Deleted);
+        if (stopped is null)
+        {
+            await InterruptElsewhereAsync(id);
+        }
+        else
         {
             try
             {
@@ -235,6 +254,24 @@ internal sealed partial class VideoJobService(
         var path = storage.AnnotatedVideoPath(job.StorageName);
         return File.Exists(path) ? path : null;
     }
+
+    private async Task InterruptElsewhereAsync(Guid id)
+    {
+        try
+        {
+            await scheduling.InterruptAsync(VideoAnalysisJob.Group, id.ToString("D"), CancellationToken.None);
+        }
+        catch (Exception e) when (e is Quartz.SchedulerException or System.Data.Common.DbException)
+        {
+            LogInterruptFailed(logger, e, id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video job {JobId} is stored but could not be handed to the job engine")]
+    private static partial void LogScheduleFailed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video job {JobId}: asking the job engine to interrupt its run failed")]
+    private static partial void LogInterruptFailed(ILogger logger, Exception exception, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video job {JobId} queued: {Bytes} bytes, {Seconds:F1} s, {Width}x{Height}")]
     private static partial void LogQueued(ILogger logger, Guid jobId, long bytes, double seconds, int width, int height);

@@ -8,15 +8,18 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using BlazorMood.Diagnostics;
 using BlazorMood.Music.Context;
+using BlazorMood.Data.Jobs;
+using Quartz;
 
 namespace BlazorMood.VideoJobs;
 
 /// <summary>
-/// Runs queued jobs through <see cref="ActivityPipeline"/>, <see cref="VideoJobOptions.MaxConcurrentJobs"/> at a time.
-/// Each slot claims the oldest queued row with one conditional UPDATE (state, worker id, lease), saves progress and
-/// renews the lease every heartbeat, and writes the outcome with a statement that only succeeds while the job is
-/// still its own. Before the host starts serving, jobs that a previous process of this node left running are
-/// re-queued (or failed after too many attempts); on a graceful stop the running job goes back to the queue.
+/// Runs the jobs the engine fires (<see cref="VideoAnalysisJob"/>, at most <see cref="VideoJobOptions.MaxConcurrentJobs"/>
+/// at a time on this node) through <see cref="ActivityPipeline"/>. A run marks the row as its own with one conditional
+/// UPDATE (state, worker id, lease), saves progress and renews the lease every heartbeat, and writes the outcome with a
+/// statement that only succeeds while the job is still its own. Before the host starts serving, jobs that a previous
+/// process of this node left running are re-queued (or failed after too many attempts) and every queued job is handed
+/// to the engine; on a graceful stop the running job goes back to the queue and to the engine.
 /// </summary>
 internal sealed partial class VideoJobWorker : BackgroundService
 {
@@ -31,6 +34,8 @@ internal sealed partial class VideoJobWorker : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<VideoJobWorker> _logger;
     private readonly VideoJobMetrics _metrics;
+    private readonly JobScheduling _scheduling;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly string _nodePrefix;
     private readonly string _workerPrefix;
 
@@ -45,8 +50,12 @@ internal sealed partial class VideoJobWorker : BackgroundService
         IOptions<VideoJobOptions> options,
         TimeProvider clock,
         ILogger<VideoJobWorker> logger,
-        VideoJobMetrics metrics)
+        VideoJobMetrics metrics,
+        JobScheduling scheduling,
+        IHostApplicationLifetime lifetime)
     {
+        _scheduling = scheduling;
+        _lifetime = lifetime;
         _metrics = metrics;
         _store = store;
         _runs = runs;
@@ -72,12 +81,26 @@ internal sealed partial class VideoJobWorker : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Before the host serves requests (and after the database initializer, registered earlier): no job looks
-        // "running" that nothing runs, and none is lost.
+        // Before the host serves requests (and after the database and job engine initializers, registered earlier):
+        // no job looks "running" that nothing runs, and none is lost.
         var (requeued, failed) = await _recovery.RecoverAsync(_nodePrefix, cancellationToken);
         if (requeued + failed > 0)
         {
             LogRecovered(_logger, requeued, failed);
+        }
+        // A queued row the engine does not know (the node stopped between the insert and the scheduling, or put the
+        // job back while stopping) is handed to it now; one it knows is left as it is.
+        var scheduled = 0;
+        foreach (var id in await _store.QueuedIdsAsync(_options.MaxQueuedJobs * 2, cancellationToken))
+        {
+            if (await VideoAnalysisJob.ScheduleAsync(_scheduling, id, cancellationToken))
+            {
+                scheduled++;
+            }
+        }
+        if (scheduled > 0)
+        {
+            LogHandedToEngine(_logger, scheduled);
         }
         await base.StartAsync(cancellationToken);
     }
@@ -86,41 +109,46 @@ internal sealed partial class VideoJobWorker : BackgroundService
     {
         // Says how many jobs this node takes at once, so an operator (and the multi-node test) can see the setting arrived.
         LogRunning(_logger, _workerPrefix, _options.MaxConcurrentJobs);
-        return Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentJobs).Select(slot => RunSlotAsync($"{_workerPrefix}/{slot}", stoppingToken)));
+        return Task.CompletedTask;
     }
 
-    private async Task RunSlotAsync(string workerId, CancellationToken stoppingToken)
+    /// <summary>One run of job <paramref name="id"/>, fired by the engine; <paramref name="recovering"/> when the node that ran it before died.</summary>
+    public async Task RunAsync(Guid id, bool recovering, CancellationToken engineToken)
     {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        var stoppingToken = _lifetime.ApplicationStopping;
+        if (stoppingToken.IsCancellationRequested)
         {
-            VideoJobRecord? job = null;
-            try
+            return;
+        }
+        var workerId = $"{_workerPrefix}/{id.ToString("N")[..8]}";
+        VideoJobRecord? job;
+        try
+        {
+            if (recovering && await _store.FindAsync(id, stoppingToken) is { State: VideoJobState.Running } left && left.WorkerId != null
+                && !_runs.IsRunning(id) && left.Attempts >= _options.MaxAttempts)
             {
-                job = await _store.TryClaimNextAsync(workerId, _options.LeaseDuration, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
+                // Interrupted by node deaths this often: the clip is taken as the cause.
+                await _recovery.GiveUpAsync(left, stoppingToken);
                 return;
             }
-            catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
-            {
-                LogClaimFailed(_logger, e);
-            }
-            if (job is null)
-            {
-                try
-                {
-                    await _runs.WaitForWorkAsync(_options.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                continue;
-            }
-            await RunJobAsync(job, workerId, stoppingToken);
+            job = await _store.TryStartAsync(id, workerId, _options.LeaseDuration, recovering, stoppingToken);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is DbUpdateException or DbException or InvalidOperationException)
+        {
+            // The engine fires the job again only on a node death; the sweep's lease check covers the rest.
+            LogClaimFailed(_logger, e);
+            return;
+        }
+        if (job is null)
+        {
+            return; // finished, cancelled, deleted, or held by a live run meanwhile
+        }
+        using var engineStop = engineToken.Register(() => _runs.Stop(id, RunStopReason.None));
+        await RunJobAsync(job, workerId, stoppingToken);
     }
 
     private abstract record Outcome;
@@ -192,6 +220,12 @@ internal sealed partial class VideoJobWorker : BackgroundService
         catch (Exception) when (runToken.IsCancellationRequested)
         {
             // Whatever a cancelled run throws (OperationCanceledException, a broken pipe of a killed ffmpeg) means "stopped".
+            if (run.Reason == RunStopReason.None && !stoppingToken.IsCancellationRequested)
+            {
+                // Interrupted through the engine (a cancel or delete on another node): the row says which.
+                var row = await _store.FindAsync(job.Id, CancellationToken.None);
+                return new Stopped(row is null ? RunStopReason.Deleted : row.CancelRequested ? RunStopReason.CancelRequested : RunStopReason.LeaseLost, Shutdown: false);
+            }
             return new Stopped(run.Reason, Shutdown: run.Reason == RunStopReason.None && stoppingToken.IsCancellationRequested);
         }
         catch (VideoProcessingException e)
@@ -257,6 +291,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
                 {
                     _storage.DeleteOutputs(job.StorageName);
                     LogRequeuedOnShutdown(_logger, job.Id);
+                    await HandBackAsync(job.Id);
                 }
                 _notifier.Forget(job.Id);
                 break;
@@ -340,6 +375,20 @@ internal sealed partial class VideoJobWorker : BackgroundService
         _recommendations.ReportActivity(ownerId, label, last.Confidence, cadence, _clock.GetUtcNow());
     }
 
+    /// <summary>Gives a job put back while stopping to the engine again, for another node (or this one after its restart).</summary>
+    private async Task HandBackAsync(Guid id)
+    {
+        try
+        {
+            await VideoAnalysisJob.ScheduleAsync(_scheduling, id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is SchedulerException or DbException or InvalidOperationException)
+        {
+            // The engine is already shut down: the next start-up of a worker hands every queued job to it.
+            LogHandBackFailed(_logger, e, id);
+        }
+    }
+
     private async Task PublishAsync(Guid id, CancellationToken ct)
     {
         if (await _store.FindAsync(id, ct) is { } job)
@@ -372,6 +421,12 @@ internal sealed partial class VideoJobWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Start-up recovery: {Requeued} video job(s) re-queued, {Failed} failed after too many attempts")]
     private static partial void LogRecovered(ILogger logger, int requeued, int failed);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start-up: {Count} queued video job(s) handed to the job engine")]
+    private static partial void LogHandedToEngine(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video job {JobId} could not be handed back to the job engine while stopping")]
+    private static partial void LogHandBackFailed(ILogger logger, Exception exception, Guid jobId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Video job worker {WorkerPrefix} runs up to {Slots} job(s) at once")]
     private static partial void LogRunning(ILogger logger, string workerPrefix, int slots);
 
@@ -396,7 +451,7 @@ internal sealed partial class VideoJobWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video job {JobId} is no longer held by {WorkerId} (lease expired and taken over)")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId, string workerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming a video job failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting a video job failed")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat of video job {JobId} failed")]

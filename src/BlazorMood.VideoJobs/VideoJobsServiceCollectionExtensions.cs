@@ -2,6 +2,7 @@ using BlazorMood.Video;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using BlazorMood.Data;
 using BlazorMood.Data.Videos;
+using BlazorMood.Data.Jobs;
 using BlazorMood.Events;
 using BlazorMood.Music.Context;
 
@@ -24,6 +25,10 @@ public static class VideoJobsServiceCollectionExtensions
         }
         services.AddSingleton<VideoJobsMarker>();
         services.AddData(configuration);
+        // Every node schedules video jobs into the engine; only worker nodes (AddVideoJobWorkers) run them.
+        services.AddJobEngine(configuration);
+        var slots = configuration.GetSection(VideoJobOptions.SectionName).GetValue(nameof(VideoJobOptions.MaxConcurrentJobs), new VideoJobOptions().MaxConcurrentJobs);
+        services.AddJobKind<VideoAnalysisJob>(new JobKind(VideoAnalysisJob.Group, Math.Clamp(slots, 1, 16)));
         services.AddVideo(configuration);
         services.AddOptions<VideoJobOptions>()
             .BindConfiguration(VideoJobOptions.SectionName)
@@ -32,8 +37,8 @@ public static class VideoJobsServiceCollectionExtensions
                 "VideoJobs: retention periods cannot be negative.")
             .Validate(o => o.JobRetention == TimeSpan.Zero || (o.JobRetention >= o.InputRetention && o.JobRetention >= o.OutputRetention),
                 "VideoJobs:JobRetention must be zero (keep) or at least InputRetention and OutputRetention.")
-            .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1) && o.PollInterval >= TimeSpan.FromMilliseconds(50),
-                "VideoJobs:SweepInterval must be at least 1 s and PollInterval at least 50 ms.")
+            .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1),
+                "VideoJobs:SweepInterval must be at least 1 s.")
             .Validate(o => o.EventStreamRecheckInterval >= TimeSpan.FromMilliseconds(100),
                 "VideoJobs:EventStreamRecheckInterval must be at least 100 ms.")
             .Validate(o => o.HeartbeatInterval >= TimeSpan.FromMilliseconds(100) && o.LeaseDuration >= 3 * o.HeartbeatInterval,
@@ -59,7 +64,7 @@ public static class VideoJobsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Runs the jobs on this node: the lease worker and the retention sweeper of the shared storage (with
+    /// Runs the jobs on this node: the job engine's scheduler with <see cref="VideoAnalysisJob"/> and the retention sweeper of the shared storage (with
     /// <see cref="AddVideoJobs"/>). A node that only serves users does not call this; it queues jobs for the worker nodes.
     /// </summary>
     public static IServiceCollection AddVideoJobWorkers(this IServiceCollection services, IConfiguration configuration)
@@ -68,7 +73,9 @@ public static class VideoJobsServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(VideoJobWorkersMarker)))
         {
             services.AddSingleton<VideoJobWorkersMarker>();
+            // Start-up recovery first, then the engine's scheduler starts taking jobs (once the application started).
             services.AddHostedService(sp => sp.GetRequiredService<VideoJobWorker>());
+            services.AddJobEngineWorker(configuration);
             services.AddHostedService(sp => sp.GetRequiredService<VideoRetentionSweeper>());
         }
         return services;

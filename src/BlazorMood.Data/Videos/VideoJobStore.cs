@@ -10,14 +10,13 @@ public sealed record JobProgressSnapshot(double Progress, string? Stage, string?
 public sealed record JobResult(double DurationSeconds, int Width, int Height, double? CadenceSpm, string SegmentsJson, string ActivitiesJson, bool HasAnnotatedVideo, string? FallsJson = null);
 
 /// <summary>
-/// Every read and write of <see cref="VideoJobRecord"/> rows. State changes are single conditional UPDATEs (state,
-/// worker, lease in the WHERE clause), so two workers, a worker and a cancel, or a worker and a delete can race
-/// without both winning: whoever changes zero rows lost and leaves the job alone.
+/// Every read and write of <see cref="VideoJobRecord"/> rows. The job engine decides which node runs a job; the row
+/// says which run holds it. State changes are single conditional UPDATEs (state, worker, lease in the WHERE clause),
+/// so a run and a cancel, a run and a delete, or a stale run and the run that replaced it can race without both
+/// winning: whoever changes zero rows lost and leaves the job alone.
 /// </summary>
 public sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> contexts, TimeProvider clock)
 {
-    private const int ClaimRetries = 5;
-
     public DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
 
     public async Task AddAsync(VideoJobRecord job, CancellationToken ct)
@@ -92,73 +91,44 @@ public sealed class VideoJobStore(IDbContextFactory<BlazorMoodDbContext> context
         return await db.VideoJobs.CountAsync(j => j.State == VideoJobState.Queued, ct);
     }
 
-    /// <summary>Takes the oldest queued job for <paramref name="workerId"/> (state, lease and attempt count in one UPDATE); null when none is queued.</summary>
-    public async Task<VideoJobRecord?> TryClaimNextAsync(string workerId, TimeSpan lease, CancellationToken ct)
+    /// <summary>Ids of the queued jobs, oldest first (the engine is told about each at start-up, in case it was not).</summary>
+    public async Task<List<Guid>> QueuedIdsAsync(int max, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (db.Database.ProviderName == BlazorMoodDbContext.PostgresProviderName)
-        {
-            return await TryClaimNextOnPostgresAsync(db, workerId, lease, ct);
-        }
-        for (var attempt = 0; attempt < ClaimRetries; attempt++)
-        {
-            var candidate = await db.VideoJobs
-                .Where(j => j.State == VideoJobState.Queued)
-                .OrderBy(j => j.CreatedUtc)
-                .Select(j => (Guid?)j.Id)
-                .FirstOrDefaultAsync(ct);
-            if (candidate is not { } id)
-            {
-                return null;
-            }
-            var now = UtcNow;
-            var claimed = await db.VideoJobs
-                .Where(j => j.Id == id && j.State == VideoJobState.Queued)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.State, VideoJobState.Running)
-                    .SetProperty(j => j.WorkerId, workerId)
-                    .SetProperty(j => j.LeaseExpiresUtc, now + lease)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1)
-                    .SetProperty(j => j.StartedUtc, now)
-                    .SetProperty(j => j.HeartbeatUtc, now)
-                    .SetProperty(j => j.Progress, 0.0)
-                    .SetProperty(j => j.Stage, (string?)null)
-                    .SetProperty(j => j.StagesJson, (string?)null)
-                    .SetProperty(j => j.EtaSeconds, (double?)null), ct);
-            if (claimed == 1)
-            {
-                return await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
-            }
-            // Another worker (or a cancel) changed it first: look again.
-        }
-        return null;
+        return await db.VideoJobs.AsNoTracking()
+            .Where(j => j.State == VideoJobState.Queued)
+            .OrderBy(j => j.CreatedUtc)
+            .Select(j => j.Id)
+            .Take(max)
+            .ToListAsync(ct);
     }
 
     /// <summary>
-    /// The claim on PostgreSQL: the oldest queued row is picked and locked with <c>FOR UPDATE SKIP LOCKED</c> inside
-    /// the UPDATE, so concurrent workers on several nodes each take a different row at once instead of racing for the
-    /// same one and retrying. The state condition is repeated in the UPDATE for a cancel that committed meanwhile.
+    /// Marks job <paramref name="id"/> as run by <paramref name="workerId"/> (state, holder, lease and attempt count in
+    /// one conditional UPDATE) when the engine fired it: a queued job, or, when the engine re-runs the job of a node it
+    /// found dead (<paramref name="recovering"/>) or its holder's lease has passed, a running one. Null when the job is
+    /// gone, finished, cancelled, or still held by a live run.
     /// </summary>
-    private async Task<VideoJobRecord?> TryClaimNextOnPostgresAsync(BlazorMoodDbContext db, string workerId, TimeSpan lease, CancellationToken ct)
+    public async Task<VideoJobRecord?> TryStartAsync(Guid id, string workerId, TimeSpan lease, bool recovering, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var now = UtcNow;
-        var expires = now + lease;
-        var queued = nameof(VideoJobState.Queued);
-        var running = nameof(VideoJobState.Running);
-        var claimed = await db.Database.SqlQuery<Guid>($"""
-            UPDATE "VideoJobs" SET
-                "State" = {running}, "WorkerId" = {workerId}, "LeaseExpiresUtc" = {expires}, "Attempts" = "Attempts" + 1,
-                "StartedUtc" = {now}, "HeartbeatUtc" = {now}, "Progress" = 0, "Stage" = NULL, "StagesJson" = NULL, "EtaSeconds" = NULL
-            WHERE "Id" = (
-                SELECT "Id" FROM "VideoJobs" WHERE "State" = {queued}
-                ORDER BY "CreatedUtc" LIMIT 1
-                FOR UPDATE SKIP LOCKED)
-              AND "State" = {queued}
-            RETURNING "Id" AS "Value"
-            """).ToListAsync(ct);
-        return claimed.Count == 1
-            ? await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == claimed[0], ct)
-            : null;
+        var started = await db.VideoJobs
+            .Where(j => j.Id == id && !j.CancelRequested
+                && (j.State == VideoJobState.Queued
+                    || (j.State == VideoJobState.Running && (recovering || j.LeaseExpiresUtc == null || j.LeaseExpiresUtc < now))))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.State, VideoJobState.Running)
+                .SetProperty(j => j.WorkerId, workerId)
+                .SetProperty(j => j.LeaseExpiresUtc, now + lease)
+                .SetProperty(j => j.Attempts, j => j.Attempts + 1)
+                .SetProperty(j => j.StartedUtc, now)
+                .SetProperty(j => j.HeartbeatUtc, now)
+                .SetProperty(j => j.Progress, 0.0)
+                .SetProperty(j => j.Stage, (string?)null)
+                .SetProperty(j => j.StagesJson, (string?)null)
+                .SetProperty(j => j.EtaSeconds, (double?)null), ct);
+        return started == 1 ? await db.VideoJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) : null;
     }
 
     /// <summary>Saves progress and renews the lease; false when the job is no longer this worker's to run (cancel requested, deleted, taken over).</summary>

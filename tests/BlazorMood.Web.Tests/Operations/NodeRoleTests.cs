@@ -43,7 +43,6 @@ public sealed class NodeRoleTests
             ["Data:DatabasePath"] = web.DatabasePath,
             ["VideoJobs:StoragePath"] = web.StoragePath,
             ["VideoJobs:HeartbeatInterval"] = "00:00:00.250",
-            ["VideoJobs:PollInterval"] = "00:00:00.500",
             ["VideoJobs:NodeName"] = "w1-" + Guid.NewGuid().ToString("n")[..8],
         }, NodeProcess.WorkerDll))
         {

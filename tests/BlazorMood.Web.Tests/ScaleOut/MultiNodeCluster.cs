@@ -129,7 +129,6 @@ public sealed class MultiNodeCluster : IAsyncLifetime
         settings["VideoJobs:LeaseDuration"] = "00:00:04";
         settings["VideoJobs:HeartbeatInterval"] = "00:00:00.500";
         settings["VideoJobs:SweepInterval"] = "00:00:01";
-        settings["VideoJobs:PollInterval"] = "00:00:00.500";
         settings["Vision:ExecutionProvider"] = "Cpu";
         settings["Data:Music:AnalyzeInBackground"] = "false";
         settings["RateLimits:AccountForms:PermitLimit"] = "10000";

@@ -30,7 +30,9 @@ public sealed class VideoRecoveryTests : IDisposable
                 ["VideoJobs:MaxAttempts"] = "3",
                 ["VideoJobs:LeaseDuration"] = "00:01:00",
             },
-            services => services.AddSingleton<TimeProvider>(_clock));
+            // The clock of the job rows (their leases) is the test's; the job engine keeps the wall clock it
+            // compares check-ins and fire times on, which a frozen clock would stop.
+            services => services.AddSingleton(sp => new VideoJobStore(sp.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>(), _clock)));
     }
 
     public void Dispose() => _host.Dispose();

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using BlazorMood.Data;
 using System.Net;
 using System.Net.Http.Json;
 using BlazorMood.Video;
@@ -26,7 +28,8 @@ public sealed class VideoRetentionTests : IDisposable
                 ["VideoJobs:OutputRetention"] = "1.00:00:00",
                 ["VideoJobs:JobRetention"] = "30.00:00:00",
             },
-            services => services.AddSingleton<TimeProvider>(_clock));
+            // The clock of the job rows is the test's; the job engine keeps the wall clock (see VideoRecoveryTests).
+            services => services.AddSingleton(sp => new VideoJobStore(sp.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>(), _clock)));
     }
 
     public void Dispose() => _host.Dispose();

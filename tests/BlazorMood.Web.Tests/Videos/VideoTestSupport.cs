@@ -40,7 +40,6 @@ public class VideoHostFactory : WebApplicationFactory<Program>
             ["VideoJobs:StoragePath"] = StoragePath,
             // The tests poll; a quick heartbeat makes saved progress and remote cancels visible sooner.
             ["VideoJobs:HeartbeatInterval"] = "00:00:00.250",
-            ["VideoJobs:PollInterval"] = "00:00:00.500",
             // One account uploads many clips here; the rate-limit tests have their own host.
             ["RateLimits:VideoUploads:PermitLimit"] = "100000",
         };
