@@ -38,10 +38,10 @@ public sealed class AccessibilityBrowserTests(LiveServerFixture server, ITestOut
         var axe = await File.ReadAllTextAsync(AxeScript);
         var problems = new List<string>();
 
-        // Signed out: the account pages.
+        // Signed out: the account pages and the wall screen's pairing code.
         await using (var anonymous = await ChromiumSession.LaunchAsync(FakeCamera.TestPatternClip, output))
         {
-            foreach (var (name, path) in new[] { ("sign-in", "account/login"), ("register", "account/register"), ("access-denied", "account/access-denied") })
+            foreach (var (name, path) in new[] { ("sign-in", "account/login"), ("register", "account/register"), ("access-denied", "account/access-denied"), ("kiosk-pair", "kiosk/pair") })
             {
                 await CheckAsync(anonymous.Page, name, path, axe, problems, settle: null);
             }
