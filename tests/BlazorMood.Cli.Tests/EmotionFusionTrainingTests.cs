@@ -38,12 +38,26 @@ public sealed class EmotionFusionTrainingTests : IDisposable
         Assert.Equal(SHA256.HashData(first), SHA256.HashData(second));
 
         // The committed file was trained by the same command on the same fixture (only the recorded command line differs).
+        // On one kind of CPU retraining gives it back bit for bit; across CPU families ML.NET's vectorised L-BFGS rounds
+        // differently (measured: trained on an Intel Xeon, retrained on an AMD EPYC, weights differ by at most 0.0013
+        // and the unregularised biases by at most 0.015, with the same accuracy to a tenth of a point), so the committed
+        // weights are compared within ten times those differences: a changed fixture, feature or setting moves them far
+        // more.
         var fresh = EmotionFusionModel.Load(Path.Combine(_dir, "a.json"));
         var committed = EmotionFusionModel.Load(Path.Combine(TestAssets.ModelsDir, "emotion-fusion.json"));
-        Assert.Equal(committed.Bias, fresh.Bias);
+        Assert.Equal(committed.Bias.Length, fresh.Bias.Length);
+        for (var c = 0; c < committed.Bias.Length; c++)
+        {
+            Assert.InRange(fresh.Bias[c], committed.Bias[c] - 0.15f, committed.Bias[c] + 0.15f);
+        }
+        Assert.Equal(committed.Weights.Length, fresh.Weights.Length);
         for (var c = 0; c < committed.Weights.Length; c++)
         {
-            Assert.Equal(committed.Weights[c], fresh.Weights[c]);
+            Assert.Equal(committed.Weights[c].Length, fresh.Weights[c].Length);
+            for (var f = 0; f < committed.Weights[c].Length; f++)
+            {
+                Assert.InRange(fresh.Weights[c][f], committed.Weights[c][f] - 0.013f, committed.Weights[c][f] + 0.013f);
+            }
         }
     }
 
