@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Threading.Channels;
-using BlazorMood.Web.Kiosk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using BlazorMood.Accounts;
@@ -73,8 +72,8 @@ public sealed partial class SignInRevalidator(
 {
     /// <summary>
     /// True while <paramref name="principal"/> may still act: its token (if it signed in with one) exists and has not
-    /// expired, its account exists and is not locked out, its security stamp is the account's current one, and a
-    /// kiosk device is not revoked. A failing check (database unreachable) counts as still valid: it is retried at
+    /// expired, its account exists and is not locked out, its security stamp is the account's current one, and every
+    /// feature's <see cref="ISignInCheck"/> agrees (a kiosk device is not revoked). A failing check (database unreachable) counts as still valid: it is retried at
     /// the next interval, and a flaky database should not cut every live stream.
     /// </summary>
     public async Task<bool> IsValidAsync(ClaimsPrincipal principal, CancellationToken ct)
@@ -104,10 +103,12 @@ public sealed partial class SignInRevalidator(
             {
                 return false;
             }
-            if (principal.IsInRole(Roles.Kiosk) && scope.ServiceProvider.GetService<IKioskDevices>() is { } devices
-                && !await devices.CheckInAsync(userId, ct))
+            foreach (var check in scope.ServiceProvider.GetServices<ISignInCheck>())
             {
-                return false;
+                if (!await check.IsStillValidAsync(principal, userId, ct))
+                {
+                    return false;
+                }
             }
             return true;
         }

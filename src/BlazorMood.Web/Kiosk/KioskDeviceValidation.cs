@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BlazorMood.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,6 +25,7 @@ internal static class KioskDeviceValidation
 
     public static IServiceCollection AddKioskDeviceValidation(this IServiceCollection services)
     {
+        services.AddSingleton<ISignInCheck, KioskDeviceSignInCheck>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).PostConfigure(cookie =>
         {
             var validate = cookie.Events.OnValidatePrincipal;
@@ -62,4 +64,11 @@ internal static class KioskDeviceValidation
         context.HttpContext.Items[RevokedKey] = true;
         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
     }
+}
+
+/// <summary>On long-lived connections (hubs, event streams): a kiosk device's sign-in ends when the device is revoked.</summary>
+internal sealed class KioskDeviceSignInCheck(IKioskDevices devices) : ISignInCheck
+{
+    public async Task<bool> IsStillValidAsync(ClaimsPrincipal principal, string userId, CancellationToken ct) =>
+        !principal.IsInRole(Roles.Kiosk) || await devices.CheckInAsync(userId, ct);
 }
