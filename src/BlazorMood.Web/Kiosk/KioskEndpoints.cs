@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using BlazorMood.Web.Hosting;
 using BlazorMood.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -31,17 +32,19 @@ public static class KioskEndpoints
     public const string EnrollPath = "/kiosk/enroll";
     public const string RefusedPath = "/kiosk/refused";
     public const string PairPath = "/kiosk/pair";
+    public const string PairStatePath = "/kiosk/pair/state";
 
     /// <summary>The cookie holding the pairing secret of a screen that shows a code (only this browser can claim it).</summary>
     public const string PairCookie = "bm_kiosk_pair";
 
-    /// <summary>How often the pairing page looks again whether an admin entered its code.</summary>
+    /// <summary>How often the pairing page asks whether an admin entered its code.</summary>
     public const int PairRefreshSeconds = 3;
 
     public static IEndpointRouteBuilder MapKioskEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(EnrollPath, EnrollAsync).AllowAnonymous().WithName("KioskEnroll").ExcludeFromDescription();
         endpoints.MapGet(PairPath, PairAsync).AllowAnonymous().WithName("KioskPair").ExcludeFromDescription();
+        endpoints.MapGet(PairStatePath, PairState).AllowAnonymous().WithName("KioskPairState").ExcludeFromDescription();
         endpoints.MapGet(RefusedPath, (string? reason) => RefusedPage(Parse(reason))).AllowAnonymous().WithName("KioskRefused").ExcludeFromDescription();
         return endpoints;
     }
@@ -84,7 +87,7 @@ public static class KioskEndpoints
 
     /// <summary>
     /// <c>GET /kiosk/pair</c>, opened on the wall screen: shows a short code an admin enters under Admin → Kiosk devices,
-    /// and looks again every few seconds (a plain page with a refresh, no script: any TV browser works). Once paired it
+    /// and asks every few seconds (a small inline script polling <c>/kiosk/pair/state</c>; a browser without scripts reloads instead). Once paired it
     /// signs the browser in as the new device, exactly as the device link would, and opens <c>/kiosk</c>.
     /// </summary>
     internal static async Task<IResult> PairAsync(
@@ -125,7 +128,7 @@ public static class KioskEndpoints
         {
             if (pairing.Begin(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
             {
-                return PairPage(null, StatusCodes.Status429TooManyRequests);
+                return PairPage(http, null, StatusCodes.Status429TooManyRequests);
             }
             http.Response.Cookies.Append(PairCookie, started.Secret, new CookieOptions
             {
@@ -138,10 +141,27 @@ public static class KioskEndpoints
             });
             code = started.Code;
         }
-        return PairPage(code, StatusCodes.Status200OK);
+        return PairPage(http, code, StatusCodes.Status200OK);
     }
 
-    private static IResult PairPage(string? code, int status)
+    /// <summary>
+    /// <c>GET /kiosk/pair/state</c>: what the waiting pairing page polls, in plain text — <c>waiting</c>, <c>paired</c>
+    /// (reload: the page then signs the screen in) or <c>gone</c> (expired or never started: reload for a new code).
+    /// Hands nothing over; only the page itself completes the pairing.
+    /// </summary>
+    internal static IResult PairState(HttpContext http, KioskPairing pairing)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var state = pairing.Peek(http.Request.Cookies[PairCookie]) switch
+        {
+            KioskPairingState.Waiting => "waiting",
+            KioskPairingState.Paired => "paired",
+            _ => "gone",
+        };
+        return Results.Text(state, "text/plain; charset=utf-8");
+    }
+
+    private static IResult PairPage(HttpContext http, string? code, int status)
     {
         var html = HtmlEncoder.Default;
         var main = code is null
@@ -156,13 +176,25 @@ public static class KioskEndpoints
               <div class="code" data-testid="kiosk-pair-code" data-code="{{html.Encode(code)}}">{{html.Encode(KioskPairing.Display(code))}}</div>
               <p class="small">The code works once, for {{(int)KioskPairing.Lifetime.TotalMinutes}} minutes. This screen starts the kiosk by itself once the code is entered.</p>
               """;
+        var refresh = code is null ? 15 : PairRefreshSeconds;
+        var nonce = SecurityHeaders.NonceOf(http);
         var body = $$"""
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1.0" />
-            <meta http-equiv="refresh" content="{{(code is null ? 15 : PairRefreshSeconds)}}" />
+            <noscript><meta http-equiv="refresh" content="{{refresh}}" /></noscript>
+            <script nonce="{{nonce}}">
+              // Asks every few seconds whether the code was entered and reloads only then (or when the code ran out),
+              // instead of reloading the page on a timer; a browser without scripts falls back to the refresh above.
+              setInterval(function () {
+                fetch('{{PairStatePath}}', { credentials: 'same-origin', cache: 'no-store' })
+                  .then(function (r) { return r.ok ? r.text() : 'waiting'; })
+                  .then(function (state) { if (state !== 'waiting') { location.reload(); } })
+                  .catch(function () { });
+              }, {{refresh * 1000}});
+            </script>
             <title>Pair this screen · BlazorMood</title>
             <style>
               body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #15131f; color: #f4f1ff;

@@ -95,6 +95,25 @@ public sealed class KioskPairing(TimeProvider time)
     }
 
     /// <summary>
+    /// Where the screen holding <paramref name="secret"/> stands, without handing anything over: what the pairing
+    /// page asks while it waits (<see cref="Check"/> then completes the pairing).
+    /// </summary>
+    public KioskPairingState Peek(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length > 128)
+        {
+            return KioskPairingState.Unknown;
+        }
+        var hash = Hash(secret);
+        lock (_lock)
+        {
+            Expire(time.GetUtcNow());
+            var pending = _byCode.Values.FirstOrDefault(p => CryptographicOperations.FixedTimeEquals(p.SecretHash, hash));
+            return pending is null ? KioskPairingState.Unknown : pending.Token is null ? KioskPairingState.Waiting : KioskPairingState.Paired;
+        }
+    }
+
+    /// <summary>
     /// Where the screen holding <paramref name="secret"/> stands; when paired, the device token is handed over once
     /// (the pairing is gone afterwards).
     /// </summary>

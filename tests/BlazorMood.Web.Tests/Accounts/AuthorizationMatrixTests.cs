@@ -61,6 +61,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationMatrixTests.Ho
         ["GET /kiosk/refused"] = new(Access.Anonymous, Kind.Api, AnswersForbidden: true),
         // A wall screen shows a short pairing code to any caller; only an admin's entry of the code pairs it.
         ["GET /kiosk/pair"] = new(Access.Anonymous, Kind.Api),
+        // The pairing page asks whether its own code (its cookie) was entered yet; it hands nothing over.
+        ["GET /kiosk/pair/state"] = new(Access.Anonymous, Kind.Api),
         // Any signed-in account.
         ["GET,POST /account/logout"] = new(Access.SignedIn, Kind.Page),
         // The live view and the music: every role, the kiosk included.

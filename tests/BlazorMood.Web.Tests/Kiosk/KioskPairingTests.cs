@@ -20,6 +20,7 @@ public sealed class KioskPairingTests
         Assert.Equal(KioskPairing.CodeLength, screen.Code.Length);
         Assert.Equal(screen.Code, KioskPairing.Normalize(screen.Code));
         Assert.Equal((KioskPairingState.Waiting, screen.Code, (string?)null), pairing.Check(screen.Secret));
+        Assert.Equal(KioskPairingState.Waiting, pairing.Peek(screen.Secret));
 
         // Typed on a phone: lower case, with the space the screen shows.
         var typed = KioskPairing.Display(screen.Code).ToLowerInvariant();
@@ -28,7 +29,12 @@ public sealed class KioskPairingTests
         Assert.False(pairing.Complete(typed, "bmk_other")); // used
 
         Assert.Equal(KioskPairingState.Unknown, pairing.Check("not-the-secret").State);
+        // What the waiting page polls: it sees the pairing done without taking the token.
+        Assert.Equal(KioskPairingState.Paired, pairing.Peek(screen.Secret));
+        Assert.Equal(KioskPairingState.Paired, pairing.Peek(screen.Secret));
+        Assert.Equal(KioskPairingState.Unknown, pairing.Peek("not-the-secret"));
         Assert.Equal((KioskPairingState.Paired, screen.Code, "bmk_token"), pairing.Check(screen.Secret));
+        Assert.Equal(KioskPairingState.Unknown, pairing.Peek(screen.Secret));
         Assert.Equal(KioskPairingState.Unknown, pairing.Check(screen.Secret).State); // handed over once
         Assert.Equal(KioskPairingAttempt.Unknown, pairing.Try(Admin, screen.Code));
     }
