@@ -42,8 +42,9 @@ public static class ServiceCollectionExtensions
                 "Vision:Emotion: CropScale must be in (0.5, 10), EyeLine in (0, 1), MouthToEyeRatio > 0.")
             .Validate(o => o.FaceExpression.BoxScale is > 0.3f and < 5f && o.FaceExpression.ShiftY is > -0.5f and < 0.5f,
                 "Vision:FaceExpression: BoxScale must be in (0.3, 5), ShiftY in (-0.5, 0.5).")
-            .Validate(o => o.EmotionReuse.MinOverlap is > 0 and <= 1 && o.EmotionReuse.MaxReusedFrames is >= 0 and <= 10,
-                "Vision:EmotionReuse: MinOverlap must be in (0, 1], MaxReusedFrames in 0..10.")
+            .Validate(o => o.EmotionReuse.MinOverlap is > 0 and <= 1 && o.EmotionReuse.MaxReusedFrames is >= 0 and <= 10
+                    && o.EmotionReuse.MaxSkippedDetections is >= 0 and <= 10 && o.EmotionReuse.MaxStillMotion is >= 0 and <= 1,
+                "Vision:EmotionReuse: MinOverlap must be in (0, 1], MaxReusedFrames and MaxSkippedDetections in 0..10, MaxStillMotion in [0, 1].")
             .Validate(o => !o.EmotionFusion.Enabled || !string.IsNullOrWhiteSpace(o.EmotionFusion.FileName), "Vision:EmotionFusion:FileName must be set.")
             .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
             .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")

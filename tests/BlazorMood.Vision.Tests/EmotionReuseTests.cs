@@ -44,6 +44,57 @@ public class EmotionReuseTests(ModelsFixture models)
     }
 
     [Fact]
+    public void A_still_picture_skips_the_detector_every_other_frame_and_keeps_the_faces()
+    {
+        var jpeg = AstronautFrame(0, 0);
+        var memory = new EmotionReuseMemory();
+        var motion = new MotionMeter();
+
+        var frames = Enumerable.Range(0, 5).Select(_ => models.Analyzer.Analyze(jpeg, memory, motion)).ToArray();
+
+        // The first frame has nothing to compare with; after that a still picture skips detection every other frame.
+        Assert.Equal([false, true, false, true, false], frames.Select(a => a.DetectionSkipped));
+        Assert.Equal(2, memory.SkippedDetections);
+        Assert.All(frames, a => Assert.Single(a.Faces));
+        Assert.Equal(frames[0].Faces[0].Box, frames[1].Faces[0].Box);
+        Assert.Equal(0, frames[1].Timings.DetectMs);
+        Assert.True(frames[2].Timings.DetectMs > 0);
+        // A skipped detection still goes through the emotion reuse: classified at least every other frame.
+        Assert.Equal([0, 1, 0, 1, 0], frames.Select(a => a.ReusedFaces));
+    }
+
+    [Fact]
+    public void A_face_that_moves_is_detected_on_every_frame()
+    {
+        var memory = new EmotionReuseMemory();
+        var motion = new MotionMeter();
+        var offsets = new[] { (0, 0), (-30, 10), (-60, 20), (-30, 10), (0, 0) };
+
+        var frames = offsets.Select(o => models.Analyzer.Analyze(AstronautFrame(o.Item1, o.Item2), memory, motion)).ToArray();
+
+        Assert.All(frames, a => Assert.False(a.DetectionSkipped));
+        Assert.All(frames.Skip(1), a => Assert.True(a.Motion > 0));
+        Assert.Equal(0, memory.SkippedDetections);
+        // Each box is the current detection: it follows the head.
+        Assert.True(frames[2].Faces[0].Box.X < frames[0].Faces[0].Box.X - 40);
+    }
+
+    [Fact]
+    public void Detection_runs_on_every_frame_when_skipping_is_off_or_without_a_motion_meter()
+    {
+        var jpeg = AstronautFrame(0, 0);
+        var memory = new EmotionReuseMemory();
+        Assert.All(Enumerable.Range(0, 3).Select(_ => models.Analyzer.Analyze(jpeg, memory)), a => Assert.False(a.DetectionSkipped));
+
+        using var services = ModelsFixture.Build(o => o.EmotionReuse.MaxSkippedDetections = 0);
+        var analyzer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EmotionAnalyzer>(services);
+        var second = new EmotionReuseMemory();
+        var motion = new MotionMeter();
+        Assert.All(Enumerable.Range(0, 3).Select(_ => analyzer.Analyze(jpeg, second, motion)), a => Assert.False(a.DetectionSkipped));
+        Assert.Equal(0, second.SkippedDetections);
+    }
+
+    [Fact]
     public void A_face_that_moved_is_classified_again()
     {
         var memory = new EmotionReuseMemory();

@@ -78,4 +78,22 @@ public sealed class MotionMeterTests
         Assert.Equal(0f, meter.Measure(Scene(10, 10, 60, width: 640, height: 480)));
         Assert.Null(meter.Measure(Scene(1, 1, 4, width: 16, height: 16))); // too small to measure
     }
+
+    [Fact]
+    public void Moved_near_tells_whether_the_cells_around_a_box_changed()
+    {
+        var meter = new MotionMeter();
+        Assert.True(meter.MovedNear(new ImageBox(0, 0, 50, 50)), "nothing measured yet counts as moved");
+        meter.Measure(Scene(10, 10, 60));
+        Assert.True(meter.MovedNear(new ImageBox(0, 0, 50, 50)), "a first frame has nothing to compare with");
+
+        // The square jumps from the top left to the bottom right; a box far from both places saw nothing move.
+        meter.Measure(Scene(240, 160, 60));
+        Assert.True(meter.MovedNear(new ImageBox(20, 20, 40, 40)));
+        Assert.True(meter.MovedNear(new ImageBox(250, 170, 40, 40)));
+        Assert.False(meter.MovedNear(new ImageBox(250, 10, 40, 40)));
+
+        meter.Measure(Scene(240, 160, 60));
+        Assert.False(meter.MovedNear(new ImageBox(250, 170, 40, 40)));
+    }
 }

@@ -39,6 +39,9 @@ public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyL
     /// </summary>
     public float? Motion { get; init; }
 
+    /// <summary>True when the picture was still and the stream kept its previous frame's faces without running the detector.</summary>
+    public bool DetectionSkipped { get; init; }
+
     /// <summary>The best-scoring face, or null when none was found.</summary>
     public FaceEmotion? PrimaryFace => Faces.Count > 0 ? Faces[0] : null;
 }
@@ -106,8 +109,10 @@ public sealed class EmotionAnalyzer
         using var image = _decoder.Decode(encodedImage);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var frame = RgbFrame.FromImage(image);
-        var analysis = Analyze(frame, maxFaces, decodeMs, start, reuse, cancellationToken);
-        return motion is null ? analysis : analysis with { Motion = motion.Measure(frame) };
+        // Measured first: a still picture may let the stream keep its previous frame's faces without the detector.
+        var moved = motion?.Measure(frame);
+        var analysis = Analyze(frame, maxFaces, decodeMs, start, reuse, motion, moved, cancellationToken);
+        return motion is null ? analysis : analysis with { Motion = moved };
     }
 
     /// <summary>Reads and analyses an encoded JPEG/PNG/WebP stream; throws <see cref="ImageDecodeException"/> for bad input.</summary>
@@ -116,7 +121,7 @@ public sealed class EmotionAnalyzer
         var start = Stopwatch.GetTimestamp();
         using var image = await _decoder.DecodeAsync(encodedImage, cancellationToken);
         var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, null, cancellationToken);
+        return Analyze(RgbFrame.FromImage(image), maxFaces, decodeMs, start, null, null, null, cancellationToken);
     }
 
     /// <summary>Analyses a decoded image.</summary>
@@ -125,13 +130,16 @@ public sealed class EmotionAnalyzer
 
     /// <summary>Analyses raw rgb24 pixels (e.g. a video frame).</summary>
     public EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces = null, CancellationToken cancellationToken = default) =>
-        Analyze(frame, maxFaces, 0, Stopwatch.GetTimestamp(), null, cancellationToken);
+        Analyze(frame, maxFaces, 0, Stopwatch.GetTimestamp(), null, null, null, cancellationToken);
 
-    private EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces, double decodeMs, long start, EmotionReuseMemory? reuse, CancellationToken cancellationToken)
+    private EmotionAnalysis Analyze(RgbFrame frame, int? maxFaces, double decodeMs, long start, EmotionReuseMemory? reuse,
+        MotionMeter? motion, float? moved, CancellationToken cancellationToken)
     {
         var t0 = Stopwatch.GetTimestamp();
-        var faces = _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
-        var detectMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        var stillFaces = reuse is not null && _reuse.Enabled ? reuse.StillFaces(motion, moved, _reuse) : null;
+        var faces = stillFaces ?? _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
+        reuse?.RememberDetections(faces, skipped: stillFaces is not null);
+        var detectMs = stillFaces is null ? Stopwatch.GetElapsedTime(t0).TotalMilliseconds : 0;
 
         var t1 = Stopwatch.GetTimestamp();
         var (emotions, reusedCount) = reuse is not null && _reuse.Enabled
@@ -149,7 +157,7 @@ public sealed class EmotionAnalyzer
         var timings = new AnalysisTimings(decodeMs, detectMs, classifyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         _logger.LogDebug("Emotion analysis of {Width}x{Height}: {FaceCount} faces in {TotalMs:F1} ms (detect {DetectMs:F1}, classify {ClassifyMs:F1})",
             frame.Width, frame.Height, results.Length, timings.TotalMs, detectMs, classifyMs);
-        return new EmotionAnalysis(frame.Width, frame.Height, results, timings) { ReusedFaces = reusedCount };
+        return new EmotionAnalysis(frame.Width, frame.Height, results, timings) { ReusedFaces = reusedCount, DetectionSkipped = stillFaces is not null };
     }
 
     private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyReusing(RgbFrame frame, IReadOnlyList<DetectedFace> faces,

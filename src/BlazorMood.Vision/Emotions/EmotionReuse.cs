@@ -20,19 +20,36 @@ public sealed class EmotionReuseOptions
     /// most: an expression that changes while the head stays still is seen one frame later, never more.
     /// </summary>
     public int MaxReusedFrames { get; set; } = 1;
+
+    /// <summary>
+    /// Frames in a row on which a stream may skip face detection and keep the previous frame's faces, because nothing
+    /// moved in or next to any of them and hardly anything moved anywhere (<see cref="MaxStillMotion"/>, measured by the
+    /// stream's <see cref="MotionMeter"/> on the same decoded pixels). 1: detection runs at least every other frame, so
+    /// a face that comes into view is boxed at most one frame later. 0: detection on every frame.
+    /// </summary>
+    public int MaxSkippedDetections { get; set; } = 1;
+
+    /// <summary>
+    /// Largest share of the picture that may have moved for a frame to count as still (0.02: about 15 of the motion
+    /// grid's 768 cells, less than a face at a desk covers).
+    /// </summary>
+    public float MaxStillMotion { get; set; } = 0.02f;
 }
 
 /// <summary>
 /// The faces one stream's last frame showed and the emotion each was given, for <see cref="EmotionAnalyzer"/>: a
 /// detected face whose box overlaps one of them by at least <see cref="EmotionReuseOptions.MinOverlap"/> takes that
 /// face's probabilities instead of being classified, unless that face already kept an earlier result for
-/// <see cref="EmotionReuseOptions.MaxReusedFrames"/> frames in a row. Detection still runs on every frame, so boxes,
-/// new faces and faces that leave are always current. One per stream; not thread-safe (a stream's frames are analysed
+/// <see cref="EmotionReuseOptions.MaxReusedFrames"/> frames in a row. Detection runs on every frame except a still one
+/// right after a detected one (<see cref="EmotionReuseOptions.MaxSkippedDetections"/>), so boxes, new faces and faces
+/// that leave are at most one frame old. One per stream; not thread-safe (a stream's frames are analysed
 /// one at a time).
 /// </summary>
 public sealed class EmotionReuseMemory
 {
     private List<Entry> _previous = [];
+    private IReadOnlyList<DetectedFace>? _previousFaces;
+    private int _skippedInARow;
 
     internal readonly record struct Entry(ImageBox Box, EmotionPrediction Prediction, int ReusedInARow);
 
@@ -41,6 +58,46 @@ public sealed class EmotionReuseMemory
 
     /// <summary>Faces classified by the models, over the life of this memory.</summary>
     public long ClassifiedFaces { get; private set; }
+
+    /// <summary>Frames whose face detection was skipped because the picture was still, over the life of this memory.</summary>
+    public long SkippedDetections { get; private set; }
+
+    /// <summary>
+    /// The previous frame's faces when this frame may keep them without running the detector (see
+    /// <see cref="EmotionReuseOptions.MaxSkippedDetections"/>), else null. <paramref name="motion"/> is the stream's
+    /// meter right after it measured this frame (<paramref name="moved"/>).
+    /// </summary>
+    internal IReadOnlyList<DetectedFace>? StillFaces(MotionMeter? motion, float? moved, EmotionReuseOptions options)
+    {
+        if (motion is null || moved is not { } share || share > options.MaxStillMotion || _previousFaces is null
+            || _skippedInARow >= options.MaxSkippedDetections)
+        {
+            return null;
+        }
+        foreach (var face in _previousFaces)
+        {
+            if (motion.MovedNear(face.Box))
+            {
+                return null;
+            }
+        }
+        return _previousFaces;
+    }
+
+    /// <summary>Remembers this frame's faces for <see cref="StillFaces"/>; <paramref name="skipped"/>: they were the previous frame's.</summary>
+    internal void RememberDetections(IReadOnlyList<DetectedFace> faces, bool skipped)
+    {
+        _previousFaces = faces;
+        if (skipped)
+        {
+            _skippedInARow++;
+            SkippedDetections++;
+        }
+        else
+        {
+            _skippedInARow = 0;
+        }
+    }
 
     /// <summary>
     /// For each face, the earlier entry it may reuse, or null when it must be classified. Each earlier face is given
@@ -99,5 +156,10 @@ public sealed class EmotionReuseMemory
     }
 
     /// <summary>Forgets the last frame (e.g. after a frame that could not be analysed).</summary>
-    public void Clear() => _previous = [];
+    public void Clear()
+    {
+        _previous = [];
+        _previousFaces = null;
+        _skippedInARow = 0;
+    }
 }

@@ -23,6 +23,8 @@ public sealed class MotionMeter
     private int _width;
     private int _height;
     private bool _hasPrevious;
+    private bool _compared;
+    private float _shift;
 
     /// <summary>
     /// The share of the picture (0..1) that changed since the previous frame measured here; null for the first frame
@@ -37,9 +39,11 @@ public sealed class MotionMeter
         }
         Shrink(frame, _cells);
         float? motion = null;
+        _compared = false;
         if (_hasPrevious && _width == frame.Width && _height == frame.Height)
         {
             motion = Compare();
+            _compared = true;
         }
         Array.Copy(_cells, _previous, _cells.Length);
         _width = frame.Width;
@@ -49,7 +53,35 @@ public sealed class MotionMeter
     }
 
     /// <summary>Forgets the previous frame (the camera was cut).</summary>
-    public void Reset() => _hasPrevious = false;
+    public void Reset() => _hasPrevious = _compared = false;
+
+    /// <summary>
+    /// Whether anything moved, in the last <see cref="Measure"/>, in or next to <paramref name="box"/> (pixels of that
+    /// frame): the cells the box touches and one cell around them. True when the last measure had nothing to compare
+    /// with, so a caller never takes "unknown" for "still".
+    /// </summary>
+    public bool MovedNear(ImageBox box)
+    {
+        if (!_compared || _width <= 0 || _height <= 0)
+        {
+            return true;
+        }
+        var left = Math.Clamp((int)Math.Floor(box.X * Columns / _width) - 1, 0, Columns - 1);
+        var right = Math.Clamp((int)Math.Floor(box.Right * Columns / _width) + 1, 0, Columns - 1);
+        var top = Math.Clamp((int)Math.Floor(box.Y * Rows / _height) - 1, 0, Rows - 1);
+        var bottom = Math.Clamp((int)Math.Floor(box.Bottom * Rows / _height) + 1, 0, Rows - 1);
+        for (var row = top; row <= bottom; row++)
+        {
+            for (var column = left; column <= right; column++)
+            {
+                if (Math.Abs(_deltas[(row * Columns) + column] - _shift) > CellThreshold)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /// <summary>Mean brightness of each cell, from every second pixel of every second row (plenty for a block average).</summary>
     private static void Shrink(RgbFrame frame, float[] cells)
@@ -91,6 +123,7 @@ public sealed class MotionMeter
         Array.Copy(_deltas, _sorted, _deltas.Length);
         Array.Sort(_sorted);
         var shift = _sorted[_sorted.Length / 2];
+        _shift = shift;
         var moved = 0;
         for (var c = 0; c < _deltas.Length; c++)
         {
