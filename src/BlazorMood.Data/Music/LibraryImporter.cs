@@ -235,19 +235,7 @@ public sealed partial class LibraryImporter : IDisposable
                     var now = _time.GetUtcNow().UtcDateTime;
                     // Declared values are already in the effective columns; measurements fill the gaps.
                     written = await held.ExecuteUpdateAsync(u => u
-                        .SetProperty(t => t.MeasuredBpm, features.Bpm)
-                        .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
-                        .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
-                        .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
-                        .SetProperty(t => t.MeasuredLoudnessLufs, features.LoudnessLufs)
-                        .SetProperty(t => t.MeasuredKey, features.Key)
-                        .SetProperty(t => t.MeasuredMode, features.Mode)
-                        .SetProperty(t => t.MeasuredOnsetsPerSecond, features.OnsetsPerSecond)
-                        .SetProperty(t => t.MeasuredValence, features.Valence)
-                        .SetProperty(t => t.MeasuredArousal, features.Arousal)
-                        .SetProperty(t => t.AnalyzedAtUtc, now)
-                        .SetProperty(t => t.AnalysisError, (string?)null)
-                        .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)
+                        .SetMeasured(features, now)
                         .SetProperty(t => t.Bpm, t => t.Bpm ?? features.Bpm)
                         .SetProperty(t => t.EnergyDb, t => t.EnergyDb ?? features.EnergyDb)
                         .SetProperty(t => t.BrightnessHz, t => t.BrightnessHz ?? features.BrightnessHz)

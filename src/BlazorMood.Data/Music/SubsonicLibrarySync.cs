@@ -405,23 +405,12 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
             return await waiting.ExecuteUpdateAsync(u => u.SetProperty(t => t.AnalysisError, message), cancellationToken) == 1;
         }
         var now = _time.GetUtcNow().UtcDateTime;
+        // A Subsonic song has no declared tags: the measurements are its effective values too.
         var written = await waiting.ExecuteUpdateAsync(u => u
-            .SetProperty(t => t.MeasuredBpm, features.Bpm)
-            .SetProperty(t => t.MeasuredEnergyDb, features.EnergyDb)
-            .SetProperty(t => t.MeasuredBrightnessHz, features.BrightnessHz)
-            .SetProperty(t => t.TempoConfidence, features.TempoConfidence)
-            .SetProperty(t => t.MeasuredLoudnessLufs, features.LoudnessLufs)
-            .SetProperty(t => t.MeasuredKey, features.Key)
-            .SetProperty(t => t.MeasuredMode, features.Mode)
-            .SetProperty(t => t.MeasuredOnsetsPerSecond, features.OnsetsPerSecond)
-            .SetProperty(t => t.MeasuredValence, features.Valence)
-            .SetProperty(t => t.MeasuredArousal, features.Arousal)
+            .SetMeasured(features, now)
             .SetProperty(t => t.Bpm, features.Bpm)
             .SetProperty(t => t.EnergyDb, features.EnergyDb)
-            .SetProperty(t => t.BrightnessHz, features.BrightnessHz)
-            .SetProperty(t => t.DurationSeconds, t => t.DurationSeconds <= 0 ? features.DurationSeconds : t.DurationSeconds)
-            .SetProperty(t => t.AnalyzedAtUtc, now)
-            .SetProperty(t => t.AnalysisError, (string?)null), cancellationToken);
+            .SetProperty(t => t.BrightnessHz, features.BrightnessHz), cancellationToken);
         if (written == 1)
         {
             var row = await db.Tracks.AsNoTracking().FirstAsync(t => t.Id == id, cancellationToken);
