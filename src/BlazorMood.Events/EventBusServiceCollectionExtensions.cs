@@ -30,24 +30,25 @@ public static class EventBusServiceCollectionExtensions
     }
 
     /// <summary>
-    /// With <c>Redis:Configuration</c> set: one Redis connection for this node and the <see cref="RedisEventTransport"/>
-    /// that carries the distributed event types to the other nodes. Returns the bound options; with the setting empty
-    /// nothing else is registered (one process, no Redis).
+    /// With <c>Redis:Configuration</c> set: this node's one Redis connection (<see cref="IConnectionMultiplexer"/>),
+    /// shared by the event transport and by every feature that keeps state in Redis. Returns the bound options; with
+    /// the setting empty no connection is registered (one process, no Redis). Calling it again adds nothing.
     /// </summary>
-    public static RedisOptions AddRedisEventTransport(this IServiceCollection services, IConfiguration configuration)
+    public static RedisOptions AddRedisConnection(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<RedisOptions>()
-            .Bind(configuration.GetSection(RedisOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<RedisOptions>)))
+        {
+            services.AddOptions<RedisOptions>()
+                .Bind(configuration.GetSection(RedisOptions.SectionName))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+        }
         var options = configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
-        services.AddEventBus();
-        if (!options.Enabled || services.Any(d => d.ServiceType == typeof(RedisEventTransport)))
+        if (!options.Enabled)
         {
             return options;
         }
-        services.TryAddSingleton<NodeIdentity>();
         // abortConnect=false: a node starts (and reports not ready) while Redis is down, and reconnects by itself.
         services.TryAddSingleton<IConnectionMultiplexer>(_ =>
         {
@@ -55,6 +56,23 @@ public static class EventBusServiceCollectionExtensions
             redis.AbortOnConnectFail = false;
             return ConnectionMultiplexer.Connect(redis);
         });
+        return options;
+    }
+
+    /// <summary>
+    /// With <c>Redis:Configuration</c> set: the node's Redis connection (<see cref="AddRedisConnection"/>) and the
+    /// <see cref="RedisEventTransport"/> that carries the distributed event types to the other nodes. Returns the bound
+    /// options; with the setting empty nothing else is registered (one process, no Redis).
+    /// </summary>
+    public static RedisOptions AddRedisEventTransport(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = services.AddRedisConnection(configuration);
+        services.AddEventBus();
+        if (!options.Enabled || services.Any(d => d.ServiceType == typeof(RedisEventTransport)))
+        {
+            return options;
+        }
+        services.TryAddSingleton<NodeIdentity>();
         services.AddSingleton<RedisEventTransport>();
         services.AddSingleton<IEventTransport>(sp => sp.GetRequiredService<RedisEventTransport>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisEventTransport>());

@@ -44,7 +44,7 @@ public static class KioskEndpoints
     {
         endpoints.MapGet(EnrollPath, EnrollAsync).AllowAnonymous().WithName("KioskEnroll").ExcludeFromDescription();
         endpoints.MapGet(PairPath, PairAsync).AllowAnonymous().WithName("KioskPair").ExcludeFromDescription();
-        endpoints.MapGet(PairStatePath, PairState).AllowAnonymous().WithName("KioskPairState").ExcludeFromDescription();
+        endpoints.MapGet(PairStatePath, PairStateAsync).AllowAnonymous().WithName("KioskPairState").ExcludeFromDescription();
         endpoints.MapGet(RefusedPath, (string? reason) => RefusedPage(Parse(reason))).AllowAnonymous().WithName("KioskRefused").ExcludeFromDescription();
         return endpoints;
     }
@@ -105,7 +105,7 @@ public static class KioskEndpoints
         {
             return RefusedPage(KioskRefusal.Unknown);
         }
-        var (state, code, token) = pairing.Check(http.Request.Cookies[PairCookie]);
+        var (state, code, token) = await pairing.CheckAsync(http.Request.Cookies[PairCookie]);
         if (state == KioskPairingState.Paired)
         {
             http.Response.Cookies.Delete(PairCookie, new CookieOptions { Path = PairPath });
@@ -126,7 +126,7 @@ public static class KioskEndpoints
         }
         if (state == KioskPairingState.Unknown)
         {
-            if (pairing.Begin(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
+            if (await pairing.BeginAsync(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
             {
                 return PairPage(http, null, StatusCodes.Status429TooManyRequests);
             }
@@ -149,10 +149,10 @@ public static class KioskEndpoints
     /// (reload: the page then signs the screen in) or <c>gone</c> (expired or never started: reload for a new code).
     /// Hands nothing over; only the page itself completes the pairing.
     /// </summary>
-    internal static IResult PairState(HttpContext http, KioskPairing pairing)
+    internal static async Task<IResult> PairStateAsync(HttpContext http, KioskPairing pairing)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var state = pairing.Peek(http.Request.Cookies[PairCookie]) switch
+        var state = await pairing.PeekAsync(http.Request.Cookies[PairCookie]) switch
         {
             KioskPairingState.Waiting => "waiting",
             KioskPairingState.Paired => "paired",

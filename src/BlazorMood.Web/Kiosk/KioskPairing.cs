@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace BlazorMood.Web.Kiosk;
@@ -39,10 +38,12 @@ public enum KioskPairingAttempt
 /// the screen's next look signs it in. A code is used once; the token never leaves the server (the screen proves it
 /// is the one that asked with a secret in a cookie). Bounded: at most <see cref="Capacity"/> screens wait at once, one
 /// network address starts at most <see cref="MaxStartsPerClient"/> pairings per <see cref="Lifetime"/> (a crawler cannot
-/// take every place), and an admin gets <see cref="MaxFailedAttempts"/> wrong codes per <see cref="FailureWindow"/>. In memory only:
-/// a restart forgets waiting pairings and the screens simply show new codes. Thread-safe singleton.
+/// take every place), and an admin gets <see cref="MaxFailedAttempts"/> wrong codes per <see cref="FailureWindow"/>.
+/// The waiting pairings live in an <see cref="IKioskPairingStore"/>: in memory on a single node (a restart forgets
+/// them and the screens simply show new codes), in Redis when several nodes share one (the screen and the admin's
+/// phone may reach different nodes). Thread-safe singleton.
 /// </summary>
-public sealed class KioskPairing(TimeProvider time)
+public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider time, ILogger<KioskPairing> logger)
 {
     public const int CodeLength = 6;
     public const int Capacity = 64;
@@ -54,136 +55,83 @@ public sealed class KioskPairing(TimeProvider time)
     // No 0/O, 1/I/L, 2/Z, 5/S, 8/B: read off a wall across a room and typed on a phone without mistakes.
     private const string Alphabet = "ACDEFGHJKMNPQRTUVWXY34679";
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Pending> _byCode = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _starts = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Starts a pairing for a screen at network address <paramref name="client"/>; null when <see cref="Capacity"/>
     /// screens are already waiting or this address started <see cref="MaxStartsPerClient"/> lately.
     /// </summary>
-    public KioskPairingStart? Begin(string? client = null)
+    public async ValueTask<KioskPairingStart?> BeginAsync(string? client = null)
     {
         var now = time.GetUtcNow();
-        lock (_lock)
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var secretHash = Hash(secret);
+        var expiresAt = now + Lifetime;
+        while (true)
         {
-            Expire(now);
-            var starts = _starts.TryGetValue(client ?? "", out var known) ? known : _starts[client ?? ""] = new Queue<DateTimeOffset>();
-            if (_byCode.Count >= Capacity || starts.Count >= MaxStartsPerClient)
+            var code = string.Create(CodeLength, 0, static (span, _) =>
             {
-                return null;
-            }
-            starts.Enqueue(now);
-            string code;
-            do
-            {
-                code = string.Create(CodeLength, 0, static (span, _) =>
+                for (var i = 0; i < span.Length; i++)
                 {
-                    for (var i = 0; i < span.Length; i++)
-                    {
-                        span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-                    }
-                });
+                    span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+                }
+            });
+            switch (await store.BeginAsync(code, secretHash, expiresAt, client ?? "", now))
+            {
+                case KioskPairingStoreBegin.Started:
+                    return new KioskPairingStart(code, secret, expiresAt);
+                case KioskPairingStoreBegin.Full:
+                    LogFull(logger, Capacity);
+                    return null;
+                case KioskPairingStoreBegin.ClientLimited:
+                    LogClientLimited(logger, client ?? "", MaxStartsPerClient, (int)Lifetime.TotalMinutes);
+                    return null;
+                default:
+                    // Another screen shows this code: draw again (one in millions while at most Capacity wait).
+                    continue;
             }
-            while (_byCode.ContainsKey(code));
-            var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            var pending = new Pending(code, Hash(secret), now + Lifetime);
-            _byCode[code] = pending;
-            return new KioskPairingStart(code, secret, pending.ExpiresAt);
         }
     }
 
     /// <summary>
     /// Where the screen holding <paramref name="secret"/> stands, without handing anything over: what the pairing
-    /// page asks while it waits (<see cref="Check"/> then completes the pairing).
+    /// page asks while it waits (<see cref="CheckAsync"/> then completes the pairing).
     /// </summary>
-    public KioskPairingState Peek(string? secret)
+    public async ValueTask<KioskPairingState> PeekAsync(string? secret)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 128)
         {
             return KioskPairingState.Unknown;
         }
-        var hash = Hash(secret);
-        lock (_lock)
-        {
-            Expire(time.GetUtcNow());
-            var pending = _byCode.Values.FirstOrDefault(p => CryptographicOperations.FixedTimeEquals(p.SecretHash, hash));
-            return pending is null ? KioskPairingState.Unknown : pending.Token is null ? KioskPairingState.Waiting : KioskPairingState.Paired;
-        }
+        return await store.PeekAsync(Hash(secret), time.GetUtcNow());
     }
 
     /// <summary>
     /// Where the screen holding <paramref name="secret"/> stands; when paired, the device token is handed over once
     /// (the pairing is gone afterwards).
     /// </summary>
-    public (KioskPairingState State, string? Code, string? Token) Check(string? secret)
+    public async ValueTask<(KioskPairingState State, string? Code, string? Token)> CheckAsync(string? secret)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 128)
         {
             return (KioskPairingState.Unknown, null, null);
         }
-        var hash = Hash(secret);
-        lock (_lock)
-        {
-            Expire(time.GetUtcNow());
-            var pending = _byCode.Values.FirstOrDefault(p => CryptographicOperations.FixedTimeEquals(p.SecretHash, hash));
-            if (pending is null)
-            {
-                return (KioskPairingState.Unknown, null, null);
-            }
-            if (pending.Token is { } token)
-            {
-                _byCode.Remove(pending.Code);
-                return (KioskPairingState.Paired, pending.Code, token);
-            }
-            return (KioskPairingState.Waiting, pending.Code, null);
-        }
+        return await store.CheckAsync(Hash(secret), time.GetUtcNow());
     }
 
     /// <summary>
     /// An admin entered <paramref name="code"/> (spaces, dashes and case do not matter): accepted when a screen
     /// shows it and nobody paired it yet. Wrong codes count against the admin.
     /// </summary>
-    public KioskPairingAttempt Try(string adminId, string? code)
+    public async ValueTask<KioskPairingAttempt> TryAsync(string adminId, string? code)
     {
         ArgumentException.ThrowIfNullOrEmpty(adminId);
-        var now = time.GetUtcNow();
-        var failures = _failures.GetOrAdd(adminId, _ => new Queue<DateTimeOffset>());
-        lock (_lock)
-        {
-            while (failures.Count > 0 && now - failures.Peek() > FailureWindow)
-            {
-                failures.Dequeue();
-            }
-            if (failures.Count >= MaxFailedAttempts)
-            {
-                return KioskPairingAttempt.TooManyAttempts;
-            }
-            Expire(now);
-            if (Normalize(code) is { } normalized && _byCode.TryGetValue(normalized, out var pending) && pending.Token is null)
-            {
-                return KioskPairingAttempt.Accepted;
-            }
-            failures.Enqueue(now);
-            return KioskPairingAttempt.Unknown;
-        }
+        return await store.TryAsync(adminId, Normalize(code), time.GetUtcNow());
     }
 
     /// <summary>Hands a new device's token to the screen showing <paramref name="code"/>; false when it expired meanwhile.</summary>
-    public bool Complete(string? code, string token)
+    public async ValueTask<bool> CompleteAsync(string? code, string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        lock (_lock)
-        {
-            Expire(time.GetUtcNow());
-            if (Normalize(code) is not { } normalized || !_byCode.TryGetValue(normalized, out var pending) || pending.Token is not null)
-            {
-                return false;
-            }
-            pending.Token = token;
-            return true;
-        }
+        return Normalize(code) is { } normalized && await store.CompleteAsync(normalized, token, time.GetUtcNow());
     }
 
     /// <summary>A code as typed ("k7m 3qx", "K7M-3QX") in its stored form; null when it cannot be one.</summary>
@@ -200,35 +148,12 @@ public sealed class KioskPairing(TimeProvider time)
     /// <summary>"K7M3QX" as "K7M 3QX": two halves are easier to read off a wall.</summary>
     public static string Display(string code) => code.Length == CodeLength ? code[..3] + " " + code[3..] : code;
 
-    private void Expire(DateTimeOffset now)
-    {
-        foreach (var code in _byCode.Values.Where(p => p.ExpiresAt <= now).Select(p => p.Code).ToList())
-        {
-            _byCode.Remove(code);
-        }
-        foreach (var (client, starts) in _starts.ToList())
-        {
-            while (starts.Count > 0 && now - starts.Peek() >= Lifetime)
-            {
-                starts.Dequeue();
-            }
-            if (starts.Count == 0)
-            {
-                _starts.Remove(client);
-            }
-        }
-    }
+    // Stores only ever see this: whoever reads a store (or Redis) cannot claim a screen's token with it.
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
-    private static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kiosk pairing refused: {Capacity} screens are waiting already")]
+    private static partial void LogFull(ILogger logger, int capacity);
 
-    private sealed class Pending(string code, byte[] secretHash, DateTimeOffset expiresAt)
-    {
-        public string Code { get; } = code;
-
-        public byte[] SecretHash { get; } = secretHash;
-
-        public DateTimeOffset ExpiresAt { get; } = expiresAt;
-
-        public string? Token { get; set; }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk pairing refused to {Client}: it started {MaxStarts} pairings in the last {Minutes} minutes")]
+    private static partial void LogClientLimited(ILogger logger, string client, int maxStarts, int minutes);
 }

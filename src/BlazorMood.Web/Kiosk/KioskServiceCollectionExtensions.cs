@@ -1,3 +1,5 @@
+using BlazorMood.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using BlazorMood.Playback;
 using BlazorMood.Playback.Kiosk;
 namespace BlazorMood.Web.Kiosk;
@@ -14,8 +16,28 @@ public static class KioskServiceCollectionExtensions
         services.AddPlayback(configuration);
         services.AddSingleton<KioskDeviceEvents>();
         services.AddSingleton<IKioskDevices, KioskDeviceService>();
-        services.AddSingleton<KioskPairing>();
+        services.AddKioskPairing(configuration);
         services.AddKioskDeviceValidation();
+        return services;
+    }
+
+    /// <summary>
+    /// Pairing screens by a short code (<see cref="KioskPairing"/>): the waiting codes in this process, or, with
+    /// <c>Redis:Configuration</c> set (several nodes), in Redis through the node's one connection, so a code shown by a
+    /// screen on one node can be entered by an admin on another.
+    /// </summary>
+    public static IServiceCollection AddKioskPairing(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.AddRedisConnection(configuration).Enabled)
+        {
+            services.TryAddSingleton<IKioskPairingStore, RedisKioskPairingStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IKioskPairingStore, InMemoryKioskPairingStore>();
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KioskPairing>();
         return services;
     }
 

@@ -33,7 +33,7 @@ public sealed class KioskDevicesPageTests : MudComponentTest, IClassFixture<Blaz
     [Fact]
     public async Task The_code_a_screen_shows_pairs_it_as_a_new_device_and_a_wrong_code_creates_nothing()
     {
-        var screen = Pairing.Begin()!;
+        var screen = (await Pairing.BeginAsync())!;
         var cut = Context.Render<KioskDevicesPage>();
         Assert.Contains("/kiosk/pair", cut.Markup, StringComparison.Ordinal);
         var before = (await Devices.ListAsync(CancellationToken.None)).Count;
@@ -50,7 +50,7 @@ public sealed class KioskDevicesPageTests : MudComponentTest, IClassFixture<Blaz
         cut.WaitForAssertion(() => Assert.Contains("Gym, squat racks", cut.Find("[data-testid=kiosk-paired]").TextContent, StringComparison.Ordinal));
         Assert.Contains(cut.FindAll("[data-testid=kiosk-device-row]"), r => r.TextContent.Contains("Gym, squat racks", StringComparison.Ordinal));
         // The waiting screen gets the new device's token (and only once); the page never shows a link.
-        var (state, _, token) = Pairing.Check(screen.Secret);
+        var (state, _, token) = await Pairing.CheckAsync(screen.Secret);
         Assert.Equal(KioskPairingState.Paired, state);
         Assert.Equal(KioskEnrollmentStatus.Accepted, (await Devices.EnrollAsync(token, CancellationToken.None)).Status);
         Assert.Empty(cut.FindAll("[data-testid=kiosk-link]"));

@@ -30,9 +30,9 @@ public sealed class KioskEnergyBrowserTests(ITestOutputHelper output)
         var code = await page.Locator("[data-testid=kiosk-pair-code]").GetAttributeAsync("data-code");
         Assert.Equal(KioskPairing.CodeLength, code?.Length);
         var pairing = server.Services.GetRequiredService<KioskPairing>();
-        Assert.Equal(KioskPairingAttempt.Accepted, pairing.Try(server.Admin.Id, code));
+        Assert.Equal(KioskPairingAttempt.Accepted, await pairing.TryAsync(server.Admin.Id, code));
         var device = await server.Services.GetRequiredService<IKioskDevices>().CreateAsync("E2E paired wall", server.Admin.Id, CancellationToken.None);
-        Assert.True(pairing.Complete(code, device.Token));
+        Assert.True(await pairing.CompleteAsync(code, device.Token));
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/kiosk", new() { Timeout = 15_000 });
 
         // High energy within a few seconds of the first frames, with or without a face.

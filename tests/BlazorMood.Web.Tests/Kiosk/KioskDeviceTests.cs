@@ -90,9 +90,9 @@ public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixtu
 
         // The admin enters it (what Admin → Kiosk devices does): the device is made and handed to the waiting screen.
         var pairing = factory.Services.GetRequiredService<KioskPairing>();
-        Assert.Equal(KioskPairingAttempt.Accepted, pairing.Try(factory.Admin.Id, KioskPairing.Display(code)));
+        Assert.Equal(KioskPairingAttempt.Accepted, await pairing.TryAsync(factory.Admin.Id, KioskPairing.Display(code)));
         var device = await Devices.CreateAsync("Paired by code", factory.Admin.Id, CancellationToken.None);
-        Assert.True(pairing.Complete(code, device.Token));
+        Assert.True(await pairing.CompleteAsync(code, device.Token));
 
         var paired = await screen.GetAsync(KioskEndpoints.PairPath);
         Assert.Equal(HttpStatusCode.Redirect, paired.StatusCode);

@@ -101,7 +101,7 @@ public sealed partial class KioskDevicesPage
         _paired = null;
         try
         {
-            switch (Pairing.Try(_adminId, _code))
+            switch (await Pairing.TryAsync(_adminId, _code))
             {
                 case KioskPairingAttempt.TooManyAttempts:
                     _error = $"Too many wrong codes: wait {(int)KioskPairing.FailureWindow.TotalMinutes} minutes, or create a link instead.";
@@ -113,7 +113,7 @@ public sealed partial class KioskDevicesPage
             }
             var name = string.IsNullOrWhiteSpace(_name) ? "Screen " + KioskPairing.Normalize(_code) : _name;
             var created = await Devices.CreateAsync(name, _adminId, _lifetime.Token);
-            if (!Pairing.Complete(_code, created.Token))
+            if (!await Pairing.CompleteAsync(_code, created.Token))
             {
                 // The code ran out between the check and now: the device exists but no screen holds it.
                 await Devices.RevokeAsync(created.Device.Id, _lifetime.Token);
