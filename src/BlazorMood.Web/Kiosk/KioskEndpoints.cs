@@ -26,7 +26,7 @@ public enum KioskRefusal
 /// opens <c>/kiosk</c>) and <c>GET /kiosk/refused</c> (a plain page that says why a screen is turned away). Both are
 /// open to anonymous callers; neither needs Blazor, so they work on a screen whose circuit cannot start.
 /// </summary>
-public static class KioskEndpoints
+public static partial class KioskEndpoints
 {
     public const string KioskPath = "/kiosk";
     public const string EnrollPath = "/kiosk/enroll";
@@ -69,6 +69,16 @@ public static class KioskEndpoints
         {
             return RefusedPage(KioskRefusal.Unknown);
         }
+        return await SignInDeviceAsync(token, devices, signIn, options.Value, time, ct);
+    }
+
+    /// <summary>
+    /// Signs this browser in as the device <paramref name="token"/> belongs to and opens <c>/kiosk</c>, or shows why not:
+    /// the end of both the device link and a completed pairing.
+    /// </summary>
+    private static async Task<IResult> SignInDeviceAsync(string? token, IKioskDevices devices, SignInManager<IdentityUser> signIn,
+        KioskOptions options, TimeProvider time, CancellationToken ct)
+    {
         var enrollment = await devices.EnrollAsync(token, ct);
         if (enrollment.Status != KioskEnrollmentStatus.Accepted)
         {
@@ -79,7 +89,7 @@ public static class KioskEndpoints
         {
             IsPersistent = true,
             IssuedUtc = now,
-            ExpiresUtc = now + options.Value.DeviceSignInLifetime,
+            ExpiresUtc = now + options.DeviceSignInLifetime,
             AllowRefresh = true,
         });
         return Results.Redirect(KioskPath);
@@ -97,6 +107,7 @@ public static class KioskEndpoints
         SignInManager<IdentityUser> signIn,
         IOptions<KioskOptions> options,
         TimeProvider time,
+        ILoggerFactory logger,
         CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
@@ -105,44 +116,48 @@ public static class KioskEndpoints
         {
             return RefusedPage(KioskRefusal.Unknown);
         }
-        var (state, code, token) = await pairing.CheckAsync(http.Request.Cookies[PairCookie]);
-        if (state == KioskPairingState.Paired)
+        // Waiting codes may live in Redis (several web nodes): when it cannot be reached the screen says so and tries
+        // again by itself, rather than showing an error page.
+        try
         {
-            http.Response.Cookies.Delete(PairCookie, new CookieOptions { Path = PairPath });
-            var enrollment = await devices.EnrollAsync(token, ct);
-            if (enrollment.Status != KioskEnrollmentStatus.Accepted)
+            var (state, code, token) = await pairing.CheckAsync(http.Request.Cookies[PairCookie]);
+            if (state == KioskPairingState.Paired)
             {
-                return RefusedPage(enrollment.Status == KioskEnrollmentStatus.Revoked ? KioskRefusal.Revoked : KioskRefusal.Unknown);
+                http.Response.Cookies.Delete(PairCookie, new CookieOptions { Path = PairPath });
+                return await SignInDeviceAsync(token, devices, signIn, options.Value, time, ct);
             }
-            var now = time.GetUtcNow();
-            await signIn.SignInAsync(enrollment.User!, new AuthenticationProperties
+            if (state == KioskPairingState.Unknown)
             {
-                IsPersistent = true,
-                IssuedUtc = now,
-                ExpiresUtc = now + options.Value.DeviceSignInLifetime,
-                AllowRefresh = true,
-            });
-            return Results.Redirect(KioskPath);
+                if (await pairing.BeginAsync(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
+                {
+                    return PairPage(http, null, StatusCodes.Status429TooManyRequests);
+                }
+                http.Response.Cookies.Append(PairCookie, started.Secret, new CookieOptions
+                {
+                    Path = PairPath,
+                    HttpOnly = true,
+                    Secure = http.Request.IsHttps,
+                    SameSite = SameSiteMode.Strict,
+                    Expires = started.ExpiresAt,
+                    IsEssential = true,
+                });
+                code = started.Code;
+            }
+            return PairPage(http, code, StatusCodes.Status200OK);
         }
-        if (state == KioskPairingState.Unknown)
+        catch (Exception e) when (e is not OperationCanceledException && PairingStoreFailed(e))
         {
-            if (await pairing.BeginAsync(http.Connection.RemoteIpAddress?.ToString()) is not { } started)
-            {
-                return PairPage(http, null, StatusCodes.Status429TooManyRequests);
-            }
-            http.Response.Cookies.Append(PairCookie, started.Secret, new CookieOptions
-            {
-                Path = PairPath,
-                HttpOnly = true,
-                Secure = http.Request.IsHttps,
-                SameSite = SameSiteMode.Strict,
-                Expires = started.ExpiresAt,
-                IsEssential = true,
-            });
-            code = started.Code;
+            LogPairingUnavailable(logger.CreateLogger<KioskPairing>(), e);
+            return PairPage(http, null, StatusCodes.Status503ServiceUnavailable);
         }
-        return PairPage(http, code, StatusCodes.Status200OK);
     }
+
+    /// <summary>A failure of the store behind the pairing (Redis unreachable or timing out), not a bug of ours.</summary>
+    private static bool PairingStoreFailed(Exception e) =>
+        e is StackExchange.Redis.RedisException or TimeoutException or System.Net.Sockets.SocketException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kiosk pairing is unavailable: its store could not be reached")]
+    private static partial void LogPairingUnavailable(ILogger logger, Exception exception);
 
     /// <summary>
     /// <c>GET /kiosk/pair/state</c>: what the waiting pairing page polls, in plain text — <c>waiting</c>, <c>paired</c>
@@ -152,23 +167,37 @@ public static class KioskEndpoints
     internal static async Task<IResult> PairStateAsync(HttpContext http, KioskPairing pairing)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var state = await pairing.PeekAsync(http.Request.Cookies[PairCookie]) switch
+        KioskPairingState state;
+        try
+        {
+            state = await pairing.PeekAsync(http.Request.Cookies[PairCookie]);
+        }
+        catch (Exception e) when (PairingStoreFailed(e))
+        {
+            // The page keeps waiting and asks again; it reloads only on a definite answer.
+            return Results.Text("unavailable", "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Text(state switch
         {
             KioskPairingState.Waiting => "waiting",
             KioskPairingState.Paired => "paired",
             _ => "gone",
-        };
-        return Results.Text(state, "text/plain; charset=utf-8");
+        }, "text/plain; charset=utf-8");
     }
 
     private static IResult PairPage(HttpContext http, string? code, int status)
     {
         var html = HtmlEncoder.Default;
         var main = code is null
-            ? """
-              <h1>Too many screens are pairing right now</h1>
-              <p>Codes already shown still work. This page asks for a code again by itself in a moment.</p>
-              """
+            ? status == StatusCodes.Status503ServiceUnavailable
+                ? """
+                  <h1>Pairing is not available right now</h1>
+                  <p>The server cannot reach the store that holds pairing codes. This page asks for a code again by itself in a moment.</p>
+                  """
+                : """
+                  <h1>Too many screens are pairing right now</h1>
+                  <p>Codes already shown still work. This page asks for a code again by itself in a moment.</p>
+                  """
             : $$"""
               <h1>Pair this screen</h1>
               <p>On a phone or laptop signed in as an administrator, open <strong>Admin → Kiosk devices</strong>,

@@ -3,6 +3,7 @@ using BlazorMood.Web.Accounts;
 using BlazorMood.Web.Kiosk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using BlazorMood.Playback.Kiosk;
 
@@ -89,10 +90,16 @@ public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixtu
         Assert.DoesNotContain($"data-code=\"{code}\"", await (await stranger.GetAsync(KioskEndpoints.PairPath)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The admin enters it (what Admin → Kiosk devices does): the device is made and handed to the waiting screen.
+        // Meanwhile the page's script asks the state: waiting for this screen, nothing for a browser that never asked.
+        Assert.Equal("waiting", await screen.GetStringAsync(KioskEndpoints.PairStatePath));
+        Assert.Equal("gone", await Browser().GetStringAsync(KioskEndpoints.PairStatePath));
         var pairing = factory.Services.GetRequiredService<KioskPairing>();
         Assert.Equal(KioskPairingAttempt.Accepted, await pairing.TryAsync(factory.Admin.Id, KioskPairing.Display(code)));
         var device = await Devices.CreateAsync("Paired by code", factory.Admin.Id, CancellationToken.None);
         Assert.True(await pairing.CompleteAsync(code, device.Token));
+        // Asking twice hands nothing over: the page reloads and only that request signs the screen in.
+        Assert.Equal("paired", await screen.GetStringAsync(KioskEndpoints.PairStatePath));
+        Assert.Equal("paired", await screen.GetStringAsync(KioskEndpoints.PairStatePath));
 
         var paired = await screen.GetAsync(KioskEndpoints.PairPath);
         Assert.Equal(HttpStatusCode.Redirect, paired.StatusCode);
@@ -104,6 +111,44 @@ public sealed class KioskDeviceTests(BlazorMoodWebFactory factory) : IClassFixtu
         // The stranger is still only shown a code.
         Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync(KioskEndpoints.PairPath)).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await stranger.GetAsync("/kiosk")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_screen_whose_pairing_store_cannot_be_reached_is_told_so_and_tries_again_by_itself()
+    {
+        using var broken = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IKioskPairingStore, UnreachablePairingStore>()));
+        var screen = broken.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var page = await screen.GetAsync(KioskEndpoints.PairPath);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Contains("Pairing is not available right now", html, StringComparison.Ordinal);
+        Assert.Contains("asks for a code again by itself", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-code=", html, StringComparison.Ordinal);
+
+        // A screen that was shown a code before the store went away keeps waiting (the script reloads only on an answer).
+        using var ask = new HttpRequestMessage(HttpMethod.Get, KioskEndpoints.PairStatePath);
+        ask.Headers.Add("Cookie", KioskEndpoints.PairCookie + "=a-secret-from-before");
+        var state = await screen.SendAsync(ask);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, state.StatusCode);
+        Assert.Equal("unavailable", await state.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A pairing store whose server is down (what StackExchange.Redis throws then).</summary>
+    private sealed class UnreachablePairingStore : IKioskPairingStore
+    {
+        private static StackExchange.Redis.RedisConnectionException Down() =>
+            new(StackExchange.Redis.ConnectionFailureType.UnableToConnect, "It was not possible to connect to the redis server(s).");
+
+        public ValueTask<KioskPairingStoreBegin> BeginAsync(string code, string secretHash, DateTimeOffset expiresAt, string client, DateTimeOffset now) => throw Down();
+
+        public ValueTask<KioskPairingState> PeekAsync(string secretHash, DateTimeOffset now) => throw Down();
+
+        public ValueTask<(KioskPairingState State, string? Code, string? Token)> CheckAsync(string secretHash, DateTimeOffset now) => throw Down();
+
+        public ValueTask<KioskPairingAttempt> TryAsync(string adminId, string? code, DateTimeOffset now) => throw Down();
+
+        public ValueTask<bool> CompleteAsync(string code, string token, DateTimeOffset now) => throw Down();
     }
 
     [Theory]
