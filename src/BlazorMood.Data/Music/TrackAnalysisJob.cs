@@ -12,13 +12,21 @@ namespace BlazorMood.Data.Music;
 /// that comes due while a pass runs waits for it and then runs one more pass instead of being dropped.
 /// </summary>
 [DisallowConcurrentExecution]
+[PersistJobDataAfterExecution]
 public sealed partial class TrackAnalysisJob(TrackAnalysisWorker worker, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<TrackAnalysisJob> logger) : IJob
 {
     /// <summary>The job group and execution group of track analysis (one pass at a time per node).</summary>
     public const string Group = "track-analysis";
 
-    /// <summary>Longer than any node takes from scheduling its job (as its host starts) to its first check-in.</summary>
-    private static readonly TimeSpan StartUpGrace = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a node's own passes must have stopped before another node removes its job. Far longer than a start-up
+    /// or a stall that makes the cluster count a live node as dead for a moment (its job must survive those), short
+    /// enough that nodes which never come back (a replaced container's name) do not pile up.
+    /// </summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
+
+    /// <summary>Job data: when this job's own node last ran a pass (round-trip format), kept between firings.</summary>
+    private const string LastOwnPassKey = "lastOwnPassUtc";
 
     /// <summary>The job of the node named <paramref name="node"/> (its scheduler instance id).</summary>
     public static JobKey KeyFor(string node) => new(node, Group);
@@ -35,6 +43,7 @@ public sealed partial class TrackAnalysisJob(TrackAnalysisWorker worker, IHostAp
         }
         // The engine's token fires on an interrupt; a graceful stop waits for running jobs without interrupting them,
         // so the host's stopping token is watched too. Either way the pass gives its claim back and ends.
+        context.JobDetail.JobDataMap.Put(LastOwnPassKey, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
@@ -53,15 +62,19 @@ public sealed partial class TrackAnalysisJob(TrackAnalysisWorker worker, IHostAp
     }
 
     /// <summary>
-    /// Deletes the job of a node the cluster no longer lists, once its schedule is older than a start-up takes (a
-    /// node that is starting has scheduled its job before its first check-in). A node that comes back schedules it again.
+    /// Deletes the job of a node the cluster no longer lists and whose own passes stopped more than
+    /// <see cref="AbandonedAfter"/> ago. A node that comes back schedules it again when it starts.
     /// </summary>
     private async Task ForgetIfGoneAsync(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var key = context.JobDetail.Key;
         try
         {
-            if (context.Trigger.StartTimeUtc > time.GetUtcNow() - StartUpGrace)
+            var lastOwnPass = context.JobDetail.JobDataMap.TryGetString(LastOwnPassKey, out var stored)
+                && DateTimeOffset.TryParse(stored, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var parsed)
+                    ? parsed
+                    : context.Trigger.StartTimeUtc;
+            if (lastOwnPass > time.GetUtcNow() - AbandonedAfter)
             {
                 return;
             }
