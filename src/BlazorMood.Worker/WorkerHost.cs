@@ -36,8 +36,10 @@ public static class WorkerHost
         services.PostConfigure<MusicOptions>(o => o.LibraryPath = Path.GetFullPath(o.LibraryPath, builder.Environment.ContentRootPath));
         // The curation file says which tracks are banned; analysis progress goes to the Admin pages over the bus.
         services.AddLibraryCuration(configuration);
-        services.AddTrackAnalysisWorker(configuration);
+        // Video jobs first, as in the web host: their start-up recovery is registered before the job engine's
+        // scheduler, which then also runs the track analysis job.
         services.AddVideoJobWorkers(configuration);
+        services.AddTrackAnalysisWorker(configuration);
         var redis = services.AddRedisEventTransport(configuration);
         services.AddOperations(configuration);
         if (redis.Enabled)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BlazorMood.Data.Jobs;
 using BlazorMood.Data.Music;
 using BlazorMood.Music;
 using BlazorMood.Music.Library;
@@ -14,7 +15,8 @@ namespace BlazorMood.Data.Tests;
 
 /// <summary>
 /// The music library imported into SQLite, background analysis and feedback persistence, each through a service
-/// provider wired like a node that runs workers (AddData, AddMusic, AddTrackAnalysisWorker) and its hosted services started.
+/// provider wired like a node that runs workers (AddData, AddMusic, AddTrackAnalysisWorker, which brings the job engine) and its
+/// hosted services started.
 /// </summary>
 public sealed class MusicPersistenceTests : IAsyncLifetime
 {
@@ -253,11 +255,16 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
             var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType?.Name).ToList();
             Assert.Single(hosted, n => n == "DatabaseInitializer");
             Assert.True(hosted.IndexOf("DatabaseInitializer") < hosted.IndexOf(nameof(LibraryImportService)), string.Join(", ", hosted));
-            // Only a node that calls AddTrackAnalysisWorker analyses tracks.
-            Assert.DoesNotContain(nameof(TrackAnalysisService), hosted);
+            // Only a node that calls AddTrackAnalysisWorker analyses tracks: elsewhere an import triggers nothing.
+            Assert.DoesNotContain(services, d => d.ServiceType == typeof(TrackAnalysisSchedule) || d.ServiceType == typeof(JobKind));
+            Assert.Equal("NoTrackAnalysisOnThisNode", Assert.Single(services, d => d.ServiceType == typeof(ITrackAnalysisTrigger)).ImplementationType?.Name);
         }
         persistenceFirst.AddTrackAnalysisWorker(configuration);
-        Assert.Single(persistenceFirst, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TrackAnalysisService));
+        persistenceFirst.AddTrackAnalysisWorker(configuration);
+        // One analysis job kind (one pass at a time per node) and one schedule, which is what an import triggers.
+        Assert.Equal(new JobKind(TrackAnalysisJob.Group, 1), Assert.Single(persistenceFirst, d => d.ServiceType == typeof(JobKind)).ImplementationInstance);
+        Assert.Single(persistenceFirst, d => d.ServiceType == typeof(TrackAnalysisSchedule));
+        Assert.Null(Assert.Single(persistenceFirst, d => d.ServiceType == typeof(ITrackAnalysisTrigger)).ImplementationType);
     }
 
     private static bool RegisteredBy(ServiceDescriptor descriptor) =>
@@ -306,6 +313,7 @@ public sealed class MusicPersistenceTests : IAsyncLifetime
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
         services.AddSingleton<IHostEnvironment>(new TestEnvironment(_root));
         services.AddData(configuration);
         services.AddMusic(o =>

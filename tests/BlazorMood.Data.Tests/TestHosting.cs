@@ -18,8 +18,39 @@ internal sealed class TestEnvironment(string root, string applicationName = "Bla
 }
 
 /// <summary>
+/// The host's lifetime for a test's service provider (the job engine's hosted service waits for "started", a job sees
+/// "stopping"); <see cref="RunningHost"/> raises its events as a host does.
+/// </summary>
+internal sealed class TestLifetime : IHostApplicationLifetime, IDisposable
+{
+    private readonly CancellationTokenSource _started = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopped = new();
+
+    public CancellationToken ApplicationStarted => _started.Token;
+
+    public CancellationToken ApplicationStopping => _stopping.Token;
+
+    public CancellationToken ApplicationStopped => _stopped.Token;
+
+    public void StopApplication() => _stopping.Cancel();
+
+    internal void NotifyStarted() => _started.Cancel();
+
+    internal void NotifyStopped() => _stopped.Cancel();
+
+    public void Dispose()
+    {
+        _started.Dispose();
+        _stopping.Dispose();
+        _stopped.Dispose();
+    }
+}
+
+/// <summary>
 /// A service provider whose hosted services run as a host runs them: started in registration order, stopped in
-/// reverse, then disposed. Lets a test run the real background services (import, analysis) without a web host.
+/// reverse, then disposed, with a registered <see cref="TestLifetime"/> told "started" after the start and "stopping"
+/// before the stop. Lets a test run the real background services (import, analysis jobs) without a web host.
 /// </summary>
 internal class RunningHost(ServiceProvider services) : IAsyncDisposable
 {
@@ -33,6 +64,7 @@ internal class RunningHost(ServiceProvider services) : IAsyncDisposable
         {
             await hosted.StartAsync(CancellationToken.None);
         }
+        (Services.GetService<IHostApplicationLifetime>() as TestLifetime)?.NotifyStarted();
     }
 
     public Task<BlazorMoodDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<BlazorMoodDbContext>>().CreateDbContextAsync();
@@ -44,10 +76,13 @@ internal class RunningHost(ServiceProvider services) : IAsyncDisposable
             return;
         }
         _disposed = true;
+        var lifetime = Services.GetService<IHostApplicationLifetime>() as TestLifetime;
+        lifetime?.StopApplication();
         foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
         {
             await hosted.StopAsync(CancellationToken.None);
         }
+        lifetime?.NotifyStopped();
         await Services.DisposeAsync();
         GC.SuppressFinalize(this);
     }

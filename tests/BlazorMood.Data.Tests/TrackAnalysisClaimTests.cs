@@ -12,13 +12,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Quartz;
 
 namespace BlazorMood.Data.Tests;
 
 /// <summary>
 /// Track analysis shared by several workers on one database (issue 8: jobs claimed safely by concurrent workers, a
 /// dead worker's job reclaimed after its lease). Each "worker" is its own service provider wired like a worker node
-/// (AddData, AddMusic, AddTrackAnalysisWorker) with its own worker id, over one library of generated click tracks that
+/// (AddData, AddMusic, AddTrackAnalysisWorker: the job engine running this node's analysis job) with its own engine
+/// node name and worker id, over one library of generated click tracks that
 /// real ffmpeg decodes. The shared database is a real PostgreSQL server (scripts/start-test-services.sh) or a SQLite file.
 /// </summary>
 public sealed class TrackAnalysisClaimTests : IAsyncLifetime
@@ -182,7 +184,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         var ids = WriteClickTracks("activity_running", [128], seconds: 900);
         var id = ids[0];
         var worker = await StartAsync(await PostgresAsync(), "long", analyze: true, lease: TimeSpan.FromSeconds(1.5), maxAnalysed: TimeSpan.FromMinutes(15));
-        var holder = worker.Services.GetServices<IHostedService>().OfType<TrackAnalysisService>().Single().WorkerId;
+        var holder = worker.Services.GetRequiredService<TrackAnalysisWorker>().WorkerId;
 
         var leases = new HashSet<DateTime>();
         var deadline = DateTime.UtcNow + Patience;
@@ -239,6 +241,89 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         Assert.NotNull(row.MeasuredBpm);
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task An_import_on_a_worker_node_is_analysed_through_the_engine_without_waiting_for_the_recheck(DatabaseProvider provider)
+    {
+        var first = WriteClickTracks("activity_running", [120], seconds: 6)[0];
+        var database = provider == DatabaseProvider.Postgres ? await PostgresAsync() : null;
+        // A re-check an hour away: only the engine's first firing at start and the import's trigger can run a pass.
+        var worker = await StartAsync(database, "importing", analyze: true, recheck: TimeSpan.FromHours(1));
+        await EventuallyAsync(worker, async db => (await db.Tracks.FindAsync(first))!.AnalyzedAtUtc is not null);
+
+        // The node's analysis is a durable job of the engine, keyed by the node, with its re-check trigger.
+        var scheduler = await worker.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var key = TrackAnalysisJob.KeyFor(scheduler.SchedulerInstanceId);
+        var job = await scheduler.GetJobDetail(key);
+        Assert.NotNull(job);
+        Assert.True(job.Durable);
+        var recheck = Assert.Single(await scheduler.GetTriggersOfJob(key));
+        Assert.True(recheck.NextFireTimeUtc > DateTimeOffset.UtcNow.AddMinutes(30), $"next re-check at {recheck.NextFireTimeUtc:O}");
+        Assert.Equal(TrackAnalysisJob.Group, recheck.ExecutionGroup);
+        // On the clustered store the node's triggers are its own; SQLite has one process.
+        Assert.Equal(provider == DatabaseProvider.Postgres ? scheduler.SchedulerInstanceId : null, recheck.PreferredNode.Node);
+
+        var added = WriteClickTracks("activity_walking", [100], seconds: 6)[0];
+        await worker.Services.GetRequiredService<MusicLibrary>().ReloadAsync();
+
+        await EventuallyAsync(worker, async db => (await db.Tracks.FindAsync(added))?.AnalyzedAtUtc is not null);
+        await using var read = await worker.DbAsync();
+        Assert.InRange((await read.Tracks.FindAsync(added))!.Bpm!.Value, 100 * 0.97, 100 * 1.03);
+        await LoggedAsync(() => worker.Logs.Analysed.Count >= 2);
+        Assert.Equal(new[] { first, added }.Order(), worker.Logs.Analysed.Order());
+    }
+
+    [Fact]
+    public async Task An_import_while_a_pass_runs_is_not_lost_but_analysed_by_one_more_pass_after_it()
+    {
+        // Fifteen minutes of audio keep the first pass busy for seconds; the import lands while it decodes.
+        var running = WriteClickTracks("activity_running", [128], seconds: 900)[0];
+        var worker = await StartAsync(null, "busy", analyze: true, maxAnalysed: TimeSpan.FromMinutes(15), recheck: TimeSpan.FromHours(1));
+        await EventuallyAsync(worker, async db => (await db.Tracks.FindAsync(running))!.AnalysisWorkerId is not null);
+
+        var added = WriteClickTracks("activity_walking", [100], seconds: 3)[0];
+        await worker.Services.GetRequiredService<MusicLibrary>().ReloadAsync();
+        await EventuallyAsync(worker, async db => await db.Tracks.FindAsync(added) is not null);
+        await using (var db = await worker.DbAsync())
+        {
+            // The premise: the import's trigger came while the pass that had read the list before it still ran.
+            Assert.Null((await db.Tracks.AsNoTracking().SingleAsync(t => t.Id == running)).AnalyzedAtUtc);
+        }
+
+        await EventuallyAsync(worker, async db => (await db.Tracks.FindAsync(added))?.AnalyzedAtUtc is not null);
+        await using var read = await worker.DbAsync();
+        var (first, second) = ((await read.Tracks.FindAsync(running))!, (await read.Tracks.FindAsync(added))!);
+        Assert.NotNull(first.AnalyzedAtUtc);
+        Assert.True(second.AnalyzedAtUtc >= first.AnalyzedAtUtc, $"added track analysed at {second.AnalyzedAtUtc:O}, before the running pass ended at {first.AnalyzedAtUtc:O}");
+        await LoggedAsync(() => worker.Logs.Analysed.Count >= 2);
+        Assert.Equal([running, added], worker.Logs.Analysed);
+    }
+
+    [Fact]
+    public async Task On_SQLite_a_node_keeps_only_its_own_analysis_job_and_none_when_its_analysis_is_off()
+    {
+        WriteClickTracks("activity_running", [120], seconds: 2);
+        var before = await StartAsync(null, "before", analyze: true);
+        Assert.Single(await AnalysisJobsAsync(before));
+        await before.DisposeAsync();
+
+        // One process per SQLite database: a job under another name is this process's own from before a rename.
+        var renamed = await StartAsync(null, "renamed", analyze: true);
+        var scheduler = await renamed.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        Assert.Equal([TrackAnalysisJob.KeyFor(scheduler.SchedulerInstanceId)], await AnalysisJobsAsync(renamed));
+        await renamed.DisposeAsync();
+
+        var off = await StartAsync(null, "off", analyze: false);
+        Assert.Empty(await AnalysisJobsAsync(off));
+
+        static async Task<List<JobKey>> AnalysisJobsAsync(Worker worker)
+        {
+            var scheduler = await worker.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            return [.. await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(TrackAnalysisJob.Group))];
+        }
+    }
+
     private async Task<PostgresTestDatabase> PostgresAsync() => _postgres ??= await TestServices.CreatePostgresDatabaseAsync();
 
     /// <summary>Click tracks of the given tempos in one playlist folder, with no declared features (so all need analysis); their ids in tempo order.</summary>
@@ -257,13 +342,15 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         return tempos.Select(t => PlaylistLoader.MakeId($"{playlist}/click{t}.wav")).ToList();
     }
 
-    private async Task<Worker> StartAsync(PostgresTestDatabase? postgres, string name, bool analyze, TimeSpan? lease = null, TimeSpan? maxAnalysed = null)
+    private async Task<Worker> StartAsync(PostgresTestDatabase? postgres, string name, bool analyze, TimeSpan? lease = null, TimeSpan? maxAnalysed = null, TimeSpan? recheck = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Data:Music:AnalyzeInBackground"] = analyze ? "true" : "false",
             ["Data:Music:AnalysisLease"] = (lease ?? TimeSpan.FromSeconds(10)).ToString(),
-            ["Data:Music:AnalysisRecheckInterval"] = "00:00:00.500",
+            ["Data:Music:AnalysisRecheckInterval"] = (recheck ?? TimeSpan.FromMilliseconds(500)).ToString(),
+            // Every node of one database has its own name in the engine, as in a deployment.
+            ["JobEngine:NodeName"] = name + "-" + Guid.NewGuid().ToString("N")[..8],
         };
         if (postgres is not null)
         {
@@ -278,6 +365,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         var logs = new AnalysisLog();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs));
+        services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
         services.AddSingleton<IHostEnvironment>(new TestEnvironment(_root, "BlazorMood.Data.Tests." + name));
         services.AddData(configuration);
         services.AddMusic(o =>
@@ -339,7 +427,7 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
 
         public ConcurrentQueue<string> Lost { get; } = new();
 
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == typeof(TrackAnalysisService).FullName);
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == typeof(TrackAnalysisWorker).FullName);
 
         public void Dispose()
         {

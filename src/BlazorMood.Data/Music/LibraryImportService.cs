@@ -6,20 +6,21 @@ using Microsoft.Extensions.Logging;
 namespace BlazorMood.Data.Music;
 
 /// <summary>
-/// Imports the music library while the host starts and after every reload of the files, then wakes the analysis
-/// worker. Reloads queue in a one-slot channel that keeps only the newest snapshot: an import of an older one would
-/// be overwritten by the next anyway.
+/// Imports the music library while the host starts and after every reload of the files, then asks for the new
+/// tracks to be analysed (<see cref="ITrackAnalysisTrigger"/>: at once where this node analyses, else nothing).
+/// Reloads queue in a one-slot channel that keeps only the newest snapshot: an import of an older one would be
+/// overwritten by the next anyway.
 /// </summary>
 public sealed partial class LibraryImportService : BackgroundService
 {
     private readonly MusicLibrary _library;
     private readonly LibraryImporter _importer;
-    private readonly TrackAnalysisSignal _analysis;
+    private readonly ITrackAnalysisTrigger _analysis;
     private readonly ILogger<LibraryImportService> _logger;
     private readonly Channel<LibrarySnapshot> _reloads = Channel.CreateBounded<LibrarySnapshot>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public LibraryImportService(MusicLibrary library, LibraryImporter importer, TrackAnalysisSignal analysis, ILogger<LibraryImportService> logger)
+    public LibraryImportService(MusicLibrary library, LibraryImporter importer, ITrackAnalysisTrigger analysis, ILogger<LibraryImportService> logger)
     {
         _library = library;
         _importer = importer;
@@ -54,7 +55,7 @@ public sealed partial class LibraryImportService : BackgroundService
         try
         {
             await _importer.ImportAsync(snapshot, stoppingToken);
-            _analysis.Wake();
+            await _analysis.RunNowAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -75,14 +76,4 @@ public sealed partial class LibraryImportService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Importing the music library at {Root} into the database failed; will retry on the next change")]
     private static partial void LogImportFailed(ILogger logger, Exception exception, string root);
-}
-
-/// <summary>Wakes <see cref="TrackAnalysisService"/>: one pending wake is enough, since each pass reads everything still to do.</summary>
-public sealed class TrackAnalysisSignal
-{
-    private readonly Channel<bool> _wakes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Wake() => _wakes.Writer.TryWrite(true);
-
-    internal ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _wakes.Reader.ReadAsync(cancellationToken);
 }

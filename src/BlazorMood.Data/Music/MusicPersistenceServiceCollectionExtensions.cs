@@ -1,4 +1,5 @@
 using BlazorMood.Data.Curation;
+using BlazorMood.Data.Jobs;
 using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
@@ -13,13 +14,13 @@ namespace BlazorMood.Data.Music;
 public static class MusicPersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Persists the music feature: imports the library into the database at start-up and on every reload, analyses
-    /// tracks without stored features in the background, serves the recommender the stored features (replacing
+    /// Persists the music feature: imports the library into the database at start-up and on every reload, has tracks
+    /// without stored features analysed (on worker nodes), serves the recommender the stored features (replacing
     /// <see cref="IMusicLibrary"/> with <see cref="StoredFeaturesLibrary"/>) and keeps feedback and plays across
     /// restarts (replacing <see cref="IFeedbackStore"/> with <see cref="PersistentFeedbackStore"/>). Adds the database
     /// itself (<c>AddData</c>, so its migration is registered, and runs, before the import); <c>AddMusic</c> may come
-    /// before or after (its defaults are TryAdd, so the replacements here hold either way). The analysis worker runs
-    /// only where <see cref="AddTrackAnalysisWorker"/> is called.
+    /// before or after (its defaults are TryAdd, so the replacements here hold either way). Tracks are analysed only
+    /// where <see cref="AddTrackAnalysisWorker"/> is called; elsewhere an import leaves them to those nodes' re-check.
     /// </summary>
     public static IServiceCollection AddMusicPersistence(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,7 +42,8 @@ public static class MusicPersistenceServiceCollectionExtensions
 
         services.TryAddSingleton<StoredTrackFeatures>();
         services.TryAddSingleton<LibraryImporter>();
-        services.TryAddSingleton<TrackAnalysisSignal>();
+        // A node that analyses replaces this with its schedule in the job engine (AddTrackAnalysisWorker).
+        services.TryAddSingleton<ITrackAnalysisTrigger, NoTrackAnalysisOnThisNode>();
         services.TryAddSingleton<TrackAnalysisClaims>();
         services.AddOptions<SubsonicSyncOptions>()
             .Bind(configuration.GetSection(SubsonicSyncOptions.SectionName))
@@ -67,13 +69,27 @@ public static class MusicPersistenceServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Analyses the library's tracks that have no stored features yet, in the background of this node (with
-    /// <see cref="AddMusicPersistence"/>). A node that only serves users does not call this.
+    /// Analyses the library's tracks that have no stored features yet on this node (with
+    /// <see cref="AddMusicPersistence"/>), as a kind of job of the job engine: this node runs jobs
+    /// (<see cref="JobEngineServiceCollectionExtensions.AddJobEngineWorker"/>), and <see cref="TrackAnalysisSchedule"/>
+    /// puts this node's <see cref="TrackAnalysisJob"/> into the engine at start, to run after each import here and every
+    /// <see cref="MusicPersistenceOptions.AnalysisRecheckInterval"/>. A node that only serves users does not call this.
     /// </summary>
     public static IServiceCollection AddTrackAnalysisWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMusicPersistence(configuration);
-        services.AddHostedService<TrackAnalysisService>();
+        if (services.Any(d => d.ServiceType == typeof(TrackAnalysisSchedule)))
+        {
+            return services;
+        }
+        // After the engine's hosted services (its tables, its scheduler): the schedule is written into its tables.
+        services.AddJobEngineWorker(configuration);
+        // One pass at a time on a node, so analysis never takes more than one core from live inference.
+        services.AddJobKind<TrackAnalysisJob>(new JobKind(TrackAnalysisJob.Group, 1));
+        services.TryAddSingleton<TrackAnalysisWorker>();
+        services.AddSingleton<TrackAnalysisSchedule>();
+        services.Replace(ServiceDescriptor.Singleton<ITrackAnalysisTrigger>(sp => sp.GetRequiredService<TrackAnalysisSchedule>()));
+        services.AddHostedService(sp => sp.GetRequiredService<TrackAnalysisSchedule>());
         return services;
     }
 

@@ -20,7 +20,7 @@ namespace BlazorMood.Web.Tests.Operations;
 [Collection(OperationsCollection.Name)]
 public sealed class NodeRoleTests
 {
-    private static readonly Type[] WorkerServices = [typeof(VideoJobWorker), typeof(VideoRetentionSweeper), typeof(TrackAnalysisService)];
+    private static readonly Type[] WorkerServices = [typeof(VideoJobWorker), typeof(VideoRetentionSweeper), typeof(TrackAnalysisSchedule)];
 
     [Fact]
     public async Task A_web_node_queues_a_job_that_only_the_worker_host_on_the_same_database_analyses()

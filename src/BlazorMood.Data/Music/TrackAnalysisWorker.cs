@@ -3,7 +3,6 @@ using BlazorMood.Music;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +12,9 @@ namespace BlazorMood.Data.Music;
 /// Measures tracks the database has no features for (tempo, loudness, brightness), one at a time so a library import
 /// never takes more than one core away from live inference, and stores each result as soon as it is known. A failure
 /// is stored too, so a broken file is not decoded again until it changes. Every step (queued, progress, done, failed)
-/// is reported to <see cref="TrackAnalysisNotifier"/>, which the Admin page shows live.
+/// is reported to <see cref="TrackAnalysisNotifier"/>, which the Admin page shows live. The job engine decides when a
+/// pass runs (<see cref="TrackAnalysisJob"/>, scheduled by <see cref="TrackAnalysisSchedule"/>); this class is what a
+/// pass does.
 /// </summary>
 /// <remarks>
 /// Several workers (nodes of one deployment) may share the database: each track is claimed first
@@ -21,25 +22,23 @@ namespace BlazorMood.Data.Music;
 /// that the holder renews every third of <see cref="MusicPersistenceOptions.AnalysisLease"/> while ffmpeg runs (a
 /// renewal rather than a lease as long as the longest decode: decoding time depends on the disk and the CPU, not only
 /// on <c>Music:Analysis:MaxDuration</c>, and a short lease hands a dead worker's track on within minutes). Storing the
-/// result ends the claim. Besides its node's import signal, the worker looks again every
-/// <see cref="MusicPersistenceOptions.AnalysisRecheckInterval"/>, for tracks another node imported and expired claims.
+/// result ends the claim; stopping gives it back.
 /// </remarks>
-public sealed partial class TrackAnalysisService : BackgroundService
+public sealed partial class TrackAnalysisWorker
 {
     private readonly MusicLibrary _library;
     private readonly AudioAnalyzer _analyzer;
     private readonly LibraryImporter _importer;
-    private readonly TrackAnalysisSignal _signal;
     private readonly TrackAnalysisClaims _claims;
     private readonly MusicPersistenceOptions _options;
     private readonly TrackAnalysisNotifier _progress;
     private readonly TimeSpan _maxAnalysed;
     private readonly TimeProvider _time;
-    private readonly ILogger<TrackAnalysisService> _logger;
+    private readonly ILogger<TrackAnalysisWorker> _logger;
 
-    public TrackAnalysisService(MusicLibrary library, AudioAnalyzer analyzer, LibraryImporter importer,
-        TrackAnalysisSignal signal, TrackAnalysisClaims claims, IOptions<MusicPersistenceOptions> options, TrackAnalysisNotifier progress,
-        IOptions<MusicOptions> music, TimeProvider time, ILogger<TrackAnalysisService> logger)
+    public TrackAnalysisWorker(MusicLibrary library, AudioAnalyzer analyzer, LibraryImporter importer,
+        TrackAnalysisClaims claims, IOptions<MusicPersistenceOptions> options, TrackAnalysisNotifier progress,
+        IOptions<MusicOptions> music, TimeProvider time, ILogger<TrackAnalysisWorker> logger)
     {
         _progress = progress;
         _maxAnalysed = music.Value.Analysis.MaxDuration;
@@ -47,7 +46,6 @@ public sealed partial class TrackAnalysisService : BackgroundService
         _library = library;
         _analyzer = analyzer;
         _importer = importer;
-        _signal = signal;
         _claims = claims;
         _options = options.Value;
         _logger = logger;
@@ -59,47 +57,12 @@ public sealed partial class TrackAnalysisService : BackgroundService
     /// <summary>What this worker writes into the claims it holds.</summary>
     public string WorkerId { get; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.AnalyzeInBackground)
-        {
-            return;
-        }
-        while (true)
-        {
-            await WaitForWorkAsync(stoppingToken);
-            try
-            {
-                await AnalyzePendingAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The database went away mid-pass; the next import or re-check tries again.
-                LogPassFailed(_logger, ex);
-            }
-        }
-    }
-
-    /// <summary>Returns on this node's import signal or after the re-check interval, whichever comes first.</summary>
-    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
-    {
-        using var recheck = new CancellationTokenSource(_options.AnalysisRecheckInterval, _time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, recheck.Token);
-        try
-        {
-            await _signal.WaitAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The re-check is due.
-        }
-    }
-
-    private async Task AnalyzePendingAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One pass: every track that needs analysis and that no live worker holds, claimed, measured and stored one after
+    /// the other. Returns when none is left; throws <see cref="OperationCanceledException"/> on
+    /// <paramref name="stoppingToken"/>, after giving back the claim it held.
+    /// </summary>
+    public async Task AnalyzePendingAsync(CancellationToken stoppingToken)
     {
         var pending = await _claims.FindClaimableAsync(stoppingToken);
         if (pending.Count == 0)
@@ -308,7 +271,4 @@ public sealed partial class TrackAnalysisService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the analysis claim on track {TrackId} failed; it is taken over when its lease expires")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string trackId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Track analysis pass failed; trying again on the next import or re-check")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }
