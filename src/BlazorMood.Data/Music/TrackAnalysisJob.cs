@@ -43,7 +43,7 @@ public sealed partial class TrackAnalysisJob(TrackAnalysisWorker worker, IHostAp
         }
         // The engine's token fires on an interrupt; a graceful stop waits for running jobs without interrupting them,
         // so the host's stopping token is watched too. Either way the pass gives its claim back and ends.
-        context.JobDetail.JobDataMap.Put(LastOwnPassKey, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        context.JobDetail.JobDataMap[LastOwnPassKey] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
