@@ -61,15 +61,21 @@ public static partial class KioskEndpoints
         TimeProvider time,
         CancellationToken ct)
     {
-        // The token is in the address: keep it out of caches and of the Referer of anything the next page loads.
+        return RefusedUnlessOpenedAsPage(http) ?? await SignInDeviceAsync(token, devices, signIn, options.Value, time, ct);
+    }
+
+    /// <summary>
+    /// For the two pages that can sign a browser in as a device (the link, the pairing page): never cached, no Referer
+    /// (a link carries its token in the address), and refused unless opened as a page in the browser, so an image or a
+    /// script of another site cannot sign a visitor in. Null when the request may go on.
+    /// </summary>
+    private static IResult? RefusedUnlessOpenedAsPage(HttpContext http)
+    {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        // Only a page opened in the browser enrols it; an image or a script of another site cannot sign a visitor in.
-        if (http.Request.Headers["Sec-Fetch-Dest"] is { Count: > 0 } dest && dest.ToString() is not ("document" or "iframe"))
-        {
-            return RefusedPage(KioskRefusal.Unknown);
-        }
-        return await SignInDeviceAsync(token, devices, signIn, options.Value, time, ct);
+        return http.Request.Headers["Sec-Fetch-Dest"] is { Count: > 0 } dest && dest.ToString() is not ("document" or "iframe")
+            ? RefusedPage(KioskRefusal.Unknown)
+            : null;
     }
 
     /// <summary>
@@ -110,11 +116,9 @@ public static partial class KioskEndpoints
         ILoggerFactory logger,
         CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        if (http.Request.Headers["Sec-Fetch-Dest"] is { Count: > 0 } dest && dest.ToString() is not ("document" or "iframe"))
+        if (RefusedUnlessOpenedAsPage(http) is { } refused)
         {
-            return RefusedPage(KioskRefusal.Unknown);
+            return refused;
         }
         // Waiting codes may live in Redis (several web nodes): when it cannot be reached the screen says so and tries
         // again by itself, rather than showing an error page.
