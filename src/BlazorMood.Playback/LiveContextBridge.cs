@@ -43,7 +43,7 @@ public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, Recomme
             return Task.CompletedTask;
         }
         // The frame's smoothed dominant label (after the tracker's hysteresis) is what the dashboard shows, so the
-        // music follows what the person sees on screen. A change without a frame (none today) still counts.
+        // music follows what the person sees on screen. A change that comes without a frame still counts.
         if (update.Frame is { Status: FrameStatus.Ok, Dominant: { Label.Length: > 0 } dominant })
         {
             reporter.ReportEmotion(update.SessionId, dominant.Label, dominant.Confidence, time.GetUtcNow());

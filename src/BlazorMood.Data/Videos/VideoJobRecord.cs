@@ -26,10 +26,13 @@ public sealed class VideoJobRecord
 
     public Guid Id { get; set; }
 
-    /// <summary>Who uploaded it: the value of the one owner-resolution function (anonymous session today, account later).</summary>
+    /// <summary>Who uploaded it: the signed-in account's id, as <c>OwnerIdentity</c> resolves it.</summary>
     public required string OwnerId { get; set; }
 
-    /// <summary>Account id, once accounts exist; null for anonymous sessions.</summary>
+    /// <summary>
+    /// Never written: from before accounts, when <see cref="OwnerId"/> was an anonymous session; <see cref="OwnerId"/>
+    /// holds the account id now. The column stays until a migration drops it.
+    /// </summary>
     public string? UserId { get; set; }
 
     /// <summary>The client's file name, sanitised and shortened, for display only: it is never part of a path.</summary>
