@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace BlazorMood.Web.Kiosk;
 
@@ -41,10 +42,14 @@ public enum KioskPairingAttempt
 /// take every place), and an admin gets <see cref="MaxFailedAttempts"/> wrong codes per <see cref="FailureWindow"/>.
 /// The waiting pairings live in an <see cref="IKioskPairingStore"/>: in memory on a single node (a restart forgets
 /// them and the screens simply show new codes), in Redis when several nodes share one (the screen and the admin's
-/// phone may reach different nodes). Thread-safe singleton.
+/// phone may reach different nodes). The device token waits there encrypted with the app's Data Protection key ring
+/// (shared by the nodes, as the sign-in cookies need), so a copy of Redis holds no usable token. Thread-safe singleton.
 /// </summary>
-public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider time, ILogger<KioskPairing> logger)
+public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider time, ILogger<KioskPairing> logger,
+    IDataProtectionProvider? protection = null)
 {
+    private readonly IDataProtector? _tokens = protection?.CreateProtector("BlazorMood.Kiosk.PairingToken");
+
     public const int CodeLength = 6;
     public const int Capacity = 64;
     public const int MaxFailedAttempts = 5;
@@ -114,7 +119,22 @@ public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider 
         {
             return (KioskPairingState.Unknown, null, null);
         }
-        return await store.CheckAsync(Hash(secret), time.GetUtcNow());
+        var (state, code, token) = await store.CheckAsync(Hash(secret), time.GetUtcNow());
+        if (token is null || _tokens is null)
+        {
+            return (state, code, token);
+        }
+        try
+        {
+            return (state, code, _tokens.Unprotect(token));
+        }
+        catch (CryptographicException e)
+        {
+            // Another node protected it with a key this one does not have (a key ring that is not shared): the screen
+            // starts over with a new code rather than failing.
+            LogTokenUnreadable(logger, e);
+            return (KioskPairingState.Unknown, null, null);
+        }
     }
 
     /// <summary>
@@ -131,7 +151,7 @@ public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider 
     public async ValueTask<bool> CompleteAsync(string? code, string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
-        return Normalize(code) is { } normalized && await store.CompleteAsync(normalized, token, time.GetUtcNow());
+        return Normalize(code) is { } normalized && await store.CompleteAsync(normalized, _tokens?.Protect(token) ?? token, time.GetUtcNow());
     }
 
     /// <summary>A code as typed ("k7m 3qx", "K7M-3QX") in its stored form; null when it cannot be one.</summary>
@@ -156,4 +176,7 @@ public sealed partial class KioskPairing(IKioskPairingStore store, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk pairing refused to {Client}: it started {MaxStarts} pairings in the last {Minutes} minutes")]
     private static partial void LogClientLimited(ILogger logger, string client, int maxStarts, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A paired kiosk's device token could not be decrypted (is the Data Protection key ring shared by every node?); the screen starts over")]
+    private static partial void LogTokenUnreadable(ILogger logger, Exception exception);
 }

@@ -37,10 +37,14 @@ public sealed class RedisKioskPairingTests : KioskPairingBehaviour, IAsyncLifeti
         await _nodes.CloseAllAsync();
     }
 
+    /// <summary>One key ring for the test's nodes, as a deployment shares its key ring between them.</summary>
+    private readonly Microsoft.AspNetCore.DataProtection.IDataProtectionProvider _keyRing = new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider();
+
     protected override KioskPairing NewPairing() => new(
         new RedisKioskPairingStore(_redis, Options.Create(new RedisOptions { Configuration = TestServices.Redis, ChannelPrefix = _nodes.Prefix })),
         Time,
-        NullLogger<KioskPairing>.Instance);
+        NullLogger<KioskPairing>.Instance,
+        _keyRing);
 
     /// <summary>One web node as the app registers it with Redis configured: its own connection, this test's clock.</summary>
     private KioskPairing Node()
@@ -119,18 +123,25 @@ public sealed class RedisKioskPairingTests : KioskPairingBehaviour, IAsyncLifeti
     }
 
     [Fact]
-    public async Task Redis_holds_the_secrets_hash_never_the_secret_and_every_key_expires_within_the_lifetime()
+    public async Task Redis_holds_the_secrets_hash_never_the_secret_nor_the_device_token_and_every_key_expires_within_the_lifetime()
     {
         var pairing = NewPairing();
         var screen = (await pairing.BeginAsync("203.0.113.7"))!;
         await pairing.TryAsync(Admin, "AAAAAA");
+        // A second screen, paired: its device token waits in Redis until that screen collects it.
+        var paired = (await pairing.BeginAsync("203.0.113.8"))!;
+        Assert.Equal(KioskPairingAttempt.Accepted, await pairing.TryAsync("another-admin", paired.Code));
+        const string token = "bmk_device-token-that-must-not-be-readable-in-redis";
+        Assert.True(await pairing.CompleteAsync(paired.Code, token));
 
         var keyBase = RedisKioskPairingStore.KeyBase(_nodes.Prefix);
         var server = _redis.GetServer(_redis.GetEndPoints()[0]);
         var keys = server.Keys(pattern: keyBase + "*").Select(k => k.ToString()).Order(StringComparer.Ordinal).ToList();
         var secretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(screen.Secret)));
+        var pairedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(paired.Secret)));
         Assert.Equal(
-            new[] { "code:" + screen.Code, "failures:" + Admin, "secret:" + secretHash, "starts:203.0.113.7", "waiting" }.Select(k => keyBase + k).Order(StringComparer.Ordinal),
+            new[] { "code:" + screen.Code, "code:" + paired.Code, "failures:" + Admin, "secret:" + secretHash, "secret:" + pairedHash, "starts:203.0.113.7", "starts:203.0.113.8", "waiting" }
+                .Select(k => keyBase + k).Order(StringComparer.Ordinal),
             keys);
 
         var db = _redis.GetDatabase();
@@ -147,7 +158,10 @@ public sealed class RedisKioskPairingTests : KioskPairingBehaviour, IAsyncLifeti
                 var other => throw new InvalidOperationException($"Unexpected {other} at {key}"),
             };
             Assert.DoesNotContain(stored, v => v is not null && v.Contains(screen.Secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(stored, v => v is not null && (v.Contains(paired.Secret, StringComparison.Ordinal) || v.Contains(token, StringComparison.Ordinal)));
         }
+        // The screen that shows the code still gets the token, decrypted.
+        Assert.Equal((KioskPairingState.Paired, paired.Code, token), await pairing.CheckAsync(paired.Secret));
         // The stored hash still finds the screen: what the cookie's secret is checked against.
         Assert.Equal(KioskPairingState.Waiting, await pairing.PeekAsync(screen.Secret));
     }
