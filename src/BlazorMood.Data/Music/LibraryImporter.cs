@@ -183,10 +183,10 @@ public sealed partial class LibraryImporter : IDisposable
             await db.LibraryProblems.ExecuteDeleteAsync(ct);
             db.LibraryProblems.AddRange(snapshot.Problems.Select(p => new LibraryProblemRecord
             {
-                Playlist = Truncate(p.Playlist, PlaylistRecord.MaxNameLength),
+                Playlist = p.Playlist is null ? null : ColumnText.Fit(p.Playlist, PlaylistRecord.MaxNameLength),
                 Entry = p.Entry,
                 Kind = p.Kind.ToString(),
-                Message = Truncate(p.Message, LibraryProblemRecord.MaxMessageLength)!,
+                Message = ColumnText.Fit(p.Message, LibraryProblemRecord.MaxMessageLength),
                 DetectedAtUtc = now,
             }));
             await db.SaveChangesAsync(ct);
@@ -244,7 +244,7 @@ public sealed partial class LibraryImporter : IDisposable
                 }
                 else
                 {
-                    var message = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+                    var message = ColumnText.Fit(error ?? "analysis failed", TrackRecord.MaxErrorLength);
                     written = await held.ExecuteUpdateAsync(u => u
                         .SetProperty(t => t.AnalysisError, message)
                         .SetProperty(t => t.AnalysisWorkerId, (string?)null)
@@ -312,8 +312,6 @@ public sealed partial class LibraryImporter : IDisposable
             return (null, null);
         }
     }
-
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 
     public void Dispose() => _gate.Dispose();
 

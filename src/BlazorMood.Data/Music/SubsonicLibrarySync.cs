@@ -282,8 +282,8 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
             {
                 var id = SubsonicTrackPaths.TrackId(serverId, song.Id);
                 seen.Add(id);
-                var title = Truncate(song.Title, TrackRecord.MaxTextLength);
-                var artist = Truncate(string.IsNullOrWhiteSpace(song.Artist) ? "Unknown artist" : song.Artist, TrackRecord.MaxTextLength);
+                var title = ColumnText.Fit(song.Title, TrackRecord.MaxTextLength);
+                var artist = ColumnText.Fit(string.IsNullOrWhiteSpace(song.Artist) ? "Unknown artist" : song.Artist, TrackRecord.MaxTextLength);
                 if (!rows.TryGetValue(id, out var row))
                 {
                     db.Tracks.Add(new TrackRecord
@@ -401,7 +401,7 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         var waiting = db.Tracks.Where(t => t.Id == id && t.AnalysisError == SubsonicTrackPaths.AwaitingTagging);
         if (features is null)
         {
-            var message = Truncate(error ?? "analysis failed", TrackRecord.MaxErrorLength);
+            var message = ColumnText.Fit(error ?? "analysis failed", TrackRecord.MaxErrorLength);
             return await waiting.ExecuteUpdateAsync(u => u.SetProperty(t => t.AnalysisError, message), cancellationToken) == 1;
         }
         var now = _time.GetUtcNow().UtcDateTime;
@@ -466,7 +466,6 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         return status;
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Synced Subsonic server {ServerId}: {Found} songs, {Added} new, {Removed} removed, {Tagged} tagged, {Failed} failed")]
     private static partial void LogSynced(ILogger logger, string serverId, int found, int added, int removed, int tagged, int failed);
