@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.KeyRing;
 
@@ -23,6 +26,14 @@ public static class KeyRingServiceCollectionExtensions
         services.AddDataProtection()
             .SetApplicationName(DataProtectionKeyOptions.ApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(folder));
+        // One first key for all nodes that start together (see FirstKeyCreation).
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService(sp => new FirstKeyCreation(
+            sp.GetRequiredService<IKeyManager>(),
+            sp.GetRequiredService<IOptions<KeyManagementOptions>>(),
+            folder,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FirstKeyCreation>>()));
         return services;
     }
 }

@@ -360,9 +360,11 @@ public sealed class MultiNodeTests(MultiNodeCluster cluster, ITestOutputHelper o
         {
             await body();
         }
-        catch
+        catch (Exception failure)
         {
             output.WriteLine(cluster.Output());
+            // Last, so that a log cut to its tail (as CI prints it) still shows what failed.
+            output.WriteLine($"FAILED: {failure.GetType().Name}: {failure.Message}");
             throw;
         }
     }

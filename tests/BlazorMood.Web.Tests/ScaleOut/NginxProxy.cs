@@ -83,15 +83,8 @@ public sealed partial class NginxProxy : IAsyncDisposable
     /// <summary>The upstream address (host:port, or several comma-separated after a failed try) of each logged request to <paramref name="path"/>.</summary>
     public IReadOnlyList<string> UpstreamsOf(string path)
     {
-        var log = Path.Combine(_prefix, "upstream.log");
-        if (!File.Exists(log))
-        {
-            return [];
-        }
-        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
         var found = new List<string>();
-        while (reader.ReadLine() is { } line)
+        foreach (var line in Lines())
         {
             // "<request uri>|<status>|<upstream addresses>"
             var parts = line.Split('|');
@@ -101,6 +94,24 @@ public sealed partial class NginxProxy : IAsyncDisposable
             }
         }
         return found;
+    }
+
+    /// <summary>Every line of the upstream log so far ("&lt;request uri&gt;|&lt;status&gt;|&lt;upstream addresses&gt;"), for a failure message.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        var log = Path.Combine(_prefix, "upstream.log");
+        if (!File.Exists(log))
+        {
+            return [];
+        }
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return lines;
     }
 
     public string Output()
