@@ -66,6 +66,26 @@ public sealed class MoodPanelTests : MudComponentTest
         Assert.Equal("neutral", mood.GetAttribute("data-label"));
         Assert.Contains("4 faces", mood.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void While_the_held_label_waits_to_switch_the_page_names_the_emotion_that_is_ahead_and_highlights_the_headlines_bar()
+    {
+        // Held "neutral" at 22 % while happy leads the smoothed probabilities at 36 % (the tracker's hysteresis).
+        var holding = new MoodReading { Label = "neutral", Confidence = 0.22f, TrackId = 1, Probabilities = [0.1f, 0.02f, 0.1f, 0.36f, 0.1f, 0.1f, 0.22f] };
+        var cut = Context.Render<MoodPanel>(p => p.Add(x => x.Dominant, holding).Add(x => x.FaceCount, 1));
+
+        Assert.Equal("neutral", cut.Find("[data-testid=dominant-emotion]").GetAttribute("data-label"));
+        var rising = cut.Find("[data-testid=rising-emotion]");
+        Assert.Equal("happy", rising.GetAttribute("data-label"));
+        Assert.Contains("Happy is ahead now (36%)", rising.TextContent, StringComparison.Ordinal);
+        // One highlighted bar, the headline's: the page never names two emotions as the answer.
+        var highlighted = Assert.Single(cut.FindAll(".emotion-bar--top"));
+        Assert.Equal("neutral", highlighted.GetAttribute("data-label"));
+
+        // Once the headline is the most probable emotion, the line is gone.
+        cut.Render(p => p.Add(x => x.Dominant, Reading("happy", 0.6f)));
+        Assert.Empty(cut.FindAll("[data-testid=rising-emotion]"));
+    }
 }
 
 public sealed class LiveEmotionTests : MudComponentTest
