@@ -32,6 +32,8 @@ public sealed class BlazorMoodDbContext(DbContextOptions<BlazorMoodDbContext> op
 
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
+    public DbSet<SubsonicSyncStatusRecord> SubsonicSyncStatus => Set<SubsonicSyncStatusRecord>();
+
     /// <summary>
     /// Identity's table layout, fixed here rather than taken from the host's IdentityOptions: the migrations are
     /// generated without a host, and the model they describe must be the one the running app builds.

@@ -1,6 +1,8 @@
 using BlazorMood.Data.Music;
 using BlazorMood.Events;
 using BlazorMood.Hosting;
+using BlazorMood.Hosting.KeyRing;
+using BlazorMood.Hosting.Subsonic;
 using BlazorMood.Music;
 using BlazorMood.Music.Curation;
 using BlazorMood.Vision;
@@ -16,7 +18,7 @@ public static class WorkerHost
 {
     /// <summary>
     /// The worker's work: video jobs with their lease worker and retention sweeper, track analysis of the shared music
-    /// library, the event bus's Redis transport (job progress and analysis progress reach the web nodes), the
+    /// library, the syncs of Subsonic servers, the event bus's Redis transport (job progress and analysis progress reach the web nodes), the
     /// operations endpoints' services. The same configuration keys as the web host.
     /// </summary>
     public static WebApplicationBuilder AddWorkerServices(this WebApplicationBuilder builder)
@@ -40,6 +42,11 @@ public static class WorkerHost
         // scheduler, which then also runs the track analysis job.
         services.AddVideoJobWorkers(configuration);
         services.AddTrackAnalysisWorker(configuration);
+        // Subsonic syncs queued by the web nodes: the same server list (Music:Subsonic:ServersPath) and the same key
+        // ring (DataProtection:KeysPath) as theirs, so the stored passwords open here too.
+        services.AddSharedKeyRing(configuration, builder.Environment);
+        services.AddSubsonicServers(configuration);
+        services.AddSubsonicSyncWorker(configuration);
         var redis = services.AddRedisEventTransport(configuration);
         services.AddOperations(configuration);
         if (redis.Enabled)

@@ -279,6 +279,45 @@ namespace BlazorMood.Data.Postgres.Migrations
                     b.ToTable("Playlists", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorMood.Data.Music.SubsonicSyncStatusRecord", b =>
+                {
+                    b.Property<string>("ServerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Found")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("New")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TagFailed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Tagged")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ServerId");
+
+                    b.ToTable("SubsonicSyncStatus", (string)null);
+                });
+
             modelBuilder.Entity("BlazorMood.Data.Music.TrackRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -264,6 +264,45 @@ namespace BlazorMood.Data.Migrations
                     b.ToTable("Playlists", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorMood.Data.Music.SubsonicSyncStatusRecord", b =>
+                {
+                    b.Property<string>("ServerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Found")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("New")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TagFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServerId");
+
+                    b.ToTable("SubsonicSyncStatus", (string)null);
+                });
+
             modelBuilder.Entity("BlazorMood.Data.Music.TrackRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -1,5 +1,6 @@
 using BlazorMood.Data.Curation;
 using BlazorMood.Data.Jobs;
+using BlazorMood.Events;
 using BlazorMood.Music.Curation;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
@@ -47,9 +48,9 @@ public static class MusicPersistenceServiceCollectionExtensions
         services.TryAddSingleton<TrackAnalysisClaims>();
         services.AddOptions<SubsonicSyncOptions>()
             .Bind(configuration.GetSection(SubsonicSyncOptions.SectionName))
-            .Validate(o => o.AlbumPageSize is >= 1 and <= 500 && o.MaxSongs >= 1 && o.TagConcurrency is >= 1 and <= 8 && o.QueueCapacity >= 1
+            .Validate(o => o.AlbumPageSize is >= 1 and <= 500 && o.MaxSongs >= 1 && o.TagConcurrency is >= 1 and <= 8
                 && o.UnreachableRetryAfter > TimeSpan.Zero,
-                "Music:Subsonic:Sync: AlbumPageSize 1..500, MaxSongs >= 1, TagConcurrency 1..8, QueueCapacity >= 1, UnreachableRetryAfter > 0.")
+                "Music:Subsonic:Sync: AlbumPageSize 1..500, MaxSongs >= 1, TagConcurrency 1..8, UnreachableRetryAfter > 0.")
             .ValidateOnStart();
         services.TryAddSingleton<SubsonicTrackCatalog>();
         services.Replace(ServiceDescriptor.Singleton<IMusicLibrary>(sp =>
@@ -95,14 +96,39 @@ public static class MusicPersistenceServiceCollectionExtensions
 
     /// <summary>
     /// Syncs and tags the songs of configured Subsonic servers into the library (<see cref="SubsonicLibrarySync"/>,
-    /// with <see cref="AddMusicPersistence"/>). Needs the Subsonic source's services: <see cref="SubsonicServerStore"/>,
-    /// <see cref="SubsonicClient"/> and <see cref="SubsonicTrackAnalyzer"/>.
+    /// with <see cref="AddMusicPersistence"/>) on this node's side: queues syncs in the job engine, reads their status
+    /// from the database, keeps this node's catalogue of synced songs (<see cref="SubsonicCatalogService"/>). Running
+    /// the syncs is <see cref="AddSubsonicSyncWorker"/>'s. Needs the Subsonic source's services:
+    /// <see cref="SubsonicServerStore"/> and, where syncs run, <see cref="SubsonicClient"/> and
+    /// <see cref="SubsonicTrackAnalyzer"/>.
     /// </summary>
     public static IServiceCollection AddSubsonicLibrarySync(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMusicPersistence(configuration);
-        services.TryAddSingleton<SubsonicLibrarySync>();
-        services.AddHostedService(sp => sp.GetRequiredService<SubsonicLibrarySync>());
+        if (services.Any(d => d.ServiceType == typeof(SubsonicLibrarySync)))
+        {
+            return services;
+        }
+        services.AddJobEngine(configuration);
+        // Other nodes rebuild their catalogue when a sync (run anywhere) changed a server's songs.
+        services.AddDistributedEvent<SubsonicLibraryChanged>("subsonic");
+        services.TryAddSingleton<SubsonicSyncStatusStore>();
+        services.AddSingleton<SubsonicLibrarySync>();
+        services.AddHostedService<SubsonicCatalogService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Runs Subsonic syncs on this node (<see cref="AddSubsonicLibrarySync"/> plus the job kind
+    /// <see cref="SubsonicSyncJob"/>, one sync at a time per node, and the engine's scheduler). Called where the other
+    /// job workers are (the worker host, a web node in role <c>all</c>).
+    /// </summary>
+    public static IServiceCollection AddSubsonicSyncWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSubsonicLibrarySync(configuration);
+        services.AddJobEngineWorker(configuration);
+        // One at a time per node: tagging decodes audio on this node's cores (TagConcurrency songs at once).
+        services.AddJobKind<SubsonicSyncJob>(new JobKind(SubsonicSyncJob.Group, 1));
         return services;
     }
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Serialization;
-using System.Threading.Channels;
+using BlazorMood.Data.Jobs;
+using BlazorMood.Events;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Subsonic;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,99 +22,142 @@ public sealed class SubsonicSyncOptions
     /// <summary>The most songs taken from one server; a larger catalogue is cut here and the status says so.</summary>
     public int MaxSongs { get; set; } = 20_000;
 
-    /// <summary>Songs downloaded and analysed at once (each is an ffmpeg decode on this node's cores).</summary>
+    /// <summary>Songs downloaded and analysed at once (each is an ffmpeg decode on the cores of the node running the sync).</summary>
     public int TagConcurrency { get; set; } = 1;
 
     /// <summary>How long a server that did not answer is left out of the recommendations before it is tried again.</summary>
     public TimeSpan UnreachableRetryAfter { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Sync requests waiting (one per server at most).</summary>
-    public int QueueCapacity { get; set; } = 32;
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<SubsonicSyncState>))]
-public enum SubsonicSyncState
-{
-    Queued,
-    Running,
-    Done,
-    Failed,
-}
+/// <summary>
+/// Said on the event bus (topic <c>subsonic</c>) when a server's songs in the database changed: a sync stored or
+/// tagged songs, found the server unreachable, or the server was removed. Every other node rebuilds its catalogue of
+/// the server's songs from the database (the message carries no songs), so the recommendations of a web node follow
+/// a sync that the worker host ran.
+/// </summary>
+public sealed record SubsonicLibraryChanged(string ServerId, bool Removed, bool Unreachable);
 
-/// <summary>Where the last sync of one server stands, with a sentence an admin can read.</summary>
-public sealed record SubsonicSyncStatus(string ServerId, SubsonicSyncState State, int Found, int New, int Removed, int Tagged, int TagFailed,
-    string Message, DateTimeOffset UpdatedAt);
+/// <summary>The server was removed while a step of its sync ran: the sync stops and writes nothing more.</summary>
+public sealed class SubsonicServerRemovedException(string serverId)
+    : OperationCanceledException($"Subsonic server {serverId} was removed during its sync.");
 
 /// <summary>
 /// Makes a Subsonic server's songs tracks of the recommender's library: reads the server's albums a page at a time
 /// (bounded by <see cref="SubsonicSyncOptions.MaxSongs"/>), upserts one <see cref="TrackRecord"/> per song (id, path
 /// <c>subsonic://server/song</c>, title, artist, duration; a second sync adds nothing, a song gone from the server is
 /// marked removed), then tags each untagged song with <see cref="SubsonicTrackAnalyzer"/> and stores its features in
-/// the same columns as a file's, so moods from features apply to it. Syncs run one at a time from a bounded queue.
-/// A server that does not answer keeps its songs (nothing is removed) and the status says so in plain words.
+/// the same columns as a file's, so moods from features apply to it. A server that does not answer keeps its songs
+/// (nothing is removed) and the status says so in plain words.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A sync runs as a job of the job engine (<see cref="SubsonicSyncJob"/>, keyed by the server id, one at a time per
+/// server): <see cref="RequestAsync"/> on any node queues it, a node that runs jobs (the worker host, or a web node in
+/// role <c>all</c>) runs <see cref="SyncAsync"/>. Its status is a row of the database
+/// (<see cref="SubsonicSyncStatusStore"/>), so an admin sees the same status on every node. Every step can run again:
+/// songs are keyed by server and song id, and only songs still waiting are tagged, so a sync the engine runs again
+/// after its node died adds nothing twice.
+/// </para>
+/// <para>
 /// Tagging runs here rather than in the library's file analysis worker, which reads files by path: new songs are
 /// stored with <see cref="SubsonicTrackPaths.AwaitingTagging"/> as their analysis error, which keeps that worker away,
 /// and <see cref="TagAsync"/> replaces it with the features or the real error.
+/// </para>
 /// </remarks>
-public sealed partial class SubsonicLibrarySync : BackgroundService
+public sealed partial class SubsonicLibrarySync
 {
     private readonly IDbContextFactory<BlazorMoodDbContext> _contexts;
     private readonly SubsonicServerStore _servers;
-    private readonly SubsonicClient _client;
-    private readonly SubsonicTrackAnalyzer _analyzer;
+    private readonly IServiceProvider _services;
     private readonly SubsonicTrackCatalog _catalog;
     private readonly StoredTrackFeatures _features;
+    private readonly SubsonicSyncStatusStore _status;
+    private readonly JobScheduling _scheduling;
+    private readonly IEventBus _bus;
     private readonly SubsonicSyncOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SubsonicLibrarySync> _logger;
-    private readonly Channel<string> _requests;
-    private readonly ConcurrentDictionary<string, SubsonicSyncStatus> _status = new(StringComparer.Ordinal);
+
+    // The syncs running in this process, so that removing a server here stops its sync at once; a sync on another
+    // node stops at its next status write (see ForgetAsync).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
 
-    public SubsonicLibrarySync(IDbContextFactory<BlazorMoodDbContext> contexts, SubsonicServerStore servers, SubsonicClient client, SubsonicTrackAnalyzer analyzer,
-        SubsonicTrackCatalog catalog, StoredTrackFeatures features, IOptions<SubsonicSyncOptions> options, TimeProvider time, ILogger<SubsonicLibrarySync> logger)
+    public SubsonicLibrarySync(IDbContextFactory<BlazorMoodDbContext> contexts, SubsonicServerStore servers, IServiceProvider services,
+        SubsonicTrackCatalog catalog, StoredTrackFeatures features, SubsonicSyncStatusStore status, JobScheduling scheduling, IEventBus bus,
+        IOptions<SubsonicSyncOptions> options, TimeProvider time, ILogger<SubsonicLibrarySync> logger)
     {
         _contexts = contexts;
         _servers = servers;
-        _client = client;
-        _analyzer = analyzer;
+        // The client and analyzer are resolved when a sync runs: a node that only queues syncs needs neither.
+        _services = services;
         _catalog = catalog;
         _features = features;
+        _status = status;
+        _scheduling = scheduling;
+        _bus = bus;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _requests = Channel.CreateBounded<string>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
-    /// <summary>The last known state of <paramref name="serverId"/>'s sync; null when it never ran in this process.</summary>
-    public SubsonicSyncStatus? Status(string serverId) => _status.GetValueOrDefault(serverId);
+    /// <summary>The stored status of <paramref name="serverId"/>'s last sync; null when it was never asked to sync.</summary>
+    public Task<SubsonicSyncStatus?> StatusAsync(string serverId, CancellationToken cancellationToken) => _status.GetAsync(serverId, cancellationToken);
 
-    /// <summary>Queues a sync; false (and a status that says why) when the queue is full. A server already waiting is not queued twice.</summary>
-    public bool Request(string serverId)
+    /// <summary>The stored status of every server's last sync.</summary>
+    public Task<IReadOnlyDictionary<string, SubsonicSyncStatus>> StatusesAsync(CancellationToken cancellationToken) => _status.ListAsync(cancellationToken);
+
+    /// <summary>
+    /// Queues a sync in the job engine and returns the stored status. A server whose sync already waits or runs is
+    /// not queued again (the engine's job key would leave one job anyway; this also leaves one run).
+    /// </summary>
+    public async Task<SubsonicSyncStatus> RequestAsync(string serverId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(serverId);
-        if (_status.TryGetValue(serverId, out var current) && current.State == SubsonicSyncState.Queued)
+        var before = await _status.QueueAsync(serverId, "Waiting to sync (on a node that runs jobs: the worker host, or a web node in role all).", cancellationToken);
+        if (before?.State is SubsonicSyncState.Queued or SubsonicSyncState.Running
+            && await _scheduling.ExistsAsync(SubsonicSyncJob.Group, serverId, cancellationToken))
         {
-            return true;
+            return before;
         }
-        var queued = Set(serverId, SubsonicSyncState.Queued, 0, 0, 0, 0, 0, "Waiting to sync.");
-        if (_requests.Writer.TryWrite(serverId))
+        try
         {
-            return true;
+            await _scheduling.RunNowAsync<SubsonicSyncJob>(SubsonicSyncJob.Group, serverId, cancellationToken);
         }
-        _status[serverId] = queued with { State = SubsonicSyncState.Failed, Message = "Not synced: too many syncs are waiting. Try again in a minute." };
-        return false;
+        catch (Exception ex) when (ex is Quartz.SchedulerException or System.Data.Common.DbException)
+        {
+            LogQueueFailed(_logger, ex, serverId);
+            await SetAsync(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0, "Not synced: the sync could not be queued. Try again in a minute.", CancellationToken.None);
+        }
+        return await _status.GetAsync(serverId, cancellationToken)
+            ?? new SubsonicSyncStatus(serverId, SubsonicSyncState.Queued, 0, 0, 0, 0, 0, "Waiting to sync.", _time.GetUtcNow());
     }
 
-    /// <summary>The server was removed: its songs are marked removed (kept for history) and leave the recommendations.</summary>
+    /// <summary>
+    /// The server was removed: its sync stops wherever it runs, its songs are marked removed (kept for history) and
+    /// leave the recommendations of every node.
+    /// </summary>
+    /// <remarks>
+    /// The status row goes first: a sync on any node checks it at every status write (between album pages and between
+    /// songs) and inside the transaction that stores songs, and stops when it is gone. That reaches a sync on another
+    /// node through the database every node already shares, as a video job's heartbeat finds its deleted row; the
+    /// engine's interrupt only reaches a job running in this process, and the event bus is optional (no Redis in a
+    /// single process) and could lose the message. A sync in this process is also cancelled at once.
+    /// </remarks>
     public async Task ForgetAsync(string serverId, CancellationToken cancellationToken)
     {
-        // A sync of it that is running stops first, so it cannot bring the songs back.
+        await _status.DeleteAsync(serverId, cancellationToken);
         if (_running.TryGetValue(serverId, out var running))
         {
             await running.CancelAsync();
+        }
+        try
+        {
+            await _scheduling.InterruptAsync(SubsonicSyncJob.Group, serverId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Quartz.SchedulerException or System.Data.Common.DbException)
+        {
+            // The sync still stops at its next status write.
+            LogInterruptFailed(_logger, ex, serverId);
         }
         var playlist = SubsonicTrackPaths.PlaylistName(serverId);
         var now = _time.GetUtcNow().UtcDateTime;
@@ -123,61 +166,36 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.Removed, true).SetProperty(t => t.RemovedAtUtc, now), cancellationToken);
         await db.Playlists.Where(p => p.Name == playlist).ExecuteUpdateAsync(u => u.SetProperty(p => p.Removed, true), cancellationToken);
         _catalog.Remove(serverId);
-        _status.TryRemove(serverId, out _);
+        _bus.Publish(new SubsonicLibraryChanged(serverId, Removed: true, Unreachable: false));
     }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one sync of <paramref name="serverId"/> (the engine's <see cref="SubsonicSyncJob"/> calls it) and returns
+    /// its final status. Throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/>
+    /// fires or the server is removed meanwhile.
+    /// </summary>
+    public async Task<SubsonicSyncStatus> SyncAsync(string serverId, CancellationToken cancellationToken)
     {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _running[serverId] = cancel;
         try
         {
-            await LoadCatalogAsync(cancellationToken);
+            return await RunAsync(serverId, cancel.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        finally
         {
-            // The app still plays its files; the next sync fills the catalogue.
-            LogLoadFailed(_logger, ex);
-        }
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var serverId in _requests.Reader.ReadAllAsync(stoppingToken))
-        {
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            _running[serverId] = cancel;
-            try
-            {
-                await SyncAsync(serverId, cancel.Token);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                // The server was removed while it synced (ForgetAsync); what was stored is marked removed there.
-                LogSyncCancelled(_logger, serverId);
-            }
-            catch (Exception ex)
-            {
-                LogSyncFailed(_logger, ex, serverId);
-                Set(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0, $"The sync stopped on an error ({ex.Message}). Nothing stored was lost.");
-            }
-            finally
-            {
-                _running.TryRemove(serverId, out _);
-            }
+            _running.TryRemove(new KeyValuePair<string, CancellationTokenSource>(serverId, cancel));
         }
     }
 
-    /// <summary>Syncs and tags one server now (the queue calls it; tests may too). Returns the final status.</summary>
-    public async Task<SubsonicSyncStatus> SyncAsync(string serverId, CancellationToken cancellationToken)
+    private async Task<SubsonicSyncStatus> RunAsync(string serverId, CancellationToken cancellationToken)
     {
         var record = (await _servers.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == serverId);
         if (record is null)
         {
-            return Set(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0, "This server is no longer configured.");
+            // Removed before the job ran: nothing to sync and no status to keep.
+            await _status.DeleteAsync(serverId, cancellationToken);
+            return new SubsonicSyncStatus(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0, "This server is no longer configured.", _time.GetUtcNow());
         }
         SubsonicConnection connection;
         try
@@ -186,55 +204,71 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return Set(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0,
-                $"{record.Name}: the stored password cannot be decrypted with this app's keys. Remove the server and add it again.");
+            return await SetAsync(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0,
+                $"{record.Name}: the stored password cannot be decrypted with this node's keys (DataProtection:KeysPath must be the folder every node shares). Remove the server and add it again.",
+                cancellationToken);
         }
-        Set(serverId, SubsonicSyncState.Running, 0, 0, 0, 0, 0, $"Reading the songs of {record.Name}…");
+        await SetAsync(serverId, SubsonicSyncState.Running, 0, 0, 0, 0, 0, $"Reading the songs of {record.Name}…", cancellationToken);
 
         List<SubsonicSong> songs;
         bool cut;
         try
         {
-            (songs, cut) = await ReadSongsAsync(connection, cancellationToken);
+            (songs, cut) = await ReadSongsAsync(serverId, record.Name, connection, cancellationToken);
         }
         catch (SubsonicException ex)
         {
-            if (ex.Failure == SubsonicFailure.Unreachable)
+            var unreachable = ex.Failure == SubsonicFailure.Unreachable;
+            if (unreachable)
             {
                 _catalog.MarkUnreachable(serverId);
             }
-            var kept = _catalog.TracksOf(serverId).Count;
+            var kept = await LiveSongCountAsync(serverId, cancellationToken);
             LogServerFailed(_logger, serverId, ex.Failure, ex.Message);
-            return Set(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0,
-                $"Not synced: {ex.Message} The {kept} songs already synced from {record.Name} are kept; the local library keeps playing.");
+            _bus.Publish(new SubsonicLibraryChanged(serverId, Removed: false, Unreachable: unreachable));
+            return await SetAsync(serverId, SubsonicSyncState.Failed, 0, 0, 0, 0, 0,
+                $"Not synced: {ex.Message} The {kept} songs already synced from {record.Name} are kept; the local library keeps playing.", cancellationToken);
         }
         _catalog.MarkReachable(serverId);
 
         var (added, removed) = await UpsertAsync(serverId, songs, cancellationToken);
         await LoadCatalogAsync(cancellationToken);
+        _bus.Publish(new SubsonicLibraryChanged(serverId, Removed: false, Unreachable: false));
         var found = songs.Count;
-        Set(serverId, SubsonicSyncState.Running, found, added, removed, 0, 0, $"Found {found} songs on {record.Name} ({added} new); tagging…");
+        await SetAsync(serverId, SubsonicSyncState.Running, found, added, removed, 0, 0, $"Found {found} songs on {record.Name} ({added} new); tagging…", cancellationToken);
 
         var (tagged, failed, stoppedBy) = await TagAsync(serverId, connection, songs, found, added, removed, record.Name, cancellationToken);
         await LoadCatalogAsync(cancellationToken);
+        _bus.Publish(new SubsonicLibraryChanged(serverId, Removed: false, Unreachable: stoppedBy is not null));
         var message = $"Found {found} songs on {record.Name}: {added} new, {removed} gone from the server, {tagged} tagged, {failed} could not be tagged."
             + (cut ? $" Only the first {_options.MaxSongs} songs were taken (Music:Subsonic:Sync:MaxSongs)." : "")
             + (stoppedBy is null ? "" : $" Tagging stopped: {stoppedBy} The rest is tagged on the next sync.");
         LogSynced(_logger, serverId, found, added, removed, tagged, failed);
-        return Set(serverId, stoppedBy is null ? SubsonicSyncState.Done : SubsonicSyncState.Failed, found, added, removed, tagged, failed, message);
+        return await SetAsync(serverId, stoppedBy is null ? SubsonicSyncState.Done : SubsonicSyncState.Failed, found, added, removed, tagged, failed, message,
+            cancellationToken);
     }
 
-    private async Task<(List<SubsonicSong> Songs, bool Cut)> ReadSongsAsync(SubsonicConnection connection, CancellationToken cancellationToken)
+    /// <summary>Songs of the server that the library holds now (kept when a sync fails).</summary>
+    private async Task<int> LiveSongCountAsync(string serverId, CancellationToken cancellationToken)
     {
+        var playlist = SubsonicTrackPaths.PlaylistName(serverId);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Tracks.CountAsync(t => t.PlaylistName == playlist && !t.Removed, cancellationToken);
+    }
+
+    private async Task<(List<SubsonicSong> Songs, bool Cut)> ReadSongsAsync(string serverId, string serverName, SubsonicConnection connection,
+        CancellationToken cancellationToken)
+    {
+        var client = _services.GetRequiredService<SubsonicClient>();
         var songs = new List<SubsonicSong>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pageSize = Math.Clamp(_options.AlbumPageSize, 1, 500);
         for (var offset = 0; ; offset += pageSize)
         {
-            var albums = await _client.GetAlbumsAsync(connection, pageSize, offset, cancellationToken);
+            var albums = await client.GetAlbumsAsync(connection, pageSize, offset, cancellationToken);
             foreach (var album in albums)
             {
-                var (_, albumSongs) = await _client.GetAlbumAsync(connection, album.Id, cancellationToken);
+                var (_, albumSongs) = await client.GetAlbumAsync(connection, album.Id, cancellationToken);
                 foreach (var song in albumSongs)
                 {
                     if (seen.Add(song.Id))
@@ -251,6 +285,8 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
             {
                 return (songs, false);
             }
+            // Between pages: the progress, and the check that the server was not removed meanwhile.
+            await SetAsync(serverId, SubsonicSyncState.Running, songs.Count, 0, 0, 0, 0, $"Reading the songs of {serverName}: {songs.Count} so far…", cancellationToken);
         }
     }
 
@@ -265,6 +301,12 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // First in the transaction: a server removed meanwhile gets no rows (ForgetAsync deletes the status row
+            // before it marks the songs removed, so either it waits for this transaction or this one sees it gone).
+            if (!await SubsonicSyncStatusStore.TouchAsync(db, serverId, now, ct))
+            {
+                throw new SubsonicServerRemovedException(serverId);
+            }
             var playlist = await db.Playlists.FirstOrDefaultAsync(p => p.Name == playlistName, ct);
             if (playlist is null)
             {
@@ -345,6 +387,7 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
                 .Select(t => t.Id).ToListAsync(cancellationToken);
         }
         var byId = songs.ToDictionary(s => SubsonicTrackPaths.TrackId(serverId, s.Id), StringComparer.Ordinal);
+        var analyzer = _services.GetRequiredService<SubsonicTrackAnalyzer>();
         int tagged = 0, failed = 0;
         string? stoppedBy = null;
         using var unreachable = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -358,7 +401,7 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
                     string? error = null;
                     try
                     {
-                        features = await _analyzer.AnalyzeAsync(connection, byId[id], ct);
+                        features = await analyzer.AnalyzeAsync(connection, byId[id], ct);
                     }
                     catch (SubsonicException ex) when (ex.Failure == SubsonicFailure.Unreachable)
                     {
@@ -382,8 +425,8 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
                         {
                             Interlocked.Increment(ref failed);
                         }
-                        Set(serverId, SubsonicSyncState.Running, found, added, removed, tagged, failed,
-                            $"Found {found} songs on {serverName} ({added} new); tagged {tagged}, {failed} failed, of {waiting.Count}…");
+                        await SetAsync(serverId, SubsonicSyncState.Running, found, added, removed, tagged, failed,
+                            $"Found {found} songs on {serverName} ({added} new); tagged {tagged}, {failed} failed, of {waiting.Count}…", ct);
                     }
                 });
         }
@@ -398,7 +441,8 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
     private async Task<bool> StoreAsync(string id, AudioFeatures? features, string? error, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var waiting = db.Tracks.Where(t => t.Id == id && t.AnalysisError == SubsonicTrackPaths.AwaitingTagging);
+        // A song of a server removed meanwhile is marked removed and no longer waits.
+        var waiting = db.Tracks.Where(t => t.Id == id && !t.Removed && t.AnalysisError == SubsonicTrackPaths.AwaitingTagging);
         if (features is null)
         {
             var message = ColumnText.Fit(error ?? "analysis failed", TrackRecord.MaxErrorLength);
@@ -422,10 +466,14 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         return written == 1;
     }
 
-    /// <summary>Rebuilds the in-memory catalogue from the stored songs of the configured servers.</summary>
+    /// <summary>Rebuilds this node's in-memory catalogue from the stored songs of the configured servers.</summary>
     public async Task LoadCatalogAsync(CancellationToken cancellationToken)
     {
         var servers = await _servers.ListAsync(cancellationToken);
+        foreach (var gone in _catalog.ServerIds.Except(servers.Select(s => s.Id), StringComparer.Ordinal).ToList())
+        {
+            _catalog.Remove(gone);
+        }
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Tracks.AsNoTracking()
             .Where(t => !t.Removed && t.RelativePath.StartsWith(SubsonicTrackPaths.Scheme))
@@ -459,10 +507,15 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
         };
     }
 
-    private SubsonicSyncStatus Set(string serverId, SubsonicSyncState state, int found, int added, int removed, int tagged, int failed, string message)
+    /// <summary>Stores the status; throws <see cref="SubsonicServerRemovedException"/> when the server's row is gone (removed meanwhile).</summary>
+    private async Task<SubsonicSyncStatus> SetAsync(string serverId, SubsonicSyncState state, int found, int added, int removed, int tagged, int failed,
+        string message, CancellationToken cancellationToken)
     {
         var status = new SubsonicSyncStatus(serverId, state, found, added, removed, tagged, failed, message, _time.GetUtcNow());
-        _status[serverId] = status;
+        if (!await _status.UpdateAsync(status, cancellationToken))
+        {
+            throw new SubsonicServerRemovedException(serverId);
+        }
         return status;
     }
 
@@ -473,12 +526,9 @@ public sealed partial class SubsonicLibrarySync : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subsonic server {ServerId} could not be synced ({Failure}): {Reason}")]
     private static partial void LogServerFailed(ILogger logger, string serverId, SubsonicFailure failure, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sync of Subsonic server {ServerId} failed")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string serverId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queueing the sync of Subsonic server {ServerId} in the job engine failed")]
+    private static partial void LogQueueFailed(ILogger logger, Exception exception, string serverId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sync of Subsonic server {ServerId} stopped: the server was removed")]
-    private static partial void LogSyncCancelled(ILogger logger, string serverId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the synced Subsonic songs failed; they return with the next sync")]
-    private static partial void LogLoadFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking the job engine to interrupt the sync of Subsonic server {ServerId} failed; it stops at its next status write")]
+    private static partial void LogInterruptFailed(ILogger logger, Exception exception, string serverId);
 }

@@ -41,7 +41,8 @@ public static class SubsonicTrackPaths
 
 /// <summary>
 /// The Subsonic songs the recommender sees, in memory, one playlist per server (named after it), kept by
-/// <see cref="SubsonicLibrarySync"/>. A server that failed to answer (a sync, or a stream the player asked for) is
+/// <see cref="SubsonicLibrarySync"/> on every node (from the database at start, after a sync here, and when another
+/// node says a server's songs changed: <see cref="SubsonicLibraryChanged"/>). A server that failed to answer (a sync, or a stream the player asked for) is
 /// left out for <see cref="SubsonicSyncOptions.UnreachableRetryAfter"/>, so the player moves on to other music instead
 /// of picking its songs again; its songs stay stored and come back when it answers.
 /// </summary>
@@ -78,6 +79,9 @@ public sealed class SubsonicTrackCatalog
         var down = Volatile.Read(ref _unreachableUntil);
         return servers.Where(s => !down.ContainsKey(s.Key) && s.Value.Tracks.Count > 0).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value).ToList();
     }
+
+    /// <summary>The servers that have songs here.</summary>
+    public IReadOnlyCollection<string> ServerIds => Volatile.Read(ref _servers).Keys.ToList();
 
     /// <summary>Every stored song of <paramref name="serverId"/>, reachable or not.</summary>
     public IReadOnlyList<Track> TracksOf(string serverId) => Volatile.Read(ref _servers).GetValueOrDefault(serverId)?.Tracks ?? [];

@@ -8,7 +8,7 @@ using BlazorMood.Web.Api;
 using BlazorMood.Web.Curation;
 using BlazorMood.Web.History;
 using BlazorMood.Web.Hosting;
-using BlazorMood.Web.KeyRing;
+using BlazorMood.Hosting.KeyRing;
 using BlazorMood.Web.Kiosk;
 using BlazorMood.Web.Live;
 using BlazorMood.Web.Operations;
@@ -72,9 +72,10 @@ public static class ApplicationExtensions
         builder.Services.AddWebOperations(builder.Configuration);
         if (NodeOptions.From(builder.Configuration).RunsWorkers)
         {
-            // Video analysis, retention and track analysis run here too (a single process); role web leaves them to the worker host.
+            // Video analysis, retention, track analysis and Subsonic syncs run here too (a single process); role web leaves them to the worker host.
             builder.Services.AddVideoJobWorkers(builder.Configuration);
             builder.Services.AddTrackAnalysisWorker(builder.Configuration);
+            builder.Services.AddSubsonicSyncWorker(builder.Configuration);
         }
         return builder;
     }

@@ -1,36 +1,11 @@
 using System.Net.Http.Headers;
 using BlazorMood.Data.Music;
 using BlazorMood.Web.Hosting;
-using BlazorMood.Music.Analysis;
+using BlazorMood.Hosting.Subsonic;
 using BlazorMood.Music.Subsonic;
 using BlazorMood.Web.Accounts;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 
 namespace BlazorMood.Web.Subsonic;
-
-/// <summary>Where the Subsonic server list is kept (bound from <c>Music:Subsonic</c>).</summary>
-public sealed class SubsonicWebOptions
-{
-    public const string SectionName = "Music:Subsonic";
-
-    /// <summary>The JSON file of configured servers, relative to the content root; passwords in it are Data Protection ciphertext.</summary>
-    public string ServersPath { get; set; } = "data/subsonic-servers.json";
-
-    /// <summary>Longest wait for a Subsonic server's answer (streams: for the headers).</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
-}
-
-/// <summary>Protects Subsonic passwords with the host's Data Protection key ring (the keys the sign-in cookies use).</summary>
-public sealed class DataProtectionSubsonicSecretProtector(IDataProtectionProvider provider) : ISubsonicSecretProtector
-{
-    // The purpose string isolates these ciphertexts: no other protector of the app can read them, nor they its.
-    private readonly IDataProtector _protector = provider.CreateProtector("BlazorMood.Subsonic.ServerPassword.v1");
-
-    public string Protect(string secret) => _protector.Protect(secret);
-
-    public string Unprotect(string protectedSecret) => _protector.Unprotect(protectedSecret);
-}
 
 /// <summary>The Subsonic source in the web host: the server list, the client, and the browse/stream/cover API.</summary>
 public static class SubsonicWebExtensions
@@ -38,25 +13,12 @@ public static class SubsonicWebExtensions
     public const string BasePath = "/api/subsonic";
 
 
-    public static IServiceCollection AddSubsonicSource(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<SubsonicWebOptions>()
-            .Bind(configuration.GetSection(SubsonicWebOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ServersPath) && o.Timeout > TimeSpan.Zero, "Music:Subsonic: ServersPath must be set and Timeout > 0.")
-            .ValidateOnStart();
-        services.AddSingleton<ISubsonicSecretProtector, DataProtectionSubsonicSecretProtector>();
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SubsonicWebOptions>>().Value;
-            var path = Path.GetFullPath(o.ServersPath, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            return new SubsonicServerStore(path, sp.GetRequiredService<ISubsonicSecretProtector>());
-        });
-        services.AddHttpClient<SubsonicClient>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<SubsonicWebOptions>>().Value.Timeout);
-        services.AddSingleton(sp => new SubsonicTrackAnalyzer(sp.GetRequiredService<SubsonicClient>(), sp.GetRequiredService<AudioAnalyzer>(),
-            sp.GetRequiredService<ILogger<SubsonicTrackAnalyzer>>()));
-        services.AddSubsonicLibrarySync(configuration);
-        return services;
-    }
+    /// <summary>
+    /// The Subsonic servers (<see cref="SubsonicServiceCollectionExtensions.AddSubsonicServers"/>, shared with the
+    /// worker host). This node queues syncs; it also runs them only in role <c>all</c> (Program registers the workers).
+    /// </summary>
+    public static IServiceCollection AddSubsonicSource(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSubsonicServers(configuration);
 
     public sealed record AddServerRequest(string Name, string BaseUrl, string Username, string Password);
 
@@ -72,19 +34,19 @@ public static class SubsonicWebExtensions
             {
                 return Results.NotFound();
             }
+            // Stops its sync on whichever node runs it (through the stored status, see ForgetAsync).
             await sync.ForgetAsync(id, ct);
             return Results.NoContent();
         });
-        // Sync now: queued (202) and read back from the status, since a large server takes minutes to tag.
+        // Sync now: queued in the job engine (202) and read back from the stored status, since a large server takes
+        // minutes to tag; a sync that already waits or runs is not queued twice.
         admin.MapPost("/servers/{id}/sync", async (string id, SubsonicServerStore store, SubsonicLibrarySync sync, CancellationToken ct) =>
         {
             if ((await store.ListAsync(ct)).All(s => s.Id != id))
             {
                 return Results.Problem(title: "No such Subsonic server", statusCode: StatusCodes.Status404NotFound);
             }
-            return sync.Request(id)
-                ? Results.Accepted($"{BasePath}/servers/{id}/sync", sync.Status(id))
-                : Results.Problem(title: "Sync queue full", detail: sync.Status(id)?.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Accepted($"{BasePath}/servers/{id}/sync", await sync.RequestAsync(id, ct));
         });
         admin.MapGet("/servers/{id}/sync", async (string id, SubsonicServerStore store, SubsonicLibrarySync sync, CancellationToken ct) =>
         {
@@ -92,7 +54,7 @@ public static class SubsonicWebExtensions
             {
                 return Results.Problem(title: "No such Subsonic server", statusCode: StatusCodes.Status404NotFound);
             }
-            return Results.Ok(sync.Status(id) ?? new SubsonicSyncStatus(id, SubsonicSyncState.Done, 0, 0, 0, 0, 0, "Not synced since the app started.", DateTimeOffset.UtcNow));
+            return Results.Ok(await sync.StatusAsync(id, ct) ?? new SubsonicSyncStatus(id, SubsonicSyncState.Done, 0, 0, 0, 0, 0, "Not synced yet.", DateTimeOffset.UtcNow));
         });
 
         var users = endpoints.MapGroup(BasePath).RequireAuthorization(Policies.User).WithTags("Subsonic");
@@ -135,7 +97,7 @@ public static class SubsonicWebExtensions
             var info = await client.PingAsync(new SubsonicConnection(url, request.Username, request.Password), ct);
             var record = await store.AddAsync(request.Name, url, request.Username, request.Password, ct);
             // Its songs join the library and get tagged in the background; the status endpoint follows it.
-            sync.Request(record.Id);
+            await sync.RequestAsync(record.Id, ct);
             return Results.Created($"{BasePath}/servers/{record.Id}", new { record.Id, record.Name, record.BaseUrl, record.Username, info.ApiVersion, AuthMode = info.AuthMode.ToString() });
         }
         catch (SubsonicException ex)

@@ -1,4 +1,4 @@
-using BlazorMood.Web.KeyRing;
+using BlazorMood.Hosting.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.Configuration;

@@ -46,7 +46,7 @@ public sealed class SubsonicApiTests(SubsonicWebFactory factory, SupysonicServer
 
         var listed = await admin.GetStringAsync("/api/subsonic/servers");
         Assert.DoesNotContain(server.Password, listed, StringComparison.Ordinal);
-        Assert.DoesNotContain(server.Password, await File.ReadAllTextAsync(factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlazorMood.Web.Subsonic.SubsonicWebOptions>>().Value.ServersPath), StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Password, await File.ReadAllTextAsync(factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlazorMood.Hosting.Subsonic.SubsonicSourceOptions>>().Value.ServersPath), StringComparison.Ordinal);
 
         var albums = JsonDocument.Parse(await user.GetStringAsync($"/api/subsonic/servers/{id}/albums")).RootElement;
         var albumId = albums[0].GetProperty("id").GetString();

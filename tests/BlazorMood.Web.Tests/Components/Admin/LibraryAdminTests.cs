@@ -1,5 +1,5 @@
 using BlazorMood.Music.Subsonic;
-using BlazorMood.Web.Subsonic;
+using BlazorMood.Hosting.Subsonic;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
-namespace BlazorMood.Web.KeyRing;
+namespace BlazorMood.Hosting.KeyRing;
 
 /// <summary>
 /// Creates the key ring's first key under a lock file in the shared folder, before anything else at start-up can.

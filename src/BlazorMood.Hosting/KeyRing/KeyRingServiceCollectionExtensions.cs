@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace BlazorMood.Web.KeyRing;
+namespace BlazorMood.Hosting.KeyRing;
 
 public static class KeyRingServiceCollectionExtensions
 {

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace BlazorMood.Web.KeyRing;
+namespace BlazorMood.Hosting.KeyRing;
 
 /// <summary>
 /// Where the ASP.NET Core Data Protection keys live, bound from the <c>DataProtection</c> section. The keys sign and
