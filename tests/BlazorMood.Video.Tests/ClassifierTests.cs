@@ -160,4 +160,26 @@ public class ClassifierTests
     internal static string Describe(ActivityResult result) =>
         string.Join("\n", result.Segments.Select(s => $"  {s.Start:F1}-{s.End:F1} {s.Label} {s.Confidence:F2} {s.Exercise} {s.CadenceSpm:F0}")) + "\n" +
         string.Join("\n", result.Windows.Take(4).Select(w => $"  w {w.Start:F1} {w.Activity} {w.Confidence:F2} {w.Features}"));
+
+    [Fact]
+    public void A_tie_in_time_goes_to_the_moving_activity_and_a_longer_rest_still_wins()
+    {
+        // Push-ups with as long in the plank around them (1.25 + 1.25 s lying, 2.5 s exercising).
+        var tie = new ActivityResult(5,
+        [
+            new ActivitySegment(0, 1.25, ActivityKind.Lying, 0.9),
+            new ActivitySegment(1.25, 3.75, ActivityKind.Exercising, 0.9, ExerciseKind.PushUps),
+            new ActivitySegment(3.75, 5, ActivityKind.Lying, 0.9),
+        ], [], null);
+        Assert.Equal(ActivityKind.Exercising, tie.Dominant);
+        Assert.Equal([ActivityKind.Exercising, ActivityKind.Lying], tie.Activities);
+
+        var longerRest = new ActivityResult(5,
+        [
+            new ActivitySegment(0, 1.5, ActivityKind.Lying, 0.9),
+            new ActivitySegment(1.5, 3.75, ActivityKind.Exercising, 0.9, ExerciseKind.PushUps),
+            new ActivitySegment(3.75, 5, ActivityKind.Lying, 0.9),
+        ], [], null);
+        Assert.Equal(ActivityKind.Lying, longerRest.Dominant);
+    }
 }

@@ -256,6 +256,9 @@ public sealed partial class SubsonicLibrarySync
         return await db.Tracks.CountAsync(t => t.PlaylistName == playlist && !t.Removed, cancellationToken);
     }
 
+    /// <summary>Albums read between two progress writes (each also checks the server is still configured).</summary>
+    private const int AlbumsPerProgress = 20;
+
     private async Task<(List<SubsonicSong> Songs, bool Cut)> ReadSongsAsync(string serverId, string serverName, SubsonicConnection connection,
         CancellationToken cancellationToken)
     {
@@ -263,11 +266,18 @@ public sealed partial class SubsonicLibrarySync
         var songs = new List<SubsonicSong>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pageSize = Math.Clamp(_options.AlbumPageSize, 1, 500);
+        var albumsRead = 0;
         for (var offset = 0; ; offset += pageSize)
         {
             var albums = await client.GetAlbumsAsync(connection, pageSize, offset, cancellationToken);
             foreach (var album in albums)
             {
+                // One request per album, so a page of 500 takes a while: the progress, and the check that the server
+                // was not removed meanwhile (the status write fails then), every few albums rather than per page.
+                if (++albumsRead % AlbumsPerProgress == 0)
+                {
+                    await SetAsync(serverId, SubsonicSyncState.Running, songs.Count, 0, 0, 0, 0, $"Reading the songs of {serverName}: {songs.Count} so far…", cancellationToken);
+                }
                 var (_, albumSongs) = await client.GetAlbumAsync(connection, album.Id, cancellationToken);
                 foreach (var song in albumSongs)
                 {
@@ -518,7 +528,6 @@ public sealed partial class SubsonicLibrarySync
         }
         return status;
     }
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Synced Subsonic server {ServerId}: {Found} songs, {Added} new, {Removed} removed, {Tagged} tagged, {Failed} failed")]
     private static partial void LogSynced(ILogger logger, string serverId, int found, int added, int removed, int tagged, int failed);

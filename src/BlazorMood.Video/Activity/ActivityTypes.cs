@@ -29,6 +29,10 @@ public static class ActivityNames
     /// <summary>The label used in files, JSON and evaluation folders ("running").</summary>
     public static string Label(this ActivityKind kind) => kind.ToString().ToLowerInvariant();
 
+    /// <summary>Whether the body moves through the activity (walking, running, cycling, exercising) rather than rests in it.</summary>
+    public static bool IsMoving(this ActivityKind kind) =>
+        kind is ActivityKind.Walking or ActivityKind.Running or ActivityKind.Cycling or ActivityKind.Exercising;
+
     /// <summary>Every label a clip can be classified as (not <see cref="ActivityKind.Unknown"/>).</summary>
     public static IReadOnlyList<string> All { get; } = Enum.GetValues<ActivityKind>().Where(k => k != ActivityKind.Unknown).Select(Label).ToArray();
 
@@ -137,9 +141,17 @@ public sealed record ActivityResult(double DurationSeconds, IReadOnlyList<Activi
     /// <summary>Times (seconds) at which <see cref="FallDetector"/> saw someone fall.</summary>
     public IReadOnlyList<double> Falls { get; init; } = [];
 
-    /// <summary>Activities seen, longest total first (Unknown excluded).</summary>
+    /// <summary>
+    /// Activities seen, longest total first (Unknown excluded). Between two of the same total (to the millisecond) a
+    /// moving one (walking, running, cycling, exercising) comes before a resting one: a clip of push-ups with as long
+    /// in the plank around them is a workout, and the music it asks for is a workout's. Before this rule a tie went to
+    /// whichever came first in the clip.
+    /// </summary>
     public IReadOnlyList<ActivityKind> Activities => Segments.Where(s => s.Activity != ActivityKind.Unknown)
-        .GroupBy(s => s.Activity).OrderByDescending(g => g.Sum(s => s.Duration)).Select(g => g.Key).ToArray();
+        .GroupBy(s => s.Activity)
+        .OrderByDescending(g => Math.Round(g.Sum(s => s.Duration), 3))
+        .ThenByDescending(g => g.Key.IsMoving())
+        .Select(g => g.Key).ToArray();
 
     /// <summary>The activity covering most of the clip (Unknown only when nothing else was seen).</summary>
     public ActivityKind Dominant => Activities.Count > 0 ? Activities[0] : ActivityKind.Unknown;
