@@ -324,6 +324,56 @@ public sealed class TrackAnalysisClaimTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task On_PostgreSQL_a_node_removes_the_analysis_job_of_a_node_gone_for_a_day_and_keeps_one_gone_for_an_hour()
+    {
+        WriteClickTracks("activity_running", [120], seconds: 2);
+        var live = await StartAsync(await PostgresAsync(), "live", analyze: true);
+        var scheduler = await live.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        // Two nodes that are not in the cluster (no check-in), each with its job and re-check trigger stored as
+        // TrackAnalysisSchedule stores a node's: one ran its own last pass two days ago, the other an hour ago.
+        var gone = await StoreNodeJobAsync(scheduler, "gone-" + suffix, DateTimeOffset.UtcNow.AddDays(-2));
+        var away = await StoreNodeJobAsync(scheduler, "away-" + suffix, DateTimeOffset.UtcNow.AddHours(-1));
+
+        // Their triggers fail over to the live node, whose job only tidies up there.
+        var deadline = DateTime.UtcNow + Patience;
+        while (await scheduler.GetJobDetail(gone) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job of the node gone for two days is still there");
+            await Task.Delay(200);
+        }
+        // The other node's trigger fires every second too: a few more of its fail-over firings.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var kept = await scheduler.GetJobDetail(away);
+        Assert.NotNull(kept);
+        // Tidying up never runs a pass for another node, so its own last pass stays as it was.
+        var lastOwnPass = DateTimeOffset.Parse(kept.JobDataMap.GetString("lastOwnPassUtc")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(DateTimeOffset.UtcNow - lastOwnPass, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(62));
+        Assert.NotEmpty(await scheduler.GetTriggersOfJob(away));
+        Assert.NotNull(await scheduler.GetJobDetail(TrackAnalysisJob.KeyFor(scheduler.SchedulerInstanceId)));
+
+        static async Task<JobKey> StoreNodeJobAsync(IScheduler scheduler, string node, DateTimeOffset lastOwnPass)
+        {
+            var key = TrackAnalysisJob.KeyFor(node);
+            var job = JobBuilder.Create<TrackAnalysisJob>()
+                .WithIdentity(key)
+                .StoreDurably()
+                .UsingJobData("lastOwnPassUtc", lastOwnPass.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+                .Build();
+            var recheck = TriggerBuilder.Create()
+                .WithIdentity(node + "/recheck", TrackAnalysisJob.Group)
+                .ForJob(key)
+                .WithExecutionGroup(TrackAnalysisJob.Group)
+                .WithPreferredNode(PreferredNode.For(node))
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever())
+                .Build();
+            await scheduler.ScheduleJob(job, [recheck], ScheduleJobOptions.Replacing);
+            return key;
+        }
+    }
+
     private async Task<PostgresTestDatabase> PostgresAsync() => _postgres ??= await TestServices.CreatePostgresDatabaseAsync();
 
     /// <summary>Click tracks of the given tempos in one playlist folder, with no declared features (so all need analysis); their ids in tempo order.</summary>
