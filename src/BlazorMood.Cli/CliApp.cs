@@ -324,6 +324,21 @@ public static class CliApp
         activity.SetAction(async (p, ct) =>
             await ActivityCommands.TrainAsync(data.Bind(p, output: p.GetValue(modelOut)!, windows: p.GetValue(windows)), args[2..], stdout, stderr, ct));
         train.Add(activity);
+
+        var clips = new Option<string>("--clips") { Description = "Per-clip numbers written by 'music quadrant-eval <folder> --out'.", Required = true };
+        var moodOut = new Option<string>("--out") { Description = "Where to write the fitted weights and the cross-validation (JSON).", Required = true };
+        var folds = PositiveInt("--folds", "Cross-validation folds (stratified by quadrant).", 10);
+        var moodSeed = AnyInt("--seed", "Seed of the folds.", 1);
+        var moodL2 = FloatOption("--l2", "L2 regularisation (default 1, ≥ 0).");
+        var musicMood = new Command("music-mood",
+            "Fits the music valence/arousal estimate (one logistic regression per axis, ML.NET) to quadrant-labelled clips, " +
+            "prints its cross-validated scores beside the current estimate's and writes the weights in the cues' units.")
+        {
+            clips, moodOut, folds, moodSeed, moodL2,
+        };
+        musicMood.SetAction(async (p, ct) => await MusicMoodCommands.TrainAsync(p.GetRequiredValue(clips), p.GetRequiredValue(moodOut), p.GetValue(folds),
+            p.GetValue(moodSeed), p.GetValue(moodL2) ?? 1f, args[2..], stdout, ct));
+        train.Add(musicMood);
         return train;
     }
 
@@ -408,6 +423,13 @@ public static class CliApp
         var emotionEval = new Command("emotion-eval", "Compares the valence/arousal estimate with listener ratings.") { audio, annotations };
         emotionEval.SetAction(async (p, ct) => await MusicCommands.EmotionEvalAsync(p.GetValue(library)!, p.GetRequiredValue(audio), p.GetRequiredValue(annotations), stdout, ct));
         music.Add(emotionEval);
+
+        var quadrants = new Argument<string>("folder") { Description = "Clips in q1/ … q4/ (Russell's quadrants: q1 excited and pleasant, q2 excited and unpleasant, q3 calm and unpleasant, q4 calm and pleasant)." };
+        var quadrantTsv = new Option<string?>("--out") { Description = "Also write every clip's measured numbers (TSV) here." };
+        var parallel = PositiveInt("--parallel", "Clips analysed at once (each is an ffmpeg decode).", Math.Max(1, Environment.ProcessorCount));
+        var quadrantEval = new Command("quadrant-eval", "Scores the valence/arousal estimate against quadrant-labelled clips (e.g. the 4Q set: scripts/devdata.sh --set music-emotion).") { quadrants, quadrantTsv, parallel };
+        quadrantEval.SetAction(async (p, ct) => await MusicCommands.QuadrantEvalAsync(p.GetValue(library)!, p.GetRequiredValue(quadrants), p.GetValue(quadrantTsv), p.GetValue(parallel), stdout, ct));
+        music.Add(quadrantEval);
         return music;
     }
 

@@ -199,16 +199,41 @@ public sealed class TaggingTests : IDisposable
     [Fact]
     public void Mood_estimate_moves_with_its_cues()
     {
-        var calm = MoodEstimator.Estimate(60, 1, -28, null, 300, -0.2);
-        var excited = MoodEstimator.Estimate(160, 7, -10, null, 3000, 0.2);
-        var fastMinor = MoodEstimator.Estimate(160, 7, -10, null, 3000, -0.2);
+        var calm = MoodEstimator.Estimate(80, 3, -20, null, 1200, -0.2, 0.7);
+        var excited = MoodEstimator.Estimate(160, 7, -10, null, 3000, 0.2, 0.6);
+        var fastMinor = MoodEstimator.Estimate(160, 7, -10, null, 3000, -0.2, 0.6);
+        var calmMajor = MoodEstimator.Estimate(80, 3, -20, null, 1200, 0.2, 0.7);
 
-        Assert.True(excited.Arousal > calm.Arousal + 0.6, $"{excited} vs {calm}");
-        Assert.True(excited.Valence > fastMinor.Valence + 0.3, "major sounds more pleasant than minor at the same energy");
-        Assert.True(calm.Valence < 0.4, "slow, dark and minor reads as unpleasant");
+        _output.WriteLine($"calm {calm}, calm major {calmMajor}, excited {excited}, fast minor {fastMinor}");
+        // Bright, loud and dense music is excited; darker, quieter and sparser music calm.
+        Assert.True(excited.Arousal > 0.9 && calm.Arousal < 0.1, $"{excited} vs {calm}");
+        // At the same energy, major sounds more pleasant than minor, in excited music and in calm music.
+        Assert.True(excited.Valence > fastMinor.Valence + 0.15, $"{excited} vs {fastMinor}");
+        Assert.True(calmMajor.Valence > calm.Valence + 0.05, $"{calmMajor} vs {calm}");
+        // Denser attacks at the same brightness and loudness read as less pleasant in excited music (angry against joyful).
+        var dense = MoodEstimator.Estimate(160, 14, -10, null, 3000, 0.2, 0.6);
+        Assert.True(dense.Valence < excited.Valence, $"{dense} vs {excited}");
+        // Nothing measured says nothing.
         var unknown = MoodEstimator.Estimate(null, null, null, null, null, null);
         Assert.Equal(0.5, unknown.Valence);
         Assert.Equal(0.5, unknown.Arousal);
+    }
+
+    [Fact]
+    public void Mood_estimate_weights_are_the_committed_models()
+    {
+        using var model = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "models", "music-mood.json")));
+        void Same(string axis, (double Bias, double[] Weights) actual)
+        {
+            var stored = model.RootElement.GetProperty(axis);
+            Assert.Equal(stored.GetProperty("bias").GetDouble(), actual.Bias, 12);
+            Assert.Equal(stored.GetProperty("weights").EnumerateArray().Select(w => w.GetDouble()), actual.Weights, (a, b) => Math.Abs(a - b) < 1e-12);
+            Assert.Equal(stored.GetProperty("fill").EnumerateArray().Select(w => w.GetDouble()), MoodEstimator.Fill, (a, b) => Math.Abs(a - b) < 1e-12);
+        }
+        Same("arousal", MoodEstimator.Arousal);
+        Same("valenceExcited", MoodEstimator.ValenceExcited);
+        Same("valenceCalm", MoodEstimator.ValenceCalm);
+        Assert.Equal(900, model.RootElement.GetProperty("clips").GetInt32());
     }
 
     [Fact]

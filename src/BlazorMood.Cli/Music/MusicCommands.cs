@@ -99,6 +99,16 @@ internal static class MusicCommands
         return 0;
     }
 
+    public static async Task<int> QuadrantEvalAsync(string libraryPath, string folder, string? tsvOut, int parallelism, TextWriter stdout, CancellationToken ct)
+    {
+        await using var provider = Services(libraryPath);
+        foreach (var row in await QuadrantEvaluation.RunAsync(folder, tsvOut, provider.GetRequiredService<AudioAnalyzer>(), parallelism, ct))
+        {
+            await stdout.WriteLineAsync(row);
+        }
+        return 0;
+    }
+
     public static async Task<int> EmotionEvalAsync(string libraryPath, string audio, string annotations, TextWriter stdout, CancellationToken ct)
     {
         await using var provider = Services(libraryPath);

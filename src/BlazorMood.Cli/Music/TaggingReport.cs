@@ -154,3 +154,132 @@ internal static class EmotionEvaluation
         return rows;
     }
 }
+
+/// <summary>
+/// Scores the valence/arousal estimate against Russell-quadrant labels: a folder with subfolders <c>q1</c>..<c>q4</c>
+/// (the 4Q set of Panda et al. 2018, assembled by <c>scripts/devdata.sh --set music-emotion</c>): q1 excited and
+/// pleasant, q2 excited and unpleasant, q3 calm and unpleasant, q4 calm and pleasant. Per axis it reports how well the
+/// estimate ranks the two halves (AUC: 0.5 is chance), its correlation with the half (point-biserial r) and how often
+/// it falls on the right side of 0.5; the same for each measured cue alone, and the four-way quadrant accuracy.
+/// The clips are only read, never kept; <paramref name="tsvOut"/> keeps the measured numbers of every clip.
+/// </summary>
+internal static class QuadrantEvaluation
+{
+    private static readonly string[] AudioExtensions = [".mp3", ".wav", ".ogg", ".opus", ".flac", ".m4a"];
+
+    public static async Task<IReadOnlyList<string>> RunAsync(string folder, string? tsvOut, AudioAnalyzer analyzer, int parallelism, CancellationToken cancellationToken)
+    {
+        var clips = new List<(string File, int Quadrant)>();
+        for (var q = 1; q <= 4; q++)
+        {
+            var dir = new[] { $"q{q}", $"Q{q}" }.Select(d => Path.Combine(folder, d)).FirstOrDefault(Directory.Exists);
+            if (dir is null)
+            {
+                continue;
+            }
+            clips.AddRange(Directory.EnumerateFiles(dir)
+                .Where(f => AudioExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .Select(f => (f, q)));
+        }
+        if (clips.Count == 0)
+        {
+            throw new InvalidOperationException($"{folder}: no audio under q1/ … q4/ (scripts/devdata.sh --set music-emotion assembles them)");
+        }
+        var measured = new (string File, int Quadrant, AudioFeatures? Features, string? Error)[clips.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (file, q) = clips[i];
+                try
+                {
+                    measured[i] = (file, q, await analyzer.AnalyzeAsync(file, ct), null);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    measured[i] = (file, q, null, ex.Message);
+                }
+            });
+        var ok = measured.Where(m => m.Features is { Valence: not null, Arousal: not null }).ToArray();
+        var rows = new List<string>
+        {
+            FormattableString.Invariant($"clips: {clips.Count} ({string.Join(", ", Enumerable.Range(1, 4).Select(q => $"q{q} {clips.Count(c => c.Quadrant == q)}"))}); analysed: {ok.Length}; failed: {measured.Length - ok.Length}"),
+            "",
+            "axis      cue             AUC     r      right side of 0.5",
+        };
+        var axes = new (string Name, Func<int, bool> High, Func<AudioFeatures, double?> Estimate)[]
+        {
+            ("arousal", q => q is 1 or 2, f => f.Arousal),
+            ("valence", q => q is 1 or 4, f => f.Valence),
+        };
+        var cues = new (string Name, Func<AudioFeatures, double?> Value)[]
+        {
+            ("tempo (BPM)", f => f.Bpm),
+            ("loudness (LUFS)", f => f.LoudnessLufs),
+            ("brightness (Hz)", f => f.BrightnessHz),
+            ("onsets/s", f => f.OnsetsPerSecond),
+            ("mode contrast", f => f.ModeContrast),
+            ("key clarity", f => f.KeyClarity),
+        };
+        foreach (var (name, high, estimate) in axes)
+        {
+            var pairs = ok.Select(m => (Score: estimate(m.Features!)!.Value, High: high(m.Quadrant))).ToList();
+            var right = pairs.Count(p => (p.Score >= 0.5) == p.High) / (double)pairs.Count;
+            rows.Add(FormattableString.Invariant($"{name,-9} {"estimate",-15} {Auc(pairs):0.000}  {TaggingReport.Pearson(pairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  {right:P1}"));
+            foreach (var (cue, value) in cues)
+            {
+                var cuePairs = ok.Where(m => value(m.Features!) is { } v && double.IsFinite(v)).Select(m => (Score: value(m.Features!)!.Value, High: high(m.Quadrant))).ToList();
+                rows.Add(FormattableString.Invariant($"{"",-9} {cue,-15} {Auc(cuePairs):0.000}  {TaggingReport.Pearson(cuePairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  (n = {cuePairs.Count})"));
+            }
+        }
+        var confusion = new int[5, 5];
+        foreach (var m in ok)
+        {
+            var excited = m.Features!.Arousal >= 0.5;
+            var pleasant = m.Features.Valence >= 0.5;
+            var predicted = excited ? (pleasant ? 1 : 2) : (pleasant ? 4 : 3);
+            confusion[m.Quadrant, predicted]++;
+        }
+        var correct = Enumerable.Range(1, 4).Sum(q => confusion[q, q]);
+        rows.Add("");
+        rows.Add(FormattableString.Invariant($"quadrant from the estimate (0.5 on each axis): {correct}/{ok.Length} = {correct / (double)ok.Length:P1} (chance about 25 %)"));
+        rows.Add("truth \\ estimate   q1    q2    q3    q4");
+        for (var q = 1; q <= 4; q++)
+        {
+            rows.Add(FormattableString.Invariant($"q{q}              {confusion[q, 1],4}  {confusion[q, 2],4}  {confusion[q, 3],4}  {confusion[q, 4],4}"));
+        }
+        foreach (var failed in measured.Where(m => m.Features is null).Take(10))
+        {
+            rows.Add($"failed: {Path.GetFileName(failed.File)}: {failed.Error}");
+        }
+        if (tsvOut is not null)
+        {
+            var tsv = new List<string> { "file\tquadrant\tbpm\ttempoConfidence\tlufs\tenergyDb\tbrightnessHz\tonsetsPerSecond\tmodeContrast\tkeyClarity\tvalence\tarousal" };
+            tsv.AddRange(ok.Select(m => FormattableString.Invariant(
+                $"{Path.GetFileName(m.File)}\tq{m.Quadrant}\t{m.Features!.Bpm}\t{m.Features.TempoConfidence}\t{m.Features.LoudnessLufs}\t{m.Features.EnergyDb}\t{m.Features.BrightnessHz}\t{m.Features.OnsetsPerSecond}\t{m.Features.ModeContrast}\t{m.Features.KeyClarity}\t{m.Features.Valence}\t{m.Features.Arousal}")));
+            await File.WriteAllLinesAsync(tsvOut, tsv, cancellationToken);
+            rows.Add($"per-clip numbers: {tsvOut}");
+        }
+        return rows;
+    }
+
+    /// <summary>Probability that a random clip of the high half scores above a random one of the low half (ties count half).</summary>
+    internal static double Auc(IReadOnlyList<(double Score, bool High)> pairs)
+    {
+        var high = pairs.Where(p => p.High).Select(p => p.Score).ToArray();
+        var low = pairs.Where(p => !p.High).Select(p => p.Score).ToArray();
+        if (high.Length == 0 || low.Length == 0)
+        {
+            return double.NaN;
+        }
+        double wins = 0;
+        foreach (var h in high)
+        {
+            foreach (var l in low)
+            {
+                wins += h > l ? 1 : h == l ? 0.5 : 0;
+            }
+        }
+        return wins / (high.Length * (double)low.Length);
+    }
+}
