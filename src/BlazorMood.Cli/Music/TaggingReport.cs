@@ -4,6 +4,7 @@ using System.Text.Json;
 using BlazorMood.Music.Analysis;
 using BlazorMood.Music.Library;
 using BlazorMood.Music.Recommendation;
+using BlazorMood.Training.Music;
 
 namespace BlazorMood.Cli.Music;
 
@@ -225,11 +226,11 @@ internal static class QuadrantEvaluation
         {
             var pairs = ok.Select(m => (Score: estimate(m.Features!)!.Value, High: high(m.Quadrant))).ToList();
             var right = pairs.Count(p => (p.Score >= 0.5) == p.High) / (double)pairs.Count;
-            rows.Add(FormattableString.Invariant($"{name,-9} {"estimate",-15} {Auc(pairs):0.000}  {TaggingReport.Pearson(pairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  {right:P1}"));
+            rows.Add(FormattableString.Invariant($"{name,-9} {"estimate",-15} {MusicMoodTrainer.Auc(pairs):0.000}  {TaggingReport.Pearson(pairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  {right:P1}"));
             foreach (var (cue, value) in cues)
             {
                 var cuePairs = ok.Where(m => value(m.Features!) is { } v && double.IsFinite(v)).Select(m => (Score: value(m.Features!)!.Value, High: high(m.Quadrant))).ToList();
-                rows.Add(FormattableString.Invariant($"{"",-9} {cue,-15} {Auc(cuePairs):0.000}  {TaggingReport.Pearson(cuePairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  (n = {cuePairs.Count})"));
+                rows.Add(FormattableString.Invariant($"{"",-9} {cue,-15} {MusicMoodTrainer.Auc(cuePairs):0.000}  {TaggingReport.Pearson(cuePairs.Select(p => (p.Score, p.High ? 1.0 : 0.0)).ToList()),6:0.000}  (n = {cuePairs.Count})"));
             }
         }
         var confusion = new int[5, 5];
@@ -261,25 +262,5 @@ internal static class QuadrantEvaluation
             rows.Add($"per-clip numbers: {tsvOut}");
         }
         return rows;
-    }
-
-    /// <summary>Probability that a random clip of the high half scores above a random one of the low half (ties count half).</summary>
-    internal static double Auc(IReadOnlyList<(double Score, bool High)> pairs)
-    {
-        var high = pairs.Where(p => p.High).Select(p => p.Score).ToArray();
-        var low = pairs.Where(p => !p.High).Select(p => p.Score).ToArray();
-        if (high.Length == 0 || low.Length == 0)
-        {
-            return double.NaN;
-        }
-        double wins = 0;
-        foreach (var h in high)
-        {
-            foreach (var l in low)
-            {
-                wins += h > l ? 1 : h == l ? 0.5 : 0;
-            }
-        }
-        return wins / (high.Length * (double)low.Length);
     }
 }

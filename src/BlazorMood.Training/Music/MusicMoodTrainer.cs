@@ -186,26 +186,32 @@ public static class MusicMoodTrainer
 
     private static AxisScore Score(double[] scores, bool[] high)
     {
-        double wins = 0;
-        long pairs = 0;
-        for (var i = 0; i < scores.Length; i++)
+        var right = scores.Where((s, i) => (s >= 0.5) == high[i]).Count();
+        return new AxisScore(Auc([.. scores.Zip(high)]), right / (double)scores.Length);
+    }
+
+    /// <summary>
+    /// Probability that a random member of the high half scores above a random one of the low half, ties counting
+    /// half (the area under the ROC curve; 0.5 is chance); NaN without both halves.
+    /// </summary>
+    public static double Auc(IReadOnlyList<(double Score, bool High)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var high = pairs.Where(p => p.High).Select(p => p.Score).ToArray();
+        var low = pairs.Where(p => !p.High).Select(p => p.Score).ToArray();
+        if (high.Length == 0 || low.Length == 0)
         {
-            if (!high[i])
+            return double.NaN;
+        }
+        double wins = 0;
+        foreach (var h in high)
+        {
+            foreach (var l in low)
             {
-                continue;
-            }
-            for (var j = 0; j < scores.Length; j++)
-            {
-                if (high[j])
-                {
-                    continue;
-                }
-                wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
-                pairs++;
+                wins += h > l ? 1 : h == l ? 0.5 : 0;
             }
         }
-        var right = scores.Where((s, i) => (s >= 0.5) == high[i]).Count();
-        return new AxisScore(pairs > 0 ? wins / pairs : double.NaN, right / (double)scores.Length);
+        return wins / (high.Length * (double)low.Length);
     }
 
     private static double QuadrantAccuracy(double[] arousal, double[] valence, IReadOnlyList<Clip> clips) =>
