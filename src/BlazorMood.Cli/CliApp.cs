@@ -327,6 +327,7 @@ public static class CliApp
 
         var clips = new Option<string>("--clips") { Description = "Per-clip numbers written by 'music quadrant-eval <folder> --out'.", Required = true };
         var moodOut = new Option<string>("--out") { Description = "Where to write the fitted weights and the cross-validation (JSON).", Required = true };
+        var alsoTrain = new Option<string?>("--also-train") { Description = "More clips (same table) in every fold's training and the final fit, never scored: e.g. the generated library, so the fit reads it too." };
         var folds = PositiveInt("--folds", "Cross-validation folds (stratified by quadrant).", 10);
         var moodSeed = AnyInt("--seed", "Seed of the folds.", 1);
         var moodL2 = FloatOption("--l2", "L2 regularisation (default 1, ≥ 0).");
@@ -334,9 +335,9 @@ public static class CliApp
             "Fits the music valence/arousal estimate (one logistic regression per axis, ML.NET) to quadrant-labelled clips, " +
             "prints its cross-validated scores beside the current estimate's and writes the weights in the cues' units.")
         {
-            clips, moodOut, folds, moodSeed, moodL2,
+            clips, alsoTrain, moodOut, folds, moodSeed, moodL2,
         };
-        musicMood.SetAction(async (p, ct) => await MusicMoodCommands.TrainAsync(p.GetRequiredValue(clips), p.GetRequiredValue(moodOut), p.GetValue(folds),
+        musicMood.SetAction(async (p, ct) => await MusicMoodCommands.TrainAsync(p.GetRequiredValue(clips), p.GetValue(alsoTrain), p.GetRequiredValue(moodOut), p.GetValue(folds),
             p.GetValue(moodSeed), p.GetValue(moodL2) ?? 1f, args[2..], stdout, ct));
         train.Add(musicMood);
         return train;

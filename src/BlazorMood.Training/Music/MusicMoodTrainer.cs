@@ -136,9 +136,12 @@ public static class MusicMoodTrainer
     /// <paramref name="folds"/>-fold cross-validation, stratified by quadrant: each clip is scored by the axes fitted on
     /// the other folds, and the estimate being replaced is scored on the same clips.
     /// </summary>
-    public static CrossValidation CrossValidate(IReadOnlyList<Clip> clips, int folds, int seed, float l2 = 1f)
+    /// <param name="alwaysTrained">Clips added to every fold's training and never scored (generated music, say: it is
+    /// there so the fit also reads the app's own library, and is no evidence of accuracy on real music).</param>
+    public static CrossValidation CrossValidate(IReadOnlyList<Clip> clips, int folds, int seed, float l2 = 1f, IReadOnlyList<Clip>? alwaysTrained = null)
     {
         ArgumentNullException.ThrowIfNull(clips);
+        alwaysTrained ??= [];
         var random = new Random(seed);
         var fold = new int[clips.Count];
         foreach (var quadrant in clips.Select((c, i) => (c, i)).GroupBy(x => x.c.Quadrant))
@@ -154,7 +157,7 @@ public static class MusicMoodTrainer
         var cues = clips.Select(Cues).ToArray();
         for (var f = 0; f < folds; f++)
         {
-            var model = FitModel(Enumerable.Range(0, clips.Count).Where(i => fold[i] != f).Select(i => clips[i]).ToArray(), l2);
+            var model = FitModel([.. Enumerable.Range(0, clips.Count).Where(i => fold[i] != f).Select(i => clips[i]), .. alwaysTrained], l2);
             foreach (var i in Enumerable.Range(0, clips.Count).Where(i => fold[i] == f))
             {
                 (valence[i], arousal[i]) = model.Predict(cues[i]);
