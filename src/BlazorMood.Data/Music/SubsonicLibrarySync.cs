@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using BlazorMood.Data.Jobs;
 using BlazorMood.Events;
 using BlazorMood.Music.Analysis;
@@ -78,10 +77,6 @@ public sealed partial class SubsonicLibrarySync
     private readonly TimeProvider _time;
     private readonly ILogger<SubsonicLibrarySync> _logger;
 
-    // The syncs running in this process, so that removing a server here stops its sync at once; a sync on another
-    // node stops at its next status write (see ForgetAsync).
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
-
     public SubsonicLibrarySync(IDbContextFactory<BlazorMoodDbContext> contexts, SubsonicServerStore servers, IServiceProvider services,
         SubsonicTrackCatalog catalog, StoredTrackFeatures features, SubsonicSyncStatusStore status, JobScheduling scheduling, IEventBus bus,
         IOptions<SubsonicSyncOptions> options, TimeProvider time, ILogger<SubsonicLibrarySync> logger)
@@ -141,15 +136,11 @@ public sealed partial class SubsonicLibrarySync
     /// songs) and inside the transaction that stores songs, and stops when it is gone. That reaches a sync on another
     /// node through the database every node already shares, as a video job's heartbeat finds its deleted row; the
     /// engine's interrupt only reaches a job running in this process, and the event bus is optional (no Redis in a
-    /// single process) and could lose the message. A sync in this process is also cancelled at once.
+    /// single process) and could lose the message. A sync in this process is also interrupted at once through the engine.
     /// </remarks>
     public async Task ForgetAsync(string serverId, CancellationToken cancellationToken)
     {
         await _status.DeleteAsync(serverId, cancellationToken);
-        if (_running.TryGetValue(serverId, out var running))
-        {
-            await running.CancelAsync();
-        }
         try
         {
             await _scheduling.InterruptAsync(SubsonicSyncJob.Group, serverId, cancellationToken);
@@ -175,20 +166,6 @@ public sealed partial class SubsonicLibrarySync
     /// fires or the server is removed meanwhile.
     /// </summary>
     public async Task<SubsonicSyncStatus> SyncAsync(string serverId, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _running[serverId] = cancel;
-        try
-        {
-            return await RunAsync(serverId, cancel.Token);
-        }
-        finally
-        {
-            _running.TryRemove(new KeyValuePair<string, CancellationTokenSource>(serverId, cancel));
-        }
-    }
-
-    private async Task<SubsonicSyncStatus> RunAsync(string serverId, CancellationToken cancellationToken)
     {
         var record = (await _servers.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == serverId);
         if (record is null)

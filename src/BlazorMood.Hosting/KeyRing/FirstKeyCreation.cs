@@ -43,14 +43,14 @@ internal sealed partial class FirstKeyCreation(
 
     private async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
     {
-        var waited = TimeProvider.System.GetTimestamp();
+        var waited = time.GetTimestamp();
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             }
-            catch (IOException) when (TimeProvider.System.GetElapsedTime(waited) < LockWait)
+            catch (IOException) when (time.GetElapsedTime(waited) < LockWait)
             {
                 // Another node holds it for the moment it takes to read the folder and write one key.
                 await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);

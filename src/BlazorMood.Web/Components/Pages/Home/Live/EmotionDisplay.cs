@@ -34,5 +34,23 @@ public static class EmotionDisplay
     public static string Title(string? label) =>
         string.IsNullOrEmpty(label) ? "" : char.ToUpperInvariant(label[0]) + label[1..];
 
+    /// <summary>Index of the largest probability (the first on a tie); -1 for none.</summary>
+    public static int TopIndex(IReadOnlyList<float>? probabilities)
+    {
+        if (probabilities is not { Count: > 0 } p)
+        {
+            return -1;
+        }
+        var top = 0;
+        for (var i = 1; i < p.Count; i++)
+        {
+            if (p[i] > p[top])
+            {
+                top = i;
+            }
+        }
+        return top;
+    }
+
     public static string Percent(float p) => $"{Math.Round(Math.Clamp(p, 0, 1) * 100):0}%";
 }
