@@ -4,9 +4,11 @@ namespace BlazorMood.Live;
 
 /// <summary>
 /// Follows the faces of one live stream across frames: matches detections to tracks by box overlap (greedy IoU),
-/// smooths each track's seven probabilities with an exponential moving average, and changes a track's label only
-/// after another emotion has led for <see cref="TrackingOptions.HysteresisFrames"/> frames in a row (no flicker).
-/// Also picks the main face (dominant emotion) and mixes the group mood. Not thread-safe: one per stream.
+/// smooths each track's seven probabilities with an exponential moving average. A face's label is the top class of
+/// its smoothed probabilities, so the label and the bars always agree; the music follows a second, held label that
+/// changes only after another emotion has led for <see cref="TrackingOptions.HysteresisFrames"/> frames in a row, so a
+/// close call between two classes never flips the song. Also picks the main face (dominant emotion) and mixes the
+/// group mood. Not thread-safe: one per stream.
 /// </summary>
 public sealed class FaceTracker
 {
@@ -72,16 +74,18 @@ public sealed class FaceTracker
         if (main is not null)
         {
             _mainTrackId = main.Id;
+            var top = ArgMax(main.Smoothed);
             dominant = new MoodReading
             {
-                Label = EmotionLabels.All[main.Label],
-                Confidence = main.Smoothed[main.Label],
+                Label = EmotionLabels.All[top],
+                Confidence = main.Smoothed[top],
                 Probabilities = (float[])main.Smoothed.Clone(),
                 TrackId = main.Id,
+                HeldLabel = EmotionLabels.All[main.Held],
             };
             group = MixGroup(current);
-            changed = !string.Equals(_lastDominantLabel, dominant.Label, StringComparison.Ordinal);
-            _lastDominantLabel = dominant.Label;
+            changed = !string.Equals(_lastDominantLabel, dominant.HeldLabel, StringComparison.Ordinal);
+            _lastDominantLabel = dominant.HeldLabel;
         }
         return new TrackedFrame(liveFaces, dominant, changed, group);
     }
@@ -152,7 +156,7 @@ public sealed class FaceTracker
         var total = 0f;
         foreach (var t in current)
         {
-            var weight = t.Score * t.Smoothed[t.Label];
+            var weight = t.Score * t.Smoothed[ArgMax(t.Smoothed)];
             total += weight;
             for (var c = 0; c < ClassCount; c++)
             {
@@ -171,7 +175,7 @@ public sealed class FaceTracker
             }
         }
         var best = ArgMax(mix);
-        return new MoodReading { Label = EmotionLabels.All[best], Confidence = mix[best], Probabilities = mix };
+        return new MoodReading { Label = EmotionLabels.All[best], HeldLabel = EmotionLabels.All[best], Confidence = mix[best], Probabilities = mix };
     }
 
     private static float[] ToArray(IReadOnlyDictionary<string, float> probabilities)
@@ -205,7 +209,8 @@ public sealed class FaceTracker
 
         public float[] Raw { get; set; } = initial;
 
-        public int Label { get; private set; } = ArgMax(initial);
+        /// <summary>The label the music follows: the top class once it has led for the hysteresis frames.</summary>
+        public int Held { get; private set; } = ArgMax(initial);
 
         public ImageBox Box { get; set; }
 
@@ -227,7 +232,7 @@ public sealed class FaceTracker
         public void ApplyHysteresis(int frames, float margin)
         {
             var leader = ArgMax(Smoothed);
-            if (leader == Label || Smoothed[leader] - Smoothed[Label] < margin)
+            if (leader == Held || Smoothed[leader] - Smoothed[Held] < margin)
             {
                 _challenger = -1;
                 _challengerFrames = 0;
@@ -237,26 +242,31 @@ public sealed class FaceTracker
             _challenger = leader;
             if (_challengerFrames >= frames)
             {
-                Label = leader;
+                Held = leader;
                 _challenger = -1;
                 _challengerFrames = 0;
             }
         }
 
-        public LiveFace ToLiveFace() => new()
+        public LiveFace ToLiveFace()
         {
-            TrackId = Id,
-            X = Box.X,
-            Y = Box.Y,
-            Width = Box.Width,
-            Height = Box.Height,
-            Score = Score,
-            Label = EmotionLabels.All[Label],
-            Confidence = Smoothed[Label],
-            RawLabel = EmotionLabels.All[ArgMax(Raw)],
-            Probabilities = (float[])Smoothed.Clone(),
-            RawProbabilities = Raw,
-        };
+            var top = ArgMax(Smoothed);
+            return new()
+            {
+                TrackId = Id,
+                X = Box.X,
+                Y = Box.Y,
+                Width = Box.Width,
+                Height = Box.Height,
+                Score = Score,
+                Label = EmotionLabels.All[top],
+                Confidence = Smoothed[top],
+                HeldLabel = EmotionLabels.All[Held],
+                RawLabel = EmotionLabels.All[ArgMax(Raw)],
+                Probabilities = (float[])Smoothed.Clone(),
+                RawProbabilities = Raw,
+            };
+        }
     }
 }
 

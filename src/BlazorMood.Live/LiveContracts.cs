@@ -1,3 +1,5 @@
+using BlazorMood.Vision;
+
 namespace BlazorMood.Live;
 
 // Messages of the live hub. They travel as MessagePack maps keyed by property name (the protocol's contractless
@@ -36,11 +38,14 @@ public sealed class LiveFace
     /// <summary>Face detector score 0..1.</summary>
     public float Score { get; init; }
 
-    /// <summary>The track's steadied label (changes only after the hysteresis).</summary>
+    /// <summary>The top class of the track's smoothed probabilities (what the bars show).</summary>
     public string Label { get; init; } = "";
 
     /// <summary>Smoothed probability of <see cref="Label"/>.</summary>
     public float Confidence { get; init; }
+
+    /// <summary>The track's held label: changes only after another class has led for the hysteresis frames.</summary>
+    public string HeldLabel { get; init; } = "";
 
     /// <summary>The model's top label for this frame alone.</summary>
     public string RawLabel { get; init; } = "";
@@ -61,6 +66,23 @@ public sealed class MoodReading
 
     /// <summary>Track of the main face for the dominant emotion; 0 for the group mood.</summary>
     public int TrackId { get; init; }
+
+    /// <summary>
+    /// What the music follows: for the dominant emotion the main face's held label (changes only after another class
+    /// has led for the hysteresis frames); for the group mood the same as <see cref="Label"/>.
+    /// </summary>
+    public string HeldLabel { get; init; } = "";
+
+    /// <summary>The label the music follows (<see cref="HeldLabel"/>, or <see cref="Label"/> where none was set) and its probability.</summary>
+    public (string Label, float Confidence) MusicChoice()
+    {
+        if (HeldLabel.Length == 0 || HeldLabel == Label)
+        {
+            return (Label, Confidence);
+        }
+        var index = EmotionLabels.IndexOf(HeldLabel);
+        return (HeldLabel, index >= 0 && index < Probabilities.Length ? Probabilities[index] : Confidence);
+    }
 }
 
 /// <summary>Server-side time spent on a frame, in milliseconds.</summary>

@@ -130,16 +130,19 @@ public sealed partial class LiveFrameProcessor : IDisposable
         }
         var now = _time.GetUtcNow();
         var repeat = _options.Events.RepeatInterval;
-        var changed = !string.Equals(stream.RecordedLabel, dominant.Label, StringComparison.Ordinal);
+        // The held label, not the headline's top class: the music and the recorded history change only once a new
+        // emotion has led for a moment.
+        var (label, confidence) = dominant.MusicChoice();
+        var changed = !string.Equals(stream.RecordedLabel, label, StringComparison.Ordinal);
         if (!changed && (repeat <= TimeSpan.Zero || now - stream.RecordedAt < repeat))
         {
             return null;
         }
-        stream.RecordedLabel = dominant.Label;
+        stream.RecordedLabel = label;
         stream.RecordedAt = now;
-        var change = new DominantEmotionChanged(stream.SessionId, dominant.Label, dominant.Confidence, dominant.TrackId, now);
+        var change = new DominantEmotionChanged(stream.SessionId, label, confidence, dominant.TrackId, now);
         _recorder.Enqueue(change);
-        LogDominant(_logger, stream.SessionId, dominant.Label, dominant.Confidence);
+        LogDominant(_logger, stream.SessionId, label, confidence);
         return change;
     }
 

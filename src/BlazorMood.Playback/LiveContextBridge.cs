@@ -42,11 +42,13 @@ public sealed partial class LiveContextBridge(LiveMoodNotifier notifier, Recomme
         {
             return Task.CompletedTask;
         }
-        // The frame's smoothed dominant label (after the tracker's hysteresis) is what the dashboard shows, so the
-        // music follows what the person sees on screen. A change that comes without a frame still counts.
+        // The main face's held label (the top class once it has led for the tracker's hysteresis frames): the page
+        // shows it as "the music follows" whenever it differs from the headline, so a close call between two classes
+        // never flips the song. A change that comes without a frame still counts.
         if (update.Frame is { Status: FrameStatus.Ok, Dominant: { Label.Length: > 0 } dominant })
         {
-            reporter.ReportEmotion(update.SessionId, dominant.Label, dominant.Confidence, time.GetUtcNow());
+            var (label, confidence) = dominant.MusicChoice();
+            reporter.ReportEmotion(update.SessionId, label, confidence, time.GetUtcNow());
         }
         else if (update.Change is { } change)
         {

@@ -58,44 +58,87 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
-    public void One_odd_frame_does_not_flip_the_label()
+    public void One_odd_frame_shows_in_the_label_but_does_not_move_the_music()
     {
         var tracker = Tracker(hysteresis: 3, alpha: 0.6);
         tracker.Update([Face(100, 100, 80, "happy", 0.9f)]);
 
         var odd = tracker.Update([Face(100, 100, 80, "sad", 0.95f)]);
         var back = tracker.Update([Face(100, 100, 80, "happy", 0.9f)]);
+        var backAgain = tracker.Update([Face(100, 100, 80, "happy", 0.9f)]);
 
         var face = Assert.Single(odd.Faces);
         Assert.Equal("sad", face.RawLabel);
-        Assert.Equal("happy", face.Label);
-        Assert.Equal("happy", Assert.Single(back.Faces).Label);
+        // Smoothed sad 0.6×0.95 + 0.4×0.017 = 0.58 against happy 0.6×0.017 + 0.4×0.9 = 0.37: the bars' top class.
+        Assert.Equal("sad", face.Label);
+        Assert.Equal("sad", odd.Dominant!.Label);
+        // The music's label has not moved, and nothing announced a change.
+        Assert.Equal("happy", face.HeldLabel);
+        Assert.Equal("happy", odd.Dominant.HeldLabel);
+        Assert.Equal(("happy", odd.Dominant.Probabilities[EmotionLabels.IndexOf("happy")]), odd.Dominant.MusicChoice());
         Assert.False(odd.DominantChanged);
+        Assert.Equal("happy", Assert.Single(backAgain.Faces).Label);
+        Assert.All(new[] { odd, back, backAgain }, f => Assert.False(f.DominantChanged));
     }
 
     [Fact]
-    public void A_lasting_change_switches_the_label_after_the_hysteresis()
+    public void A_lasting_change_moves_the_music_label_after_the_hysteresis()
     {
         var tracker = Tracker(hysteresis: 3, alpha: 0.5);
         tracker.Update([Face(100, 100, 80, "happy", 0.9f)]);
 
-        var labels = new List<string>();
+        var held = new List<string>();
+        var shown = new List<string>();
         var changes = new List<bool>();
         for (var i = 0; i < 8; i++)
         {
             var frame = tracker.Update([Face(100, 100, 80, "surprise", 0.9f)]);
-            labels.Add(frame.Faces[0].Label);
+            held.Add(frame.Faces[0].HeldLabel);
+            shown.Add(frame.Dominant!.Label);
             changes.Add(frame.DominantChanged);
         }
 
-        // The smoothed surprise leads from the 2nd frame; the label follows 3 leading frames later, then stays.
-        Assert.Equal("happy", labels[0]);
-        Assert.Equal("surprise", labels[^1]);
-        var switchAt = labels.IndexOf("surprise");
+        // The smoothed surprise ties happy on the 1st frame (0.458 each) and leads from the 2nd, and the headline shows
+        // it at once; the music's label follows 3 leading frames later, then stays.
+        Assert.All(shown.Skip(1), l => Assert.Equal("surprise", l));
+        Assert.Equal("happy", held[0]);
+        Assert.Equal("surprise", held[^1]);
+        var switchAt = held.IndexOf("surprise");
         Assert.InRange(switchAt, 2, 5);
-        Assert.All(labels.Skip(switchAt), l => Assert.Equal("surprise", l));
+        Assert.All(held.Skip(switchAt), l => Assert.Equal("surprise", l));
         Assert.Equal(1, changes.Count(c => c));
         Assert.True(changes[switchAt]);
+    }
+
+    [Fact]
+    public void The_label_of_every_face_and_of_the_dominant_emotion_is_always_the_top_of_its_shown_probabilities()
+    {
+        // A noisy stream of two people whose expressions wander between close calls: whatever the hysteresis holds,
+        // the label drawn on the box and the headline are the largest of the bars they come with.
+        var random = new Random(7);
+        var tracker = Tracker(hysteresis: 4, alpha: 0.35);
+        for (var i = 0; i < 300; i++)
+        {
+            var faces = new[] { 0, 1 }.Select(k =>
+            {
+                var raw = EmotionLabels.All.ToDictionary(l => l, _ => (float)random.NextDouble());
+                var sum = raw.Values.Sum();
+                var p = raw.ToDictionary(kv => kv.Key, kv => kv.Value / sum);
+                var top = p.MaxBy(kv => kv.Value);
+                return new FaceEmotion(new ImageBox(50 + (k * 300), 80, 90 - (k * 20), 90 - (k * 20)), 0.9f, NoLandmarks,
+                    (Emotion)EmotionLabels.IndexOf(top.Key), top.Value, p);
+            }).ToArray();
+
+            var frame = tracker.Update(faces);
+
+            foreach (var face in frame.Faces)
+            {
+                Assert.Equal(EmotionLabels.All[face.Probabilities.AsSpan().IndexOf(face.Probabilities.Max())], face.Label);
+                Assert.Equal(face.Probabilities.Max(), face.Confidence);
+            }
+            var dominant = frame.Dominant!;
+            Assert.Equal(EmotionLabels.All[dominant.Probabilities.AsSpan().IndexOf(dominant.Probabilities.Max())], dominant.Label);
+        }
     }
 
     [Fact]

@@ -18,6 +18,19 @@ public static class EmotionLabels
     public static IReadOnlyList<string> All { get; } = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
 
     public static string Name(this Emotion emotion) => All[(int)emotion];
+
+    /// <summary>Position of a lower-case label in <see cref="All"/>; −1 when it is not one of the seven.</summary>
+    public static int IndexOf(string label)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (string.Equals(All[i], label, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
 
 /// <summary>The emotion model's answer for one face.</summary>

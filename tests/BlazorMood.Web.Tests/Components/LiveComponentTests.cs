@@ -68,23 +68,28 @@ public sealed class MoodPanelTests : MudComponentTest
     }
 
     [Fact]
-    public void While_the_held_label_waits_to_switch_the_page_names_the_emotion_that_is_ahead_and_highlights_the_headlines_bar()
+    public void The_headline_is_the_tallest_bar_and_while_the_music_waits_on_the_held_label_the_page_says_so()
     {
-        // Held "neutral" at 22 % while happy leads the smoothed probabilities at 36 % (the tracker's hysteresis).
-        var holding = new MoodReading { Label = "neutral", Confidence = 0.22f, TrackId = 1, Probabilities = [0.1f, 0.02f, 0.1f, 0.36f, 0.1f, 0.1f, 0.22f] };
+        // Happy leads the smoothed probabilities at 36 % while the tracker still holds neutral for the music.
+        var holding = new MoodReading { Label = "happy", Confidence = 0.36f, HeldLabel = "neutral", TrackId = 1, Probabilities = [0.1f, 0.02f, 0.1f, 0.36f, 0.1f, 0.1f, 0.22f] };
         var cut = Context.Render<MoodPanel>(p => p.Add(x => x.Dominant, holding).Add(x => x.FaceCount, 1));
 
-        Assert.Equal("neutral", cut.Find("[data-testid=dominant-emotion]").GetAttribute("data-label"));
-        var rising = cut.Find("[data-testid=rising-emotion]");
-        Assert.Equal("happy", rising.GetAttribute("data-label"));
-        Assert.Contains("Happy is ahead now (36%)", rising.TextContent, StringComparison.Ordinal);
+        var headline = cut.Find("[data-testid=dominant-emotion]");
+        Assert.Equal("happy", headline.GetAttribute("data-label"));
+        Assert.Equal("Happy", headline.TextContent);
+        Assert.Contains("36%", cut.Markup, StringComparison.Ordinal);
         // One highlighted bar, the headline's: the page never names two emotions as the answer.
         var highlighted = Assert.Single(cut.FindAll(".emotion-bar--top"));
-        Assert.Equal("neutral", highlighted.GetAttribute("data-label"));
+        Assert.Equal("happy", highlighted.GetAttribute("data-label"));
+        var music = cut.Find("[data-testid=music-follows]");
+        Assert.Equal("neutral", music.GetAttribute("data-label"));
+        Assert.Contains("The music stays with", music.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Neutral until", music.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Happy has led for a moment", music.TextContent, StringComparison.Ordinal);
 
-        // Once the headline is the most probable emotion, the line is gone.
-        cut.Render(p => p.Add(x => x.Dominant, Reading("happy", 0.6f)));
-        Assert.Empty(cut.FindAll("[data-testid=rising-emotion]"));
+        // Once the music has moved to the headline's emotion, the line is gone.
+        cut.Render(p => p.Add(x => x.Dominant, new MoodReading { Label = "happy", Confidence = 0.6f, HeldLabel = "happy", TrackId = 1, Probabilities = [0.05f, 0.05f, 0.05f, 0.6f, 0.1f, 0.05f, 0.1f] }));
+        Assert.Empty(cut.FindAll("[data-testid=music-follows]"));
     }
 }
 

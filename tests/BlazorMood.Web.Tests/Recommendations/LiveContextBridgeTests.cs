@@ -79,6 +79,25 @@ public sealed class LiveContextBridgeTests : IDisposable
     }
 
     [Fact]
+    public void While_the_held_label_has_not_moved_the_music_is_told_the_held_label_not_the_headline()
+    {
+        // The headline already shows happy (the top of the smoothed bars); the tracker still holds neutral for the
+        // music until happy has led for its hysteresis frames.
+        var frame = new FrameResult
+        {
+            Status = FrameStatus.Ok,
+            Faces = [new LiveFace { TrackId = 1, Label = "happy", HeldLabel = "neutral", Confidence = 0.36f }],
+            Dominant = new MoodReading { Label = "happy", Confidence = 0.36f, HeldLabel = "neutral", TrackId = 1, Probabilities = [0.1f, 0.02f, 0.1f, 0.36f, 0.1f, 0.1f, 0.22f] },
+        };
+        _notifier.Publish(new LiveUpdate("s1", frame, null));
+
+        var seen = _store.Get("s1").LastEmotion;
+        Assert.NotNull(seen);
+        Assert.Equal("neutral", seen.Label);
+        Assert.Equal(0.22, seen.Confidence, 3);
+    }
+
+    [Fact]
     public void Frames_without_a_face_and_rejected_frames_report_nothing()
     {
         _notifier.Publish(new LiveUpdate("s1", Frame(null), null));
