@@ -226,7 +226,7 @@ public static class CliApp
         var fps = DoubleOption("--fps", "[folder] Sampling rate (default 10).");
         var limit = OptionalPositiveInt("--limit", "[folder] At most n clips per class.");
         var data = new TrainingDataOptions("[--tracks] ");
-        var reference = new Option<string?>("--reference") { Description = "[--tracks] 30 fps tracks of the same clips (devdata tracks --fps 30), whose counted steps check the cadence." };
+        var reference = new Option<string?>("--reference") { Description = "[--tracks] 30 fps tracks of the same clips (devdata tracks --fps 30): steps counted from the torso's bounce check the cadence." };
 
         var command = new Command("activity",
             "On a folder of clips: runs the whole video pipeline (decode → pose → activity) on every clip and scores the clip-level " +

@@ -73,6 +73,26 @@ public class ClassifierTests
         Assert.InRange(result.CadenceSpm!.Value, spm * 0.95, spm * 1.05);
     }
 
+    private static WindowFeatures Legs(double legsCadence, double bounceCadence, double bounceClarity) =>
+        new WindowFeatures(0, 0, 170, 170, 0.5, 0.6, 120 / legsCadence, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)
+            with { BouncePeriodSeconds = 60 / bounceCadence, BouncePeriodicity = bounceClarity };
+
+    [Fact]
+    public void A_clear_bounce_at_twice_the_legs_rate_doubles_the_reported_cadence_but_not_the_models_input()
+    {
+        // The legs repeat 85 times a minute (a stride read as a step: a runner seen from behind); the torso bounces 170.
+        var halved = Legs(85, bounceCadence: 170, bounceClarity: 0.7);
+        Assert.Equal(170, halved.CadenceSpm, 6);
+        Assert.Equal(85, halved.LegsCadenceSpm, 6);
+        var cadenceFeature = ActivityFeatureVector.Names.ToList().IndexOf("cadenceSpm");
+        Assert.Equal(85, ActivityFeatureVector.Of(halved)[cadenceFeature], 3);
+
+        // A faint bounce, or one that is not about twice the legs' rate, changes nothing.
+        Assert.Equal(85, Legs(85, bounceCadence: 170, bounceClarity: 0.3).CadenceSpm, 6);
+        Assert.Equal(85, Legs(85, bounceCadence: 85, bounceClarity: 0.9).CadenceSpm, 6);
+        Assert.Equal(120, Legs(120, bounceCadence: 170, bounceClarity: 0.9).CadenceSpm, 6);
+    }
+
     [Fact]
     public void A_clip_with_two_activities_gets_two_segments_and_both_in_the_activities_file()
     {

@@ -215,7 +215,7 @@ public static class ActivityCommands
             .Select(r => (r.Clip, Error: (r.Cadence!.Value - r.Clip.CountedCadenceSpm!.Value) / r.Clip.CountedCadenceSpm.Value)).ToArray();
         if (cadence.Length > 0)
         {
-            await stdout.WriteLineAsync("\ncadence at 10 fps against counted steps (motion capture: foot strikes in 3D; real: ankle-spread peaks at 30 fps):");
+            await stdout.WriteLineAsync("\ncadence at 10 fps against counted steps (motion capture: foot strikes in 3D; real: torso-bounce peaks at 30 fps):");
             foreach (var group in cadence.GroupBy(c => $"{c.Clip.Kind} {c.Clip.Label}").OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var errors = group.Select(g => Math.Abs(g.Error)).Order().ToArray();

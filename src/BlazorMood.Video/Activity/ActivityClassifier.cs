@@ -140,7 +140,7 @@ public sealed class ActivityClassifier
         var legsMove = Sigmoid(f.LegSwing, 0.08, 0.02);
         var gait = Math.Max(Sigmoid(f.LegPeriodicity, 0.45, 0.07) * legsMove, Sigmoid(f.TranslationSpeed, 0.8, 0.15) * legsMove);
         // Running vs walking by cadence: walking tops out near 130 steps a minute, running starts near 150.
-        var cadence = f.CadenceSpm;
+        var cadence = f.LegsCadenceSpm;
         var run = double.IsFinite(cadence) ? Sigmoid(cadence, 140, 5) : Sigmoid(f.HipVerticalStd, 0.07, 0.015);
 
         // Seated: the thigh runs across the body axis instead of along it (side view: it is horizontal; frontal view:
@@ -275,6 +275,8 @@ public sealed class ActivityClassifier
             (spreadPeriodicity, _) = Periodicity(spread, dt, 0.3, 2.5);
         }
         var hipPeriodicity = hipY is null ? 0 : Periodicity(hipY, dt, 0.25, MaxStridePeriod).Strength;
+        // The torso's bounce, once a step: 50 to 240 steps a minute.
+        var (bouncePeriodicity, bouncePeriod) = hipY is null ? (0, double.NaN) : Periodicity(hipY, dt, 60.0 / 240, 60.0 / 50);
         var extent = Median(core.Select(f => f.ExtentAspect()).Where(double.IsFinite));
         var shoulderWidth = Median(coreTorso.Select(f => f.ShoulderWidthRatio() ?? double.NaN).Where(double.IsFinite));
         var kneeRange = kneeSeries.Length >= 3 ? Percentile(kneeSeries, 95) - Percentile(kneeSeries, 5) : 0;
@@ -300,7 +302,8 @@ public sealed class ActivityClassifier
             HipPeriodicity: hipPeriodicity, ExtentAspect: extent, ShoulderWidthRatio: shoulderWidth, KneeAngleRange: kneeRange, WristAboveShoulder: wristAbove,
             WristAcross: double.IsFinite(wristAcross) ? wristAcross : 0, ElbowAngleRange: elbowRange,
             StepPeriodSeconds: step, StepPeriodicity: stepPeriodicity,
-            WristBelowShoulder: wristBelow, ShoulderAboveAnkles: shoulderAboveAnkles, HipVerticalRange: hipRange, KneeAngleMin: kneeMin);
+            WristBelowShoulder: wristBelow, ShoulderAboveAnkles: shoulderAboveAnkles, HipVerticalRange: hipRange, KneeAngleMin: kneeMin,
+            BouncePeriodSeconds: bouncePeriod, BouncePeriodicity: bouncePeriodicity);
     }
 
     private static ImagePoint? AnkleMid(FrameGeometry f) => (f.Point(BodyPart.LeftAnkle), f.Point(BodyPart.RightAnkle)) switch

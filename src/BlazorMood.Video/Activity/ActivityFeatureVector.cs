@@ -18,7 +18,7 @@ public static class ActivityFeatureVector
         ("hipAngle", f => f.HipAngleDegrees),
         ("legSwing", f => f.LegSwing),
         ("legPeriodicity", f => f.LegPeriodicity),
-        ("cadenceSpm", f => f.CadenceSpm),
+        ("cadenceSpm", f => f.LegsCadenceSpm),
         ("strideCadenceSpm", f => double.IsFinite(f.StridePeriodSeconds) && f.StridePeriodSeconds > 0 ? 120 / f.StridePeriodSeconds : double.NaN),
         ("stepPeriodicity", f => f.StepPeriodicity),
         ("hipVerticalStd", f => f.HipVerticalStd),

@@ -93,15 +93,39 @@ public sealed record WindowFeatures(
     double WristBelowShoulder = double.NaN,
     double ShoulderAboveAnkles = double.NaN,
     double HipVerticalRange = 0,
-    double KneeAngleMin = double.NaN)
+    double KneeAngleMin = double.NaN,
+    double BouncePeriodSeconds = double.NaN,
+    double BouncePeriodicity = 0)
 {
+    /// <summary>How clear (normalised autocorrelation) the torso's bounce must be to correct the legs' cadence.</summary>
+    public const double ClearBounce = 0.5;
+
     /// <summary>
-    /// Steps a minute (both feet), from the two periodicities of the legs: the signed ankle-to-ankle vector repeats
-    /// once a stride, and its size (feet furthest apart at each foot strike) once a step. The size does not change when
-    /// MoveNet calls the left ankle right, which in side views it does every few frames; the signed vector then loses its
-    /// period. Where both agree (within 12 %) the stride gives the value; otherwise the clearer of the two.
+    /// Steps a minute (both feet) as reported: <see cref="LegsCadenceSpm"/>, doubled when the torso bounces clearly at
+    /// twice that rate.
     /// </summary>
     public double CadenceSpm
+    {
+        get
+        {
+            // The torso bounces once a step whichever leg is which. When it bounces clearly at twice the legs' rate,
+            // the legs' repetition was a stride read as a step (seen from behind, MoveNet's left and right ankles
+            // trade places often enough to hide every other step): the cadence is twice the legs'.
+            var legs = LegsCadenceSpm;
+            var bounce = BouncePeriodicity >= ClearBounce && BouncePeriodSeconds > 0 ? 60 / BouncePeriodSeconds : double.NaN;
+            return double.IsFinite(legs) && double.IsFinite(bounce) && bounce / legs is >= 1.8 and <= 2.25 ? 2 * legs : legs;
+        }
+    }
+
+    /// <summary>
+    /// Steps a minute (both feet) from the two periodicities of the legs: the signed ankle-to-ankle vector repeats
+    /// once a stride, and its size (feet furthest apart at each foot strike) once a step. The size does not change when
+    /// MoveNet calls the left ankle right, which in side views it does every few frames; the signed vector then loses its
+    /// period. Where both agree (within 12 %) the stride gives the value; otherwise the clearer of the two. This is what
+    /// the activity model was trained on (its feature "cadenceSpm"), so the bounce correction of
+    /// <see cref="CadenceSpm"/> changes the reported cadence, not the model's input.
+    /// </summary>
+    public double LegsCadenceSpm
     {
         get
         {
