@@ -40,13 +40,15 @@ public sealed class AccountBrowserTests(LiveServerFixture server, ITestOutputHel
         await page.Locator("[data-testid=register-password]").FillAsync(TestAccounts.Password);
         await page.Locator("[data-testid=register-confirm]").FillAsync(TestAccounts.Password);
         await page.Locator("[data-testid=register-submit]").ClickAsync();
-        // Registration says the same for new and taken addresses and leaves the signing in to the person.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
+        // Registration says the same for new and taken addresses and leaves the signing in to the person. A readiness
+        // wait: in CI this redirect once took longer than Playwright's default 30 s under the parallel test load.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login", new() { Timeout = 60_000 });
         await page.Locator("[data-testid=registered-notice]").WaitForAsync();
         await page.Locator("[data-testid=login-email]").FillAsync(email);
         await page.Locator("[data-testid=login-password]").FillAsync(TestAccounts.Password);
         await page.Locator("[data-testid=login-submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        // A readiness wait, not a speed check, as in ChromiumSession's sign-in.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = 60_000 });
         Assert.Equal(email, (await page.Locator("[data-testid=signed-in-as]").InnerTextAsync()).Trim());
 
         // The camera runs on the dashboard; its emotion is recorded for me and shows on my History page.

@@ -75,7 +75,7 @@ public sealed class ChromiumSession : IAsyncDisposable
         await page.Locator("[data-testid=login-submit]").ClickAsync();
         // A readiness wait, not a speed check: the dashboard's first render on a cold server, while other test
         // collections keep both cores busy, once took longer than 15 s to fire its load event in CI.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = 45_000 });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = 60_000 });
     }
 
     public async ValueTask DisposeAsync()
