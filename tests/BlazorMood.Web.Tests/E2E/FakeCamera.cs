@@ -44,6 +44,20 @@ public static class FakeCamera
     /// <summary>A group photo (several faces at once): the kiosk's camera in a gym.</summary>
     public static string GroupClip => GroupLazy.Value;
 
+    // The three people of face-api's demo sample1.jpg jumping together on a grey wall: the photo bounces 50 px up and
+    // down twice a second (a jumping-jack pace) for 5 s, 10 frames a second. Made here from an npm sample photo.
+    private static readonly Lazy<string> JumpingGroupLazy = new(() =>
+        Make(["-f", "lavfi", "-i", "color=c=gray:size=640x480:rate=10:duration=5", "-loop", "1", "-i", TestAssets.FaceApiSample("sample1.jpg")],
+            "jumping-group-640x480.y4m",
+            "[1:v]scale=560:-2,setsar=1[people];[0:v][people]overlay=x=40:y='70+50*sin(2*PI*2*t)':shortest=1,format=yuv420p[out]",
+            complex: true));
+
+    /// <summary>
+    /// People jumping in front of the kiosk's camera, made by the tests from an npm sample photo (no clip of the
+    /// development set needed): the whole picture moves every frame, as a group doing jumping jacks does.
+    /// </summary>
+    public static string JumpingGroupClip => JumpingGroupLazy.Value;
+
     /// <summary>
     /// The first <paramref name="seconds"/> of a clip of the activity development set (see <see cref="ActivityClips"/>),
     /// letterboxed into 640×480: a person exercising in front of the kiosk's camera.
