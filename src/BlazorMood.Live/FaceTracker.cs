@@ -156,7 +156,7 @@ public sealed class FaceTracker
         var total = 0f;
         foreach (var t in current)
         {
-            var weight = t.Score * t.Smoothed[ArgMax(t.Smoothed)];
+            var weight = t.Score * t.Smoothed.Max();
             total += weight;
             for (var c = 0; c < ClassCount; c++)
             {

@@ -52,6 +52,24 @@ public static class ReferenceCadence
         return best is { } b && b.Steps >= MinSteps && b.Variation <= MaxIntervalVariation ? b.PerMinute : null;
     }
 
+    /// <summary>Each value's mean with its <paramref name="half"/> neighbours on either side (fewer at the ends).</summary>
+    private static double[] CentredMean(IReadOnlyList<double> values, int half)
+    {
+        var mean = new double[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var from = Math.Max(0, i - half);
+            var to = Math.Min(values.Count - 1, i + half);
+            var sum = 0.0;
+            for (var j = from; j <= to; j++)
+            {
+                sum += values[j];
+            }
+            mean[i] = sum / (to - from + 1);
+        }
+        return mean;
+    }
+
     private readonly record struct Count(double PerMinute, double Variation, int Steps);
 
     private static Count? CountBounces(IReadOnlyList<PoseObservation> observations, BodyPart[] parts, float minScore)
@@ -71,31 +89,8 @@ public static class ReferenceCadence
             return null;
         }
         var dt = (t[^1] - t[0]) / (t.Count - 1);
-        var half = Math.Max(1, (int)Math.Round(0.5 / dt));
-        var detrended = new double[y.Count];
-        for (var i = 0; i < y.Count; i++)
-        {
-            var from = Math.Max(0, i - half);
-            var to = Math.Min(y.Count - 1, i + half);
-            var sum = 0.0;
-            for (var j = from; j <= to; j++)
-            {
-                sum += y[j];
-            }
-            detrended[i] = y[i] - (sum / (to - from + 1));
-        }
-        var smoothed = new double[detrended.Length];
-        for (var i = 0; i < detrended.Length; i++)
-        {
-            var from = Math.Max(0, i - 1);
-            var to = Math.Min(detrended.Length - 1, i + 1);
-            var sum = 0.0;
-            for (var j = from; j <= to; j++)
-            {
-                sum += detrended[j];
-            }
-            smoothed[i] = sum / (to - from + 1);
-        }
+        var trend = CentredMean(y, Math.Max(1, (int)Math.Round(0.5 / dt)));
+        var smoothed = CentredMean(y.Select((v, i) => v - trend[i]).ToArray(), 1);
         var peaks = new List<double>();
         for (var i = 1; i < smoothed.Length - 1; i++)
         {
