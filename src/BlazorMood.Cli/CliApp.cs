@@ -120,9 +120,15 @@ public static class CliApp
         var humanGrid = GridOption("--human-grid", "[devset] With --sweep: CropScale:EyeLine pairs, e.g. 2.4:0.36,2.8:0.40.");
         var faceApiGrid = GridOption("--faceapi-grid", "[devset] With --sweep: BoxScale:ShiftY pairs, e.g. 1.1:0.05.");
         var report = new Option<string?>("--report") { Description = "[devset] Also write the tables as markdown." };
+        var tracked = new Option<bool>("--tracked")
+        {
+            Description = "[devset] Classify each face as a live stream's tracking detector finds it again: BlazeFace's front-camera " +
+                "model on a square around the whole-frame box moved at random (seeded) by up to --track-shift of its side and resized by up to two thirds of that.",
+        };
+        var trackShift = FloatOption("--track-shift", "[devset] With --tracked: the largest move of the starting box, as a fraction of its side (default 0.15).");
 
         Option[] folderOnly = [wholeImage, flip, cropScale, eyeLine, json, limit];
-        Option[] devsetOnly = [perClass, seed, source, frame, faceFraction, features, fromFeatures, fusion, faceApiFlip, sweep, humanGrid, faceApiGrid, report];
+        Option[] devsetOnly = [perClass, seed, source, frame, faceFraction, features, fromFeatures, fusion, faceApiFlip, sweep, humanGrid, faceApiGrid, report, tracked, trackShift];
         var command = new Command("emotion",
             "On a development set: each emotion model alone, their average and the fusion, per source (every face placed in a " +
             "camera-sized frame, found by BlazeFace and classified as the product runs it). On a folder of class-named " +
@@ -151,8 +157,14 @@ public static class CliApp
             }
             if (devSet)
             {
-                var (w, h) = r.GetValue(frame);
+                // A validator sees the option's default only once it was given (System.CommandLine 2.0), so an
+                // absent --frame reads (0, 0) here: check the size only when it was given.
+                var (w, h) = r.GetResult(frame) is { Implicit: false } ? r.GetValue(frame) : (320, 240);
                 var ff = r.GetValue(faceFraction) ?? 0.6f;
+                if (r.GetValue(trackShift) is < 0 or > 0.5f)
+                {
+                    r.AddError("--track-shift must be in [0, 0.5].");
+                }
                 if (r.GetValue(perClass) < 1 || ff is <= 0.05f or > 1f || w < 32 || h < 32)
                 {
                     r.AddError("--per-class must be ≥ 1, --face-fraction in (0.05, 1], --frame at least 32x32.");
@@ -183,6 +195,8 @@ public static class CliApp
                     FaceApiGrid = p.GetValue(faceApiGrid),
                     Report = p.GetValue(report),
                     Models = p.GetValue(models),
+                    Tracked = p.GetValue(tracked),
+                    TrackShift = p.GetValue(trackShift) ?? 0.15f,
                 };
                 if (o.Features is not null)
                 {

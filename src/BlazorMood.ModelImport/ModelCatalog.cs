@@ -32,6 +32,8 @@ public static class ModelCatalog
         new("movenet-lightning", "models/movenet-lightning.json", NpmPackageSpec.Human),
         new("centernet", "models/centernet.json", NpmPackageSpec.Human),
         new("face-expression", "model/face_expression_model-weights_manifest.json", NpmPackageSpec.FaceApi, ModelSourceFormat.FaceApiExpressionNet),
+        // BlazeFace's 128×128 front-camera model, which follows a stream's faces between whole-frame detections.
+        new("blazeface-front", "models/blazeface-front.json", NpmPackageSpec.HumanModels),
     ];
 
     /// <summary>

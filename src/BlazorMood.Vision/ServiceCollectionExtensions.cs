@@ -45,6 +45,10 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.EmotionReuse.MinOverlap is > 0 and <= 1 && o.EmotionReuse.MaxReusedFrames is >= 0 and <= 10
                     && o.EmotionReuse.MaxSkippedDetections is >= 0 and <= 10 && o.EmotionReuse.MaxStillMotion is >= 0 and <= 1,
                 "Vision:EmotionReuse: MinOverlap must be in (0, 1], MaxReusedFrames and MaxSkippedDetections in 0..10, MaxStillMotion in [0, 1].")
+            .Validate(o => o.FaceTracking.MinScore is > 0 and < 1 && o.FaceTracking.RegionScale is >= 1.2f and <= 6f
+                    && o.FaceTracking.MinOverlap is > 0 and < 1 && o.FaceTracking.FullDetectionEvery is >= 1 and <= 1000
+                    && o.FaceTracking.MaxFaces is >= 1 and <= 50,
+                "Vision:FaceTracking: MinScore and MinOverlap must be in (0, 1), RegionScale in [1.2, 6], FullDetectionEvery in 1..1000, MaxFaces in 1..50.")
             .Validate(o => !o.EmotionFusion.Enabled || !string.IsNullOrWhiteSpace(o.EmotionFusion.FileName), "Vision:EmotionFusion:FileName must be set.")
             .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
             .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")
@@ -57,6 +61,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ModelSessionFactory>();
         services.TryAddSingleton<ImageDecoder>();
         services.TryAddSingleton<FaceDetector>();
+        services.TryAddSingleton<TrackingFaceDetector>();
         services.TryAddSingleton<EmotionClassifier>();
         services.TryAddSingleton<PoseEstimator>();
         services.TryAddSingleton<ObjectDetector>();
@@ -74,7 +79,8 @@ public static class ServiceCollectionExtensions
                 fused ? sp.GetRequiredService<EmotionFusion>() : null,
                 sp.GetRequiredService<ImageDecoder>(),
                 sp.GetRequiredService<ILogger<EmotionAnalyzer>>(),
-                o.EmotionReuse);
+                o.EmotionReuse,
+                o.FaceTracking.Enabled && o.FaceTracking.FullDetectionEvery > 1 ? sp.GetRequiredService<TrackingFaceDetector>() : null);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VisionModelValidator>());
         return services;
@@ -117,6 +123,8 @@ internal sealed class VisionModelValidator : IHostedService
             }
         }
         Load<FaceDetector>(o.FaceDetector, d => d.Detect(blank, cancellationToken));
+        Load<TrackingFaceDetector>(o.FaceTracking, d => d.Refind(blank, new DetectedFace(new ImageBox(16, 16, 32, 32), 1,
+            new FaceLandmarks(new ImagePoint(24, 28), new ImagePoint(40, 28), new ImagePoint(32, 36), new ImagePoint(32, 42), new ImagePoint(17, 30), new ImagePoint(47, 30))), cancellationToken));
         Load<EmotionClassifier>(o.Emotion, e => e.ClassifyFaceCrop(blank, cancellationToken));
         Load<FaceExpressionClassifier>(o.FaceExpression, e => e.ClassifyFaceCrop(blank, cancellationToken));
         if (o.EmotionFusion.Enabled && o.FaceExpression.Enabled)

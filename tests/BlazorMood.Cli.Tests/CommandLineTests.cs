@@ -132,6 +132,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_development_set_evaluation_without_frame_or_face_fraction_uses_their_defaults()
+    {
+        // The documented protocol (docs/accuracy.md) gives neither option; it once failed validation as "--frame at least 32x32".
+        var devset = Directory.CreateDirectory(Path.Combine(_root, "devset-defaults")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(devset, "manifest.tsv"), "");
+
+        var (_, _, errors) = await Run("eval", "emotion", devset, "--per-class", "5");
+
+        Assert.DoesNotContain("--frame", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("--per-class must be", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Music_check_reports_a_missing_library_with_exit_1()
     {
         var missing = Path.Combine(_root, "no-library");

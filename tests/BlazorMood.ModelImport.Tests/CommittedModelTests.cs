@@ -39,6 +39,7 @@ public sealed class CommittedModelTests : IDisposable
     [InlineData("centernet", "tower_0_images", new long[] { 1, 512, 512, 3 }, "tower_0_wh", 1)]
     [InlineData("face-expression", "input", new long[] { -1, 112, 112, 3 }, "expressions", 1)]
     [InlineData("movenet-thunder", "input", new long[] { 1, 256, 256, 3 }, "Identity", 6)]
+    [InlineData("blazeface-front", "input", new long[] { 1, 128, 128, 3 }, "Identity_1", 1)]
     public void Models_have_the_documented_contract_and_provenance(string name, string input, long[] inputShape, string firstOutput, int inputType)
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TestAssets.ModelPath(name)));

@@ -203,6 +203,7 @@ public class AnalyzerAndHostingTests(ModelsFixture models)
                 o.Pose.Enabled = false;
                 o.Objects.Enabled = false;
                 o.FaceExpression.Enabled = false;
+                o.FaceTracking.Enabled = false;
             });
             await host.StartAsync();
             Assert.False(host.Services.GetRequiredService<EmotionAnalyzer>().Fused);

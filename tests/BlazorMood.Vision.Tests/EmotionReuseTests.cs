@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -11,8 +12,21 @@ namespace BlazorMood.Vision.Tests;
 [Trait("Category", "Integration")]
 [Trait("Category", "Models")]
 [Collection("models")]
-public class EmotionReuseTests(ModelsFixture models)
+public sealed class EmotionReuseTests : IDisposable
 {
+    // Reuse matches a face to its box on the previous frame; here every box comes from the whole-frame detector, so the
+    // tests see reuse alone (with tracking the boxes of two frames come from two models: FaceTrackingTests). These
+    // tests cover whole-face reuse every other frame; StaggeredReuseTests the staggered refresh of one view per frame.
+    private readonly ServiceProvider _services = ModelsFixture.Build(o =>
+    {
+        o.FaceTracking.Enabled = false;
+        o.EmotionReuse.Staggered = false;
+    });
+
+    private EmotionAnalyzer Analyzer => _services.GetRequiredService<EmotionAnalyzer>();
+
+    public void Dispose() => _services.Dispose();
+
     /// <summary>The astronaut's 512×512 photo placed on a 640×480 black frame at the given offset, as a JPEG.</summary>
     private static byte[] AstronautFrame(int dx, int dy)
     {
@@ -29,10 +43,10 @@ public class EmotionReuseTests(ModelsFixture models)
         var jpeg = AstronautFrame(0, 0);
         var memory = new EmotionReuseMemory();
 
-        var first = models.Analyzer.Analyze(jpeg, memory);
-        var second = models.Analyzer.Analyze(jpeg, memory);
-        var third = models.Analyzer.Analyze(jpeg, memory);
-        var fourth = models.Analyzer.Analyze(jpeg, memory);
+        var first = Analyzer.Analyze(jpeg, memory);
+        var second = Analyzer.Analyze(jpeg, memory);
+        var third = Analyzer.Analyze(jpeg, memory);
+        var fourth = Analyzer.Analyze(jpeg, memory);
 
         Assert.Single(first.Faces);
         Assert.Equal([0, 1, 0, 1], new[] { first, second, third, fourth }.Select(a => a.ReusedFaces));
@@ -50,7 +64,7 @@ public class EmotionReuseTests(ModelsFixture models)
         var memory = new EmotionReuseMemory();
         var motion = new MotionMeter();
 
-        var frames = Enumerable.Range(0, 5).Select(_ => models.Analyzer.Analyze(jpeg, memory, motion)).ToArray();
+        var frames = Enumerable.Range(0, 5).Select(_ => Analyzer.Analyze(jpeg, memory, motion)).ToArray();
 
         // The first frame has nothing to compare with; after that a still picture skips detection every other frame.
         Assert.Equal([false, true, false, true, false], frames.Select(a => a.DetectionSkipped));
@@ -70,7 +84,7 @@ public class EmotionReuseTests(ModelsFixture models)
         var motion = new MotionMeter();
         var offsets = new[] { (0, 0), (-30, 10), (-60, 20), (-30, 10), (0, 0) };
 
-        var frames = offsets.Select(o => models.Analyzer.Analyze(AstronautFrame(o.Item1, o.Item2), memory, motion)).ToArray();
+        var frames = offsets.Select(o => Analyzer.Analyze(AstronautFrame(o.Item1, o.Item2), memory, motion)).ToArray();
 
         Assert.All(frames, a => Assert.False(a.DetectionSkipped));
         Assert.All(frames.Skip(1), a => Assert.True(a.Motion > 0));
@@ -84,9 +98,14 @@ public class EmotionReuseTests(ModelsFixture models)
     {
         var jpeg = AstronautFrame(0, 0);
         var memory = new EmotionReuseMemory();
-        Assert.All(Enumerable.Range(0, 3).Select(_ => models.Analyzer.Analyze(jpeg, memory)), a => Assert.False(a.DetectionSkipped));
+        Assert.All(Enumerable.Range(0, 3).Select(_ => Analyzer.Analyze(jpeg, memory)), a => Assert.False(a.DetectionSkipped));
 
-        using var services = ModelsFixture.Build(o => o.EmotionReuse.MaxSkippedDetections = 0);
+        using var services = ModelsFixture.Build(o =>
+        {
+            o.EmotionReuse.MaxSkippedDetections = 0;
+            o.EmotionReuse.Staggered = false;
+            o.FaceTracking.Enabled = false;
+        });
         var analyzer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EmotionAnalyzer>(services);
         var second = new EmotionReuseMemory();
         var motion = new MotionMeter();
@@ -98,9 +117,9 @@ public class EmotionReuseTests(ModelsFixture models)
     public void A_face_that_moved_is_classified_again()
     {
         var memory = new EmotionReuseMemory();
-        var before = models.Analyzer.Analyze(AstronautFrame(0, 0), memory);
+        var before = Analyzer.Analyze(AstronautFrame(0, 0), memory);
         // 60 px is about a third of the face box: the overlap falls far below 0.85.
-        var after = models.Analyzer.Analyze(AstronautFrame(-60, 30), memory);
+        var after = Analyzer.Analyze(AstronautFrame(-60, 30), memory);
 
         Assert.Single(before.Faces);
         Assert.Single(after.Faces);
@@ -113,10 +132,14 @@ public class EmotionReuseTests(ModelsFixture models)
     public void Without_a_stream_memory_or_with_reuse_off_every_face_is_classified()
     {
         var jpeg = AstronautFrame(0, 0);
-        Assert.Equal(0, models.Analyzer.Analyze(jpeg).ReusedFaces);
-        Assert.Equal(0, models.Analyzer.Analyze(jpeg).ReusedFaces);
+        Assert.Equal(0, Analyzer.Analyze(jpeg).ReusedFaces);
+        Assert.Equal(0, Analyzer.Analyze(jpeg).ReusedFaces);
 
-        using var services = ModelsFixture.Build(o => o.EmotionReuse.Enabled = false);
+        using var services = ModelsFixture.Build(o =>
+        {
+            o.EmotionReuse.Enabled = false;
+            o.FaceTracking.Enabled = false;
+        });
         var analyzer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EmotionAnalyzer>(services);
         var memory = new EmotionReuseMemory();
         Assert.Equal(0, analyzer.Analyze(jpeg, memory).ReusedFaces);
@@ -130,8 +153,8 @@ public class EmotionReuseTests(ModelsFixture models)
         var jpeg = image.ToJpeg();
         var memory = new EmotionReuseMemory();
 
-        var first = models.Analyzer.Analyze(jpeg, memory);
-        var second = models.Analyzer.Analyze(jpeg, memory);
+        var first = Analyzer.Analyze(jpeg, memory);
+        var second = Analyzer.Analyze(jpeg, memory);
 
         Assert.Equal(5, first.Faces.Count);
         Assert.Equal(5, second.ReusedFaces);

@@ -16,6 +16,9 @@ public sealed class ModelsFixture : IDisposable
         _services = Build(_ => { });
     }
 
+    /// <summary>The shared container (default options).</summary>
+    public IServiceProvider Services => _services;
+
     public FaceDetector Faces => _services.GetRequiredService<FaceDetector>();
 
     public EmotionClassifier Emotions => _services.GetRequiredService<EmotionClassifier>();

@@ -39,6 +39,7 @@ const MODELS = {
   centernet: { pkg: HUMAN, file: 'models/centernet.json', input: { dtype: 'float32', hwc: [512, 512, 3], min: 0, max: 255 } },
   // Input: a face already padded to a square and resized to 112x112, RGB 0..255 (what NetInput.toBatchTensor(112) gives).
   'face-expression': { pkg: FACE_API, faceApi: true, file: 'model/face_expression_model-weights_manifest.json', input: { dtype: 'float32', hwc: [112, 112, 3], min: 0, max: 255 }, batches: { noise: 2, pattern: 1 } },
+  'blazeface-front': { pkg: HUMAN_MODELS, file: 'models/blazeface-front.json', input: { dtype: 'float32', hwc: [128, 128, 3], min: -1, max: 1 } },
   'movenet-thunder': { pkg: HUMAN_MODELS, file: 'models/movenet-thunder.json', input: { dtype: 'int32', hwc: [256, 256, 3], min: 0, max: 255 } },
 };
 

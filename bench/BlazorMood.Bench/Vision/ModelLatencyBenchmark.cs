@@ -34,6 +34,15 @@ public static class ModelLatencyBenchmark
                 return o.Pose;
             }));
         }
+        // The tracking detector (Vision:FaceDetector:TrackingFileName), when present.
+        if (File.Exists(Path.Combine(settings.ModelsPath, "blazeface-front.onnx")))
+        {
+            models.Add(("blazeface-front", o =>
+            {
+                o.FaceDetector.FileName = "blazeface-front.onnx";
+                return o.FaceDetector;
+            }));
+        }
         foreach (var threads in new[] { 1, 2 })
         {
             foreach (var (name, pick) in models)

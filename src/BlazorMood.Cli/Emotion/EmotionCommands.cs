@@ -35,6 +35,8 @@ public static class EmotionCommands
         public List<(float, float)>? HumanGrid;
         public List<(float, float)>? FaceApiGrid;
         public bool? FaceApiFlip;
+        public bool Tracked;
+        public float TrackShift = 0.15f;
     }
 
     /// <summary>True when <paramref name="folder"/> is an assembled development set (it has a manifest).</summary>
@@ -80,6 +82,37 @@ public static class EmotionCommands
                 return await SweepAsync(images, sessions, detector, baseOptions, o, stdout, stderr, ct);
             }
             var (human, faceApi) = EmotionDevSet.Classifiers(sessions, baseOptions);
+            Func<RgbFrame, DetectedFace, DetectedFace>? follow = null;
+            var (followed, lost) = (0, 0);
+            var (sizeRatios, shiftsX, shiftsY) = (new List<float>(), new List<float>(), new List<float>());
+            if (o.Tracked)
+            {
+                var tracker = provider.GetRequiredService<TrackingFaceDetector>();
+                var jitter = new Random(o.Seed);
+                // As on a stream: the face moved a little since the box the tracker starts from; a lost face is found by
+                // the whole-frame detector again (the face it already has).
+                follow = (frame, face) =>
+                {
+                    var b = face.Box;
+                    var scale = 1 + (((float)jitter.NextDouble() * 2) - 1) * (o.TrackShift * 2 / 3);
+                    var dx = (((float)jitter.NextDouble() * 2) - 1) * o.TrackShift * b.Width;
+                    var dy = (((float)jitter.NextDouble() * 2) - 1) * o.TrackShift * b.Height;
+                    var c = b.Center;
+                    var moved = new ImageBox(c.X + dx - (b.Width * scale / 2), c.Y + dy - (b.Height * scale / 2), b.Width * scale, b.Height * scale);
+                    if (tracker.Refind(frame, face with { Box = moved }, ct) is { } again)
+                    {
+                        followed++;
+                        sizeRatios.Add(again.Box.Width / b.Width);
+                        shiftsX.Add((again.Box.Center.X - c.X) / b.Width);
+                        shiftsY.Add((again.Box.Center.Y - c.Y) / b.Width);
+                        return again;
+                    }
+                    lost++;
+                    return face;
+                };
+                data.Append(CultureInfo.InvariantCulture,
+                    $", each face found again by the tracking detector from its box moved by up to {o.TrackShift:P0} and resized by up to {o.TrackShift * 2 / 3:P0} of its side (seeded)");
+            }
             var watch = Stopwatch.StartNew();
             var extracted = new List<EmotionFeatureRow>(images.Count);
             foreach (var image in images)
@@ -87,7 +120,7 @@ public static class EmotionCommands
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    extracted.Add(EmotionDevSet.Extract(image, detector, human, faceApi, o.FrameWidth, o.FrameHeight, o.FaceFraction, ct));
+                    extracted.Add(EmotionDevSet.Extract(image, detector, human, faceApi, o.FrameWidth, o.FrameHeight, o.FaceFraction, ct, follow));
                 }
                 catch (Exception e) when (e is SixLabors.ImageSharp.UnknownImageFormatException or SixLabors.ImageSharp.InvalidImageContentException or IOException)
                 {
@@ -101,6 +134,16 @@ public static class EmotionCommands
             human.Dispose();
             faceApi.Dispose();
             rows = extracted;
+            if (o.Tracked)
+            {
+                data.Append(CultureInfo.InvariantCulture, $"; the tracker found {followed} of {followed + lost} detected faces again (the {lost} others were classified on the whole-frame box)");
+                if (followed > 0)
+                {
+                    static string Median(List<float> v) => v.Order().ElementAt(v.Count / 2).ToString("F3", CultureInfo.InvariantCulture);
+                    data.Append(CultureInfo.InvariantCulture,
+                        $"; against the whole-frame box, the tracker's box has a median side ratio of {Median(sizeRatios)} and its centre is moved by {Median(shiftsX)} (x) and {Median(shiftsY)} (y) of the side");
+                }
+            }
             if (o.Features is not null)
             {
                 EmotionFeatureFile.Write(o.Features, rows);

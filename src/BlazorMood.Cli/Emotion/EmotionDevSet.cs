@@ -97,7 +97,7 @@ public static partial class EmotionDevSet
     /// model classifies the original picture as a whole (as a dataset crop).
     /// </summary>
     public static EmotionFeatureRow Extract(DevImage image, FaceDetector detector, EmotionClassifier human, FaceExpressionClassifier faceApi,
-        int frameWidth, int frameHeight, float faceFraction, CancellationToken ct)
+        int frameWidth, int frameHeight, float faceFraction, CancellationToken ct, Func<RgbFrame, DetectedFace, DetectedFace>? follow = null)
     {
         using var picture = Image.Load<Rgb24>(image.Path);
         using var framed = PlaceInFrame(picture, frameWidth, frameHeight, faceFraction);
@@ -107,6 +107,10 @@ public static partial class EmotionDevSet
         {
             var crop = RgbFrame.FromImage(picture);
             return Row(image, false, human.ClassifyFaceCrop(crop, ct), faceApi.ClassifyFaceCrop(crop, ct));
+        }
+        if (follow is not null)
+        {
+            faces = [follow(frame, faces[0])];
         }
         return Row(image, true, human.Classify(frame, faces, ct)[0], faceApi.Classify(frame, faces, ct)[0]);
     }

@@ -40,7 +40,10 @@ public sealed record EmotionAnalysis(int ImageWidth, int ImageHeight, IReadOnlyL
     public float? Motion { get; init; }
 
     /// <summary>True when the picture was still and the stream kept its previous frame's faces without running the detector.</summary>
-    public bool DetectionSkipped { get; init; }
+    public bool DetectionSkipped => FaceSource == FaceSource.Kept;
+
+    /// <summary>How this frame's faces were found: a whole-frame detection, the stream's tracking detector, or kept from a still picture.</summary>
+    public FaceSource FaceSource { get; init; }
 
     /// <summary>The best-scoring face, or null when none was found.</summary>
     public FaceEmotion? PrimaryFace => Faces.Count > 0 ? Faces[0] : null;
@@ -63,6 +66,7 @@ public sealed class EmotionAnalyzer
     private readonly ImageDecoder _decoder;
     private readonly ILogger<EmotionAnalyzer> _logger;
     private readonly EmotionReuseOptions _reuse;
+    private readonly TrackingFaceDetector? _tracker;
 
     public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, ImageDecoder decoder, ILogger<EmotionAnalyzer> logger)
         : this(detector, classifier, null, null, decoder, logger)
@@ -71,9 +75,10 @@ public sealed class EmotionAnalyzer
 
     /// <summary>Both models and their fusion; either of the two optional parts missing means Human's model alone.</summary>
     public EmotionAnalyzer(FaceDetector detector, EmotionClassifier classifier, FaceExpressionClassifier? faceExpression, EmotionFusion? fusion,
-        ImageDecoder decoder, ILogger<EmotionAnalyzer> logger, EmotionReuseOptions? reuse = null)
+        ImageDecoder decoder, ILogger<EmotionAnalyzer> logger, EmotionReuseOptions? reuse = null, TrackingFaceDetector? tracker = null)
     {
         _reuse = reuse ?? new EmotionReuseOptions();
+        _tracker = tracker;
         _detector = detector;
         _classifier = classifier;
         _faceExpression = fusion is null ? null : faceExpression;
@@ -137,9 +142,14 @@ public sealed class EmotionAnalyzer
     {
         var t0 = Stopwatch.GetTimestamp();
         var stillFaces = reuse is not null && _reuse.Enabled ? reuse.StillFaces(motion, moved, _reuse) : null;
-        var faces = stillFaces ?? _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
-        reuse?.RememberDetections(faces, skipped: stillFaces is not null);
-        var detectMs = stillFaces is null ? Stopwatch.GetElapsedTime(t0).TotalMilliseconds : 0;
+        var trackedFaces = stillFaces is null && reuse is not null && _tracker is not null
+            && reuse.FacesToFollow(_tracker.Options) is { } follow
+                ? Follow(frame, follow, cancellationToken)
+                : null;
+        var faces = stillFaces ?? trackedFaces ?? _detector.Detect(frame, maxFaces ?? _detector.Options.MaxFaces, cancellationToken);
+        var source = stillFaces is not null ? FaceSource.Kept : trackedFaces is not null ? FaceSource.Tracked : FaceSource.Detected;
+        reuse?.RememberDetections(faces, source);
+        var detectMs = source == FaceSource.Kept ? 0 : Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
 
         var t1 = Stopwatch.GetTimestamp();
         var (emotions, reusedCount) = reuse is not null && _reuse.Enabled
@@ -157,12 +167,41 @@ public sealed class EmotionAnalyzer
         var timings = new AnalysisTimings(decodeMs, detectMs, classifyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         _logger.LogDebug("Emotion analysis of {Width}x{Height}: {FaceCount} faces in {TotalMs:F1} ms (detect {DetectMs:F1}, classify {ClassifyMs:F1})",
             frame.Width, frame.Height, results.Length, timings.TotalMs, detectMs, classifyMs);
-        return new EmotionAnalysis(frame.Width, frame.Height, results, timings) { ReusedFaces = reusedCount, DetectionSkipped = stillFaces is not null };
+        return new EmotionAnalysis(frame.Width, frame.Height, results, timings) { ReusedFaces = reusedCount, FaceSource = source };
+    }
+
+    /// <summary>
+    /// Each of <paramref name="previous"/> found again near its last box by the tracking detector; null when any is
+    /// lost or two of them ran into the same face, so that the whole frame is searched instead.
+    /// </summary>
+    private List<DetectedFace>? Follow(RgbFrame frame, IReadOnlyList<DetectedFace> previous, CancellationToken cancellationToken)
+    {
+        var found = new List<DetectedFace>(previous.Count);
+        foreach (var face in previous)
+        {
+            if (_tracker!.Refind(frame, face, cancellationToken) is not { } again)
+            {
+                return null;
+            }
+            foreach (var other in found)
+            {
+                if (other.Box.IntersectionOverUnion(again.Box) > _detector.Options.IouThreshold)
+                {
+                    return null;
+                }
+            }
+            found.Add(again);
+        }
+        return found;
     }
 
     private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyReusing(RgbFrame frame, IReadOnlyList<DetectedFace> faces,
         EmotionReuseMemory reuse, CancellationToken cancellationToken)
     {
+        if (_reuse.Staggered && _fusion is not null && _faceExpression is not null)
+        {
+            return ClassifyStaggered(frame, faces, reuse, cancellationToken);
+        }
         var matches = reuse.Match(faces, _reuse);
         var toClassify = new List<DetectedFace>(faces.Count);
         for (var i = 0; i < faces.Count; i++)
@@ -181,6 +220,82 @@ public sealed class EmotionAnalyzer
         }
         reuse.Remember(faces, emotions, matches);
         return (emotions, faces.Count - toClassify.Count);
+    }
+
+    /// <summary>
+    /// Staggered reuse (<see cref="EmotionReuseOptions.Staggered"/>): a face that barely moved since the previous frame
+    /// refreshes one model view (Human's model, face-api's crop, face-api's mirrored crop, in turn) and is fused from the
+    /// latest output of each; a new or moved face runs every view. With face-api's mirror averaging off there are two views.
+    /// </summary>
+    private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyStaggered(RgbFrame frame, IReadOnlyList<DetectedFace> faces,
+        EmotionReuseMemory reuse, CancellationToken cancellationToken)
+    {
+        var faceApi = _faceExpression!;
+        var mirrored = faceApi.Options.FlipAveraging;
+        var viewCount = mirrored ? 3 : 2;
+        var matches = reuse.Match(faces, _reuse, staggered: true);
+        var views = new EmotionReuseMemory.ModelViews?[faces.Count];
+
+        // New or moved faces: every view, in one call per model.
+        var fresh = Enumerable.Range(0, faces.Count).Where(i => matches[i] is null).ToArray();
+        if (fresh.Length > 0)
+        {
+            var freshFaces = fresh.Select(i => faces[i]).ToArray();
+            var human = _classifier.Classify(frame, freshFaces, cancellationToken);
+            var plain = faceApi.ClassifyView(frame, freshFaces, mirrored: false, cancellationToken);
+            var mirror = mirrored ? faceApi.ClassifyView(frame, freshFaces, mirrored: true, cancellationToken) : null;
+            for (var k = 0; k < fresh.Length; k++)
+            {
+                views[fresh[k]] = new EmotionReuseMemory.ModelViews(human[k], plain[k], mirror?[k], 0);
+            }
+        }
+        // Faces that barely moved: the one view each is due for, grouped by view.
+        for (var view = 0; view < viewCount; view++)
+        {
+            var due = Enumerable.Range(0, faces.Count).Where(i => matches[i]?.Views is { } v && v.Next % viewCount == view).ToArray();
+            if (due.Length == 0)
+            {
+                continue;
+            }
+            var dueFaces = due.Select(i => faces[i]).ToArray();
+            var outputs = view switch
+            {
+                0 => _classifier.Classify(frame, dueFaces, cancellationToken),
+                1 => faceApi.ClassifyView(frame, dueFaces, mirrored: false, cancellationToken),
+                _ => faceApi.ClassifyView(frame, dueFaces, mirrored: true, cancellationToken),
+            };
+            for (var k = 0; k < due.Length; k++)
+            {
+                var old = matches[due[k]]!.Value.Views!;
+                var next = (view + 1) % viewCount;
+                views[due[k]] = view switch
+                {
+                    0 => old with { Human = outputs[k], Next = next },
+                    1 => old with { FaceApi = outputs[k], Next = next },
+                    _ => old with { FaceApiMirrored = outputs[k], Next = next },
+                };
+            }
+        }
+        var emotions = new EmotionPrediction[faces.Count];
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var v = views[i]!;
+            emotions[i] = _fusion!.Fuse(v.Human, v.FaceApiMirrored is { } m ? Mean(v.FaceApi, m) : v.FaceApi);
+        }
+        reuse.Remember(faces, emotions, matches, views);
+        return (emotions, faces.Count - fresh.Length);
+    }
+
+    /// <summary>The mean of two predictions' probabilities (face-api's two views, as its mirror averaging takes them).</summary>
+    private static EmotionPrediction Mean(EmotionPrediction a, EmotionPrediction b)
+    {
+        Span<float> p = stackalloc float[EmotionLabels.All.Count];
+        for (var c = 0; c < p.Length; c++)
+        {
+            var label = EmotionLabels.All[c];
+            p[c] = (a.Probabilities[label] + b.Probabilities[label]) / 2;
+        }
+        return EmotionPrediction.FromProbabilities(p);
     }
 
     /// <summary>Each face's emotion: both models, then the fusion; or Human's model alone.</summary>

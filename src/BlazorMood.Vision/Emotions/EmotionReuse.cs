@@ -22,6 +22,15 @@ public sealed class EmotionReuseOptions
     public int MaxReusedFrames { get; set; } = 1;
 
     /// <summary>
+    /// With both emotion models fused: instead of classifying a face that barely moved in full every other frame and not
+    /// at all in between, refresh one of its three model views per frame in turn (Human's model, face-api's crop,
+    /// face-api's mirrored crop) and fuse the latest of each. The same work is spread evenly over the frames (no frame
+    /// pays for all three), and no view is more than two frames old. A face that moved more (or is new) gets all three
+    /// at once. Off: every other frame, as <see cref="MaxReusedFrames"/> says.
+    /// </summary>
+    public bool Staggered { get; set; } = true;
+
+    /// <summary>
     /// Frames in a row on which a stream may skip face detection and keep the previous frame's faces, because nothing
     /// moved in or next to any of them and hardly anything moved anywhere (<see cref="MaxStillMotion"/>, measured by the
     /// stream's <see cref="MotionMeter"/> on the same decoded pixels). 1: detection runs at least every other frame, so
@@ -50,8 +59,15 @@ public sealed class EmotionReuseMemory
     private List<Entry> _previous = [];
     private IReadOnlyList<DetectedFace>? _previousFaces;
     private int _skippedInARow;
+    private int _framesSinceFullDetection;
 
-    internal readonly record struct Entry(ImageBox Box, EmotionPrediction Prediction, int ReusedInARow);
+    internal readonly record struct Entry(ImageBox Box, EmotionPrediction Prediction, int ReusedInARow, ModelViews? Views = null);
+
+    /// <summary>The latest output of each model view of one face, and the view the next frame refreshes (staggered reuse).</summary>
+    internal sealed record ModelViews(EmotionPrediction Human, EmotionPrediction FaceApi, EmotionPrediction? FaceApiMirrored, int Next);
+
+    /// <summary>The last frame's faces as remembered (for tests).</summary>
+    internal IReadOnlyList<Entry> Previous => _previous;
 
     /// <summary>Faces whose probabilities came from an earlier frame, over the life of this memory.</summary>
     public long ReusedFaces { get; private set; }
@@ -61,6 +77,17 @@ public sealed class EmotionReuseMemory
 
     /// <summary>Frames whose face detection was skipped because the picture was still, over the life of this memory.</summary>
     public long SkippedDetections { get; private set; }
+
+    /// <summary>Frames whose faces were followed from the previous frame by the <see cref="TrackingFaceDetector"/>, over the life of this memory.</summary>
+    public long TrackedDetections { get; private set; }
+
+    /// <summary>
+    /// The previous frame's faces when this frame may follow them with the tracking detector instead of a whole-frame
+    /// detection: there were faces, no more than <see cref="FaceTrackingOptions.MaxFaces"/>, and the last whole-frame
+    /// detection is fewer than <see cref="FaceTrackingOptions.FullDetectionEvery"/> frames ago. Otherwise null.
+    /// </summary>
+    internal IReadOnlyList<DetectedFace>? FacesToFollow(FaceTrackingOptions options) =>
+        _previousFaces is { Count: > 0 } faces && faces.Count <= options.MaxFaces && _framesSinceFullDetection + 1 < options.FullDetectionEvery ? faces : null;
 
     /// <summary>
     /// The previous frame's faces when this frame may keep them without running the detector (see
@@ -84,18 +111,19 @@ public sealed class EmotionReuseMemory
         return _previousFaces;
     }
 
-    /// <summary>Remembers this frame's faces for <see cref="StillFaces"/>; <paramref name="skipped"/>: they were the previous frame's.</summary>
-    internal void RememberDetections(IReadOnlyList<DetectedFace> faces, bool skipped)
+    /// <summary>Remembers this frame's faces for <see cref="StillFaces"/> and <see cref="FacesToFollow"/>, and how they were found.</summary>
+    internal void RememberDetections(IReadOnlyList<DetectedFace> faces, FaceSource source)
     {
         _previousFaces = faces;
-        if (skipped)
+        _skippedInARow = source == FaceSource.Kept ? _skippedInARow + 1 : 0;
+        _framesSinceFullDetection = source == FaceSource.Detected ? 0 : _framesSinceFullDetection + 1;
+        if (source == FaceSource.Kept)
         {
-            _skippedInARow++;
             SkippedDetections++;
         }
-        else
+        else if (source == FaceSource.Tracked)
         {
-            _skippedInARow = 0;
+            TrackedDetections++;
         }
     }
 
@@ -103,7 +131,7 @@ public sealed class EmotionReuseMemory
     /// For each face, the earlier entry it may reuse, or null when it must be classified. Each earlier face is given
     /// to at most one face: the best overlap first.
     /// </summary>
-    internal Entry?[] Match(IReadOnlyList<DetectedFace> faces, EmotionReuseOptions options)
+    internal Entry?[] Match(IReadOnlyList<DetectedFace> faces, EmotionReuseOptions options, bool staggered = false)
     {
         var matches = new Entry?[faces.Count];
         if (_previous.Count == 0 || faces.Count == 0)
@@ -116,7 +144,8 @@ public sealed class EmotionReuseMemory
             for (var p = 0; p < _previous.Count; p++)
             {
                 var overlap = faces[f].Box.IntersectionOverUnion(_previous[p].Box);
-                if (overlap >= options.MinOverlap && _previous[p].ReusedInARow < options.MaxReusedFrames)
+                var usable = staggered ? _previous[p].Views is not null : _previous[p].ReusedInARow < options.MaxReusedFrames;
+                if (overlap >= options.MinOverlap && usable)
                 {
                     pairs.Add((overlap, f, p));
                 }
@@ -136,20 +165,21 @@ public sealed class EmotionReuseMemory
     }
 
     /// <summary>Remembers this frame's faces: the reused ones count one more frame in a row, the classified ones start at 0.</summary>
-    internal void Remember(IReadOnlyList<DetectedFace> faces, IReadOnlyList<EmotionPrediction> predictions, Entry?[] reused)
+    internal void Remember(IReadOnlyList<DetectedFace> faces, IReadOnlyList<EmotionPrediction> predictions, Entry?[] reused, ModelViews?[]? views = null)
     {
         var next = new List<Entry>(faces.Count);
         for (var i = 0; i < faces.Count; i++)
         {
+            var v = views?[i];
             if (reused[i] is { } r)
             {
                 ReusedFaces++;
-                next.Add(new Entry(faces[i].Box, predictions[i], r.ReusedInARow + 1));
+                next.Add(new Entry(faces[i].Box, predictions[i], r.ReusedInARow + 1, v));
             }
             else
             {
                 ClassifiedFaces++;
-                next.Add(new Entry(faces[i].Box, predictions[i], 0));
+                next.Add(new Entry(faces[i].Box, predictions[i], 0, v));
             }
         }
         _previous = next;
@@ -161,5 +191,19 @@ public sealed class EmotionReuseMemory
         _previous = [];
         _previousFaces = null;
         _skippedInARow = 0;
+        _framesSinceFullDetection = 0;
     }
+}
+
+/// <summary>Where a frame's faces came from.</summary>
+public enum FaceSource
+{
+    /// <summary>The whole-frame detector ran on this frame.</summary>
+    Detected,
+
+    /// <summary>The tracking detector found each of the previous frame's faces again near its last box.</summary>
+    Tracked,
+
+    /// <summary>The picture was still: the previous frame's faces were kept without running a detector.</summary>
+    Kept,
 }

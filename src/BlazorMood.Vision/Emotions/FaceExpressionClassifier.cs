@@ -62,6 +62,22 @@ public sealed class FaceExpressionClassifier : IDisposable
     }
 
     /// <summary>
+    /// One view of each face: the crop as it is, or mirrored (<paramref name="mirrored"/>), whatever
+    /// <see cref="FaceExpressionOptions.FlipAveraging"/> says. A stream refreshes the two views of a face on different
+    /// frames (see <see cref="EmotionReuseOptions.Staggered"/>); their mean is what <see cref="Classify"/> gives.
+    /// </summary>
+    public IReadOnlyList<EmotionPrediction> ClassifyView(RgbFrame frame, IReadOnlyList<DetectedFace> faces, bool mirrored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        var maps = new Affine[faces.Count];
+        for (var i = 0; i < faces.Count; i++)
+        {
+            maps[i] = CropMap(faces[i]);
+        }
+        return Run(frame, maps, cancellationToken, selection: mirrored ? Views.Mirrored : Views.Plain);
+    }
+
+    /// <summary>
     /// Classifies an image that already is a face crop (a dataset picture): as face-api does with a face image, it is
     /// padded to a centred square with black and resized to 112×112.
     /// </summary>
@@ -106,13 +122,22 @@ public sealed class FaceExpressionClassifier : IDisposable
             k * sin, k * cos, cy - (half * sin) - (half * cos));
     }
 
-    private IReadOnlyList<EmotionPrediction> Run(RgbFrame frame, Affine[] maps, CancellationToken cancellationToken, bool blackBorder = false)
+    private enum Views
+    {
+        /// <summary>The crop, and its mirror image too when <see cref="FaceExpressionOptions.FlipAveraging"/> is on (averaged).</summary>
+        AsConfigured,
+        Plain,
+        Mirrored,
+    }
+
+    private IReadOnlyList<EmotionPrediction> Run(RgbFrame frame, Affine[] maps, CancellationToken cancellationToken, bool blackBorder = false,
+        Views selection = Views.AsConfigured)
     {
         if (maps.Length == 0)
         {
             return [];
         }
-        var views = _options.FlipAveraging ? 2 : 1;
+        var views = selection == Views.AsConfigured && _options.FlipAveraging ? 2 : 1;
         var batch = maps.Length * views;
         var input = ArrayPool<float>.Shared.Rent(batch * Plane);
         var output = ArrayPool<float>.Shared.Rent(batch * Classes);
@@ -134,6 +159,13 @@ public sealed class FaceExpressionClassifier : IDisposable
                 if (views == 2)
                 {
                     MirrorRows(view, input.AsSpan(((i * views) + 1) * Plane, Plane));
+                }
+                else if (selection == Views.Mirrored)
+                {
+                    var plain = ArrayPool<float>.Shared.Rent(Plane);
+                    view.CopyTo(plain);
+                    MirrorRows(plain.AsSpan(0, Plane), view);
+                    ArrayPool<float>.Shared.Return(plain);
                 }
             }
             // One run per view: a batch of five 112×112 views costs this network about a quarter more CPU than five

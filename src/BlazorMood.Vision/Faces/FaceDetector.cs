@@ -11,14 +11,14 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace BlazorMood.Vision;
 
 /// <summary>
-/// BlazeFace (256×256, 896 anchors) face detector. The image is letterboxed (padded to a square with black,
+/// BlazeFace face detector (896 anchors): the 256×256 "back camera" model for whole frames, or the 128×128 "front
+/// camera" model that <see cref="TrackingFaceDetector"/> runs on a region around a known face. The image is letterboxed (padded to a square with black,
 /// centred, as Human pads it) and scaled to [-1, 1]; box and landmark regressions are decoded against the anchors,
 /// scores go through a sigmoid, overlapping candidates are merged (weighted NMS by default), and everything is
 /// mapped back to source-image pixels. Thread-safe; one instance per process.
 /// </summary>
 public sealed class FaceDetector : IDisposable
 {
-    public const int InputSize = 256;
     private const int Regressors = 16;
     // Face width (in whole-image-pass input pixels) above which tiles add nothing; BlazeFace finds ≥ 20 px reliably.
     private const float TileMaxFaceInWholePass = 24;
@@ -26,7 +26,8 @@ public sealed class FaceDetector : IDisposable
 
     private readonly OnnxModel _model;
     private readonly FaceDetectorOptions _options;
-    private readonly ILogger<FaceDetector> _logger;
+    private readonly ILogger _logger;
+    private readonly int _inputSize;
     private readonly float[] _anchors;
     private readonly int _anchorCount;
     private readonly int _firstHead;
@@ -34,17 +35,25 @@ public sealed class FaceDetector : IDisposable
     private readonly string[] _outputNames;
 
     public FaceDetector(ModelSessionFactory sessions, IOptions<VisionOptions> options, ILogger<FaceDetector> logger)
+        : this(sessions, options.Value.FaceDetector, logger)
     {
-        _options = options.Value.FaceDetector;
+    }
+
+    /// <summary>A detector on the model and settings of <paramref name="options"/> (the input side is read from the model: 128 or 256).</summary>
+    internal FaceDetector(ModelSessionFactory sessions, FaceDetectorOptions options, ILogger logger)
+    {
+        _options = options;
         _logger = logger;
         _model = new OnnxModel(sessions.Create(_options), sessions.ResolvePath(_options));
         try
         {
-            _anchors = BlazeFaceAnchors.Generate(InputSize);
-            _anchorCount = _anchors.Length / 2;
             var dims = _model.Input.Dimensions;
-            _model.Require(dims.Length == 4 && dims[1] == InputSize && dims[2] == InputSize && dims[3] == 3, "input [1,256,256,3] float");
-            _firstHead = (InputSize / 16) * (InputSize / 16) * 2;
+            _model.Require(dims.Length == 4 && dims[1] is 128 or 256 && dims[2] == dims[1] && dims[3] == 3, "input [1,256,256,3] or [1,128,128,3] float");
+            _inputSize = dims[1];
+            _anchors = BlazeFaceAnchors.Generate(_inputSize);
+            _anchorCount = _anchors.Length / 2;
+            // The first head is a 16×16 grid with 2 anchors per cell at either input size (stride 16 at 256, 8 at 128).
+            _firstHead = 16 * 16 * 2;
             var secondHead = _anchorCount - _firstHead;
             string? Find(int rows, int cols) => _model.Session.OutputMetadata
                 .Where(kv => kv.Value.Dimensions is [_, var r, var c] && r == rows && c == cols)
@@ -61,6 +70,30 @@ public sealed class FaceDetector : IDisposable
     }
 
     public FaceDetectorOptions Options => _options;
+
+    /// <summary>Side of the model's square input in pixels (256 for the whole-frame model, 128 for the tracking one).</summary>
+    public int InputSize => _inputSize;
+
+    /// <summary>
+    /// Faces inside the square of side <paramref name="side"/> centred on (<paramref name="centerX"/>,
+    /// <paramref name="centerY"/>) in <paramref name="frame"/>'s pixels, best first, at most <paramref name="maxFaces"/>;
+    /// the part of the square outside the frame reads black. One detector run.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> DetectInSquare(RgbFrame frame, float centerX, float centerY, float side, int maxFaces, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
+        var candidates = new Candidates();
+        var reduced = new ReducedFrames(frame);
+        try
+        {
+            RunPass(reduced, new Square(centerX - (side / 2), centerY - (side / 2), side), isTile: false, candidates, cancellationToken);
+        }
+        finally
+        {
+            reduced.Dispose();
+        }
+        return Merge(candidates, maxFaces);
+    }
 
     /// <summary>Detects faces, best first, at most <see cref="FaceDetectorOptions.MaxFaces"/>.</summary>
     public IReadOnlyList<DetectedFace> Detect(Image<Rgb24> image, CancellationToken cancellationToken = default) =>
