@@ -43,8 +43,9 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.FaceExpression.BoxScale is > 0.3f and < 5f && o.FaceExpression.ShiftY is > -0.5f and < 0.5f,
                 "Vision:FaceExpression: BoxScale must be in (0.3, 5), ShiftY in (-0.5, 0.5).")
             .Validate(o => o.EmotionReuse.MinOverlap is > 0 and <= 1 && o.EmotionReuse.MaxReusedFrames is >= 0 and <= 10
-                    && o.EmotionReuse.MaxSkippedDetections is >= 0 and <= 10 && o.EmotionReuse.MaxStillMotion is >= 0 and <= 1,
-                "Vision:EmotionReuse: MinOverlap must be in (0, 1], MaxReusedFrames and MaxSkippedDetections in 0..10, MaxStillMotion in [0, 1].")
+                    && o.EmotionReuse.MaxSkippedDetections is >= 0 and <= 10 && o.EmotionReuse.MaxStillMotion is >= 0 and <= 1
+                    && o.EmotionReuse.SameFaceOverlap is > 0 and <= 1,
+                "Vision:EmotionReuse: MinOverlap and SameFaceOverlap must be in (0, 1], MaxReusedFrames and MaxSkippedDetections in 0..10, MaxStillMotion in [0, 1].")
             .Validate(o => o.FaceTracking.MinScore is > 0 and < 1 && o.FaceTracking.RegionScale is >= 1.2f and <= 6f
                     && o.FaceTracking.MinOverlap is > 0 and < 1 && o.FaceTracking.FullDetectionEvery is >= 1 and <= 1000
                     && o.FaceTracking.MaxFaces is >= 1 and <= 50,

@@ -111,9 +111,9 @@ public sealed class FaceTrackingOptions : ModelOptions
 
     /// <summary>
     /// A whole-frame detection at least every this many frames of a stream, which finds faces that came into view
-    /// (20 at 10 fps: within 2 s). A face the tracker loses triggers one at once. 1: every frame (no tracking).
+    /// (25 at 10 fps: within 2.5 s). A face the tracker loses triggers one at once. 1: every frame (no tracking).
     /// </summary>
-    public int FullDetectionEvery { get; set; } = 20;
+    public int FullDetectionEvery { get; set; } = 25;
 
     /// <summary>
     /// Most faces a frame follows; with more, the whole frame is searched. Each followed face is one run of the small

@@ -31,6 +31,14 @@ public sealed class EmotionReuseOptions
     public bool Staggered { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="Staggered"/>: least overlap of a face's box with its box on the previous frame for it to count as
+    /// the same face and keep its other views. Lower than <see cref="MinOverlap"/> because each kept view was computed on
+    /// that face's own crop where it was then, at most two frames ago: what goes stale is the expression, not the
+    /// position. 0.5 still tells two people apart (their boxes hardly overlap).
+    /// </summary>
+    public float SameFaceOverlap { get; set; } = 0.5f;
+
+    /// <summary>
     /// Frames in a row on which a stream may skip face detection and keep the previous frame's faces, because nothing
     /// moved in or next to any of them and hardly anything moved anywhere (<see cref="MaxStillMotion"/>, measured by the
     /// stream's <see cref="MotionMeter"/> on the same decoded pixels). 1: detection runs at least every other frame, so
@@ -145,7 +153,7 @@ public sealed class EmotionReuseMemory
             {
                 var overlap = faces[f].Box.IntersectionOverUnion(_previous[p].Box);
                 var usable = staggered ? _previous[p].Views is not null : _previous[p].ReusedInARow < options.MaxReusedFrames;
-                if (overlap >= options.MinOverlap && usable)
+                if (overlap >= (staggered ? options.SameFaceOverlap : options.MinOverlap) && usable)
                 {
                     pairs.Add((overlap, f, p));
                 }
