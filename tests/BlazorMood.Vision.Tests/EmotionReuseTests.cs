@@ -27,20 +27,10 @@ public sealed class EmotionReuseTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    /// <summary>The astronaut's 512×512 photo placed on a 640×480 black frame at the given offset, as a JPEG.</summary>
-    private static byte[] AstronautFrame(int dx, int dy)
-    {
-        using var photo = ModelsFixture.Astronaut();
-        photo.Mutate(c => c.Resize(400, 400));
-        using var frame = new Image<Rgb24>(640, 480);
-        frame.Mutate(c => c.DrawImage(photo, new Point(120 + dx, 40 + dy), 1f));
-        return frame.ToJpeg();
-    }
-
     [Fact]
     public void A_still_face_is_classified_on_every_other_frame_and_keeps_its_emotion_in_between()
     {
-        var jpeg = AstronautFrame(0, 0);
+        var jpeg = ModelsFixture.AstronautFrame(0, 0);
         var memory = new EmotionReuseMemory();
 
         var first = Analyzer.Analyze(jpeg, memory);
@@ -60,7 +50,7 @@ public sealed class EmotionReuseTests : IDisposable
     [Fact]
     public void A_still_picture_skips_the_detector_every_other_frame_and_keeps_the_faces()
     {
-        var jpeg = AstronautFrame(0, 0);
+        var jpeg = ModelsFixture.AstronautFrame(0, 0);
         var memory = new EmotionReuseMemory();
         var motion = new MotionMeter();
 
@@ -84,7 +74,7 @@ public sealed class EmotionReuseTests : IDisposable
         var motion = new MotionMeter();
         var offsets = new[] { (0, 0), (-30, 10), (-60, 20), (-30, 10), (0, 0) };
 
-        var frames = offsets.Select(o => Analyzer.Analyze(AstronautFrame(o.Item1, o.Item2), memory, motion)).ToArray();
+        var frames = offsets.Select(o => Analyzer.Analyze(ModelsFixture.AstronautFrame(o.Item1, o.Item2), memory, motion)).ToArray();
 
         Assert.All(frames, a => Assert.False(a.DetectionSkipped));
         Assert.All(frames.Skip(1), a => Assert.True(a.Motion > 0));
@@ -96,7 +86,7 @@ public sealed class EmotionReuseTests : IDisposable
     [Fact]
     public void Detection_runs_on_every_frame_when_skipping_is_off_or_without_a_motion_meter()
     {
-        var jpeg = AstronautFrame(0, 0);
+        var jpeg = ModelsFixture.AstronautFrame(0, 0);
         var memory = new EmotionReuseMemory();
         Assert.All(Enumerable.Range(0, 3).Select(_ => Analyzer.Analyze(jpeg, memory)), a => Assert.False(a.DetectionSkipped));
 
@@ -117,9 +107,9 @@ public sealed class EmotionReuseTests : IDisposable
     public void A_face_that_moved_is_classified_again()
     {
         var memory = new EmotionReuseMemory();
-        var before = Analyzer.Analyze(AstronautFrame(0, 0), memory);
+        var before = Analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), memory);
         // 60 px is about a third of the face box: the overlap falls far below 0.85.
-        var after = Analyzer.Analyze(AstronautFrame(-60, 30), memory);
+        var after = Analyzer.Analyze(ModelsFixture.AstronautFrame(-60, 30), memory);
 
         Assert.Single(before.Faces);
         Assert.Single(after.Faces);
@@ -131,7 +121,7 @@ public sealed class EmotionReuseTests : IDisposable
     [Fact]
     public void Without_a_stream_memory_or_with_reuse_off_every_face_is_classified()
     {
-        var jpeg = AstronautFrame(0, 0);
+        var jpeg = ModelsFixture.AstronautFrame(0, 0);
         Assert.Equal(0, Analyzer.Analyze(jpeg).ReusedFaces);
         Assert.Equal(0, Analyzer.Analyze(jpeg).ReusedFaces);
 

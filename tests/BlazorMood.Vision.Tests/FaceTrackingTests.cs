@@ -16,16 +16,6 @@ namespace BlazorMood.Vision.Tests;
 [Collection("models")]
 public class FaceTrackingTests(ModelsFixture models)
 {
-    /// <summary>The astronaut's photo at 400×400 on a 640×480 black frame at the given offset, as a JPEG.</summary>
-    private static byte[] AstronautFrame(int dx, int dy)
-    {
-        using var photo = ModelsFixture.Astronaut();
-        photo.Mutate(c => c.Resize(400, 400));
-        using var frame = new Image<Rgb24>(640, 480);
-        frame.Mutate(c => c.DrawImage(photo, new Point(120 + dx, 40 + dy), 1f));
-        return frame.ToJpeg();
-    }
-
     private static RgbFrame Decode(byte[] jpeg, out Image<Rgb24> image)
     {
         image = Image.Load<Rgb24>(jpeg);
@@ -36,7 +26,7 @@ public class FaceTrackingTests(ModelsFixture models)
     public void The_tracking_detector_finds_a_face_again_from_a_box_that_is_off_by_a_fifth_and_agrees_with_the_whole_frame_detector()
     {
         var tracker = models.Services.GetRequiredService<TrackingFaceDetector>();
-        var frame = Decode(AstronautFrame(0, 0), out var image);
+        var frame = Decode(ModelsFixture.AstronautFrame(0, 0), out var image);
         using (image)
         {
             var detected = Assert.Single(models.Faces.Detect(frame, 1));
@@ -59,7 +49,7 @@ public class FaceTrackingTests(ModelsFixture models)
     public void A_region_without_the_face_gives_nothing()
     {
         var tracker = models.Services.GetRequiredService<TrackingFaceDetector>();
-        var frame = Decode(AstronautFrame(0, 0), out var image);
+        var frame = Decode(ModelsFixture.AstronautFrame(0, 0), out var image);
         using (image)
         {
             var detected = Assert.Single(models.Faces.Detect(frame, 1));
@@ -78,7 +68,7 @@ public class FaceTrackingTests(ModelsFixture models)
         var memory = new EmotionReuseMemory();
         var offsets = new[] { (0, 0), (-20, 8), (-40, 16), (-60, 24), (-40, 16), (-20, 8), (0, 0) };
 
-        var frames = offsets.Select(o => analyzer.Analyze(AstronautFrame(o.Item1, o.Item2), memory)).ToArray();
+        var frames = offsets.Select(o => analyzer.Analyze(ModelsFixture.AstronautFrame(o.Item1, o.Item2), memory)).ToArray();
 
         Assert.Equal(
             [FaceSource.Detected, FaceSource.Tracked, FaceSource.Tracked, FaceSource.Tracked, FaceSource.Detected, FaceSource.Tracked, FaceSource.Tracked],
@@ -100,9 +90,9 @@ public class FaceTrackingTests(ModelsFixture models)
         var memory = new EmotionReuseMemory();
         using var empty = new Image<Rgb24>(640, 480, new Rgb24(90, 90, 90));
 
-        var present = models.Analyzer.Analyze(AstronautFrame(0, 0), memory);
+        var present = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), memory);
         var gone = models.Analyzer.Analyze(empty.ToJpeg(), memory);
-        var back = models.Analyzer.Analyze(AstronautFrame(0, 0), memory);
+        var back = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), memory);
 
         Assert.Single(present.Faces);
         Assert.Equal(FaceSource.Detected, gone.FaceSource);
@@ -154,7 +144,7 @@ public class FaceTrackingTests(ModelsFixture models)
     [Fact]
     public void Without_a_stream_memory_or_with_tracking_off_every_frame_is_searched_in_full()
     {
-        var jpeg = AstronautFrame(0, 0);
+        var jpeg = ModelsFixture.AstronautFrame(0, 0);
         Assert.All(Enumerable.Range(0, 3).Select(_ => models.Analyzer.Analyze(jpeg)), a => Assert.Equal(FaceSource.Detected, a.FaceSource));
 
         using var services = ModelsFixture.Build(o => o.FaceTracking.Enabled = false);

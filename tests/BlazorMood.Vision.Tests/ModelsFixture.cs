@@ -46,6 +46,23 @@ public sealed class ModelsFixture : IDisposable
 
     public static Image<Rgb24> Astronaut() => Load(TestAssets.AstronautPng);
 
+    /// <summary>The astronaut's photo at 400×400 on a 640×480 black frame, at (120, 40) moved by the offset: a webcam frame of one face.</summary>
+    public static Image<Rgb24> AstronautOnFrame(int dx = 0, int dy = 0)
+    {
+        using var photo = Astronaut();
+        photo.Mutate(c => c.Resize(400, 400));
+        var frame = new Image<Rgb24>(640, 480);
+        frame.Mutate(c => c.DrawImage(photo, new Point(120 + dx, 40 + dy), 1f));
+        return frame;
+    }
+
+    /// <summary><see cref="AstronautOnFrame"/> as a JPEG.</summary>
+    public static byte[] AstronautFrame(int dx = 0, int dy = 0)
+    {
+        using var frame = AstronautOnFrame(dx, dy);
+        return frame.ToJpeg();
+    }
+
     public static Image<Rgb24> FaceApi(int n) => Load(TestAssets.FaceApiSample($"sample{n}.jpg"));
 
     /// <summary>The first thumbnail of Human's samples.jpg: one woman standing, full body, on a white background.</summary>

@@ -25,10 +25,7 @@ public sealed class StaggeredReuseTests : IDisposable
     /// <summary>The astronaut on a 640×480 frame; <paramref name="mirrored"/>: with the square around her face mirrored in place, in grey at half the contrast.</summary>
     private byte[] Frame(bool mirrored)
     {
-        using var photo = ModelsFixture.Astronaut();
-        photo.Mutate(c => c.Resize(400, 400));
-        using var frame = new Image<Rgb24>(640, 480);
-        frame.Mutate(c => c.DrawImage(photo, new Point(120, 40), 1f));
+        using var frame = ModelsFixture.AstronautOnFrame();
         if (mirrored)
         {
             // The face stays where it was (same box, near enough), but every view sees other pixels.
@@ -101,21 +98,15 @@ public sealed class StaggeredReuseTests : IDisposable
     [Fact]
     public void A_face_that_moved_a_little_keeps_its_other_views_and_one_that_jumped_gets_every_view_at_once()
     {
-        using var photo = ModelsFixture.Astronaut();
-        photo.Mutate(c => c.Resize(400, 400));
-        using var nudged = new Image<Rgb24>(640, 480);
-        nudged.Mutate(c => c.DrawImage(photo, new Point(132, 46), 1f));
         var nudgedMemory = new EmotionReuseMemory();
         var start = Analyzer.Analyze(Frame(mirrored: false), nudgedMemory);
-        var next = Analyzer.Analyze(nudged.ToJpeg(), nudgedMemory);
+        var next = Analyzer.Analyze(ModelsFixture.AstronautFrame(12, 6), nudgedMemory);
         var overlap = next.Faces[0].Box.IntersectionOverUnion(start.Faces[0].Box);
         // 12 px on an 80-px face: below the 0.85 of whole-result reuse, above the same-face threshold.
         Assert.InRange(overlap, 0.5f, 0.85f);
         Assert.Equal(1, next.ReusedFaces);
 
-        using var frame = new Image<Rgb24>(640, 480);
-        frame.Mutate(c => c.DrawImage(photo, new Point(60, 70), 1f));
-        var moved = frame.ToJpeg();
+        var moved = ModelsFixture.AstronautFrame(-60, 30);
         var expected = Assert.Single(Analyzer.Analyze(moved).Faces);
         var memory = new EmotionReuseMemory();
 
