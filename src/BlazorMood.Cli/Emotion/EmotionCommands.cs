@@ -83,7 +83,7 @@ public static class EmotionCommands
             }
             var (human, faceApi) = EmotionDevSet.Classifiers(sessions, baseOptions);
             Func<RgbFrame, DetectedFace, DetectedFace>? follow = null;
-            var (followed, lost) = (0, 0);
+            var lost = 0;
             var (sizeRatios, shiftsX, shiftsY) = (new List<float>(), new List<float>(), new List<float>());
             if (o.Tracked)
             {
@@ -101,7 +101,6 @@ public static class EmotionCommands
                     var moved = new ImageBox(c.X + dx - (b.Width * scale / 2), c.Y + dy - (b.Height * scale / 2), b.Width * scale, b.Height * scale);
                     if (tracker.Refind(frame, face with { Box = moved }, ct) is { } again)
                     {
-                        followed++;
                         sizeRatios.Add(again.Box.Width / b.Width);
                         shiftsX.Add((again.Box.Center.X - c.X) / b.Width);
                         shiftsY.Add((again.Box.Center.Y - c.Y) / b.Width);
@@ -136,6 +135,7 @@ public static class EmotionCommands
             rows = extracted;
             if (o.Tracked)
             {
+                var followed = sizeRatios.Count;
                 data.Append(CultureInfo.InvariantCulture, $"; the tracker found {followed} of {followed + lost} detected faces again (the {lost} others were classified on the whole-frame box)");
                 if (followed > 0)
                 {

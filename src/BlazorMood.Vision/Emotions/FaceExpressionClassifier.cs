@@ -52,13 +52,7 @@ public sealed class FaceExpressionClassifier : IDisposable
     /// <summary>Classifies several faces of one frame; results in the same order.</summary>
     public IReadOnlyList<EmotionPrediction> Classify(RgbFrame frame, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(faces);
-        var maps = new Affine[faces.Count];
-        for (var i = 0; i < faces.Count; i++)
-        {
-            maps[i] = CropMap(faces[i]);
-        }
-        return Run(frame, maps, cancellationToken);
+        return Run(frame, CropMaps(faces), cancellationToken);
     }
 
     /// <summary>
@@ -68,13 +62,18 @@ public sealed class FaceExpressionClassifier : IDisposable
     /// </summary>
     public IReadOnlyList<EmotionPrediction> ClassifyView(RgbFrame frame, IReadOnlyList<DetectedFace> faces, bool mirrored, CancellationToken cancellationToken = default)
     {
+        return Run(frame, CropMaps(faces), cancellationToken, selection: mirrored ? Views.Mirrored : Views.Plain);
+    }
+
+    private Affine[] CropMaps(IReadOnlyList<DetectedFace> faces)
+    {
         ArgumentNullException.ThrowIfNull(faces);
         var maps = new Affine[faces.Count];
         for (var i = 0; i < faces.Count; i++)
         {
             maps[i] = CropMap(faces[i]);
         }
-        return Run(frame, maps, cancellationToken, selection: mirrored ? Views.Mirrored : Views.Plain);
+        return maps;
     }
 
     /// <summary>

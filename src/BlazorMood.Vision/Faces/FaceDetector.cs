@@ -83,15 +83,8 @@ public sealed class FaceDetector : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
         var candidates = new Candidates();
-        var reduced = new ReducedFrames(frame);
-        try
-        {
-            RunPass(reduced, new Square(centerX - (side / 2), centerY - (side / 2), side), isTile: false, candidates, cancellationToken);
-        }
-        finally
-        {
-            reduced.Dispose();
-        }
+        using var reduced = new ReducedFrames(frame);
+        RunPass(reduced, new Square(centerX - (side / 2), centerY - (side / 2), side), isTile: false, candidates, cancellationToken);
         return Merge(candidates, maxFaces);
     }
 
@@ -112,23 +105,16 @@ public sealed class FaceDetector : IDisposable
             return [];
         }
         var candidates = new Candidates();
-        var reduced = new ReducedFrames(frame);
-        try
-        {
-            // Pass 1: the whole image letterboxed, i.e. the centred square of side max(w, h).
-            float side = Math.Max(frame.Width, frame.Height);
-            RunPass(reduced, new Square((frame.Width - side) / 2, (frame.Height - side) / 2, side), isTile: false, candidates, cancellationToken);
-            candidates.WholeImageScale = side / InputSize;
+        using var reduced = new ReducedFrames(frame);
+        // Pass 1: the whole image letterboxed, i.e. the centred square of side max(w, h).
+        float side = Math.Max(frame.Width, frame.Height);
+        RunPass(reduced, new Square((frame.Width - side) / 2, (frame.Height - side) / 2, side), isTile: false, candidates, cancellationToken);
+        candidates.WholeImageScale = side / InputSize;
 
-            // More passes over overlapping tiles find faces too small for the whole-image pass.
-            foreach (var tile in Tiles(frame.Width, frame.Height, maxFaces))
-            {
-                RunPass(reduced, tile, isTile: true, candidates, cancellationToken);
-            }
-        }
-        finally
+        // More passes over overlapping tiles find faces too small for the whole-image pass.
+        foreach (var tile in Tiles(frame.Width, frame.Height, maxFaces))
         {
-            reduced.Dispose();
+            RunPass(reduced, tile, isTile: true, candidates, cancellationToken);
         }
         return Merge(candidates, maxFaces);
     }

@@ -25,6 +25,7 @@ public sealed class TrackingFaceDetector : IDisposable
             Enabled = _options.Enabled,
             MinScore = _options.MinScore,
             IouThreshold = options.Value.FaceDetector.IouThreshold,
+            // A few candidates in the square; Refind keeps the one that overlaps the old box most.
             MaxFaces = 4,
             WeightedNms = options.Value.FaceDetector.WeightedNms,
             Tiling = FaceTiling.Off,
@@ -51,7 +52,7 @@ public sealed class TrackingFaceDetector : IDisposable
         var centre = box.Center;
         DetectedFace? best = null;
         var bestOverlap = _options.MinOverlap;
-        foreach (var face in _detector.DetectInSquare(frame, centre.X, centre.Y, side, 4, cancellationToken))
+        foreach (var face in _detector.DetectInSquare(frame, centre.X, centre.Y, side, _detector.Options.MaxFaces, cancellationToken))
         {
             var overlap = face.Box.IntersectionOverUnion(box);
             if (overlap >= bestOverlap)
