@@ -49,6 +49,7 @@ public static class VideoServiceCollectionExtensions
             .Validate(o => o.DetectEveryFramesWhenStill >= 1 && o.PoseEveryFramesWhenStill is >= 1 and <= 10 && o.StillDisplacement >= 0 && o.PoseSearchEveryFrames >= 1,
                 "Video: DetectEveryFramesWhenStill and PoseSearchEveryFrames must be positive, PoseEveryFramesWhenStill 1..10 and StillDisplacement non-negative.")
             .Validate(o => o.EncoderCrf is >= 0 and <= 51, "Video:EncoderCrf must be 0..51.")
+            .Validate(o => o.DetectAheadFrames is >= 0 and <= 32, "Video:DetectAheadFrames must be 0..32 (0: the detector runs in line).")
             .Validate(o => o.DecoderThreads is >= 0 and <= 64 && o.EncoderThreads is >= 0 and <= 64, "Video:DecoderThreads and EncoderThreads must be 0..64 (0: ffmpeg chooses).")
             .ValidateOnStart();
         services.TryAddSingleton<FfmpegService>();

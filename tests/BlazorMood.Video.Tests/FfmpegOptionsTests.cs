@@ -90,5 +90,24 @@ public sealed class FfmpegOptionsTests : IDisposable
         Assert.Contains("MaxConcurrentAudioProcesses", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("33")]
+    public void A_detector_look_ahead_outside_0_to_32_frames_is_refused(string frames)
+    {
+        using var provider = Provider(new() { ["Video:DetectAheadFrames"] = frames });
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VideoOptions>>().Value);
+        Assert.Contains("Video:DetectAheadFrames must be 0..32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_decoder_skips_deblocking_unless_told_not_to()
+    {
+        using var defaults = Provider(new());
+        Assert.True(defaults.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
+        using var off = Provider(new() { ["Video:DecoderSkipLoopFilter"] = "false" });
+        Assert.False(off.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -139,6 +139,36 @@ public sealed class FfmpegServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Skipping_the_deblocking_filter_changes_pixels_but_not_which_frames_come_out()
+    {
+        // A coarsely compressed clip (not ultrafast: that preset turns deblocking off), decoded at full size.
+        var clip = Clips.Ffmpeg(_dir.File("blocky.mp4"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "45", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
+        async Task<List<byte[]>> Decode(bool skip)
+        {
+            using var s = Service(o => o.DecoderSkipLoopFilter = skip);
+            var probe = await s.ProbeAsync(clip, CancellationToken.None);
+            var frames = new List<byte[]>();
+            await s.DecodeAsync(clip, probe, 10, 320, 240, System.Buffers.ArrayPool<byte>.Shared, (b, _, _, _) =>
+            {
+                frames.Add(b[..(320 * 240 * 3)]);
+                System.Buffers.ArrayPool<byte>.Shared.Return(b);
+                return ValueTask.CompletedTask;
+            }, null, CancellationToken.None);
+            return frames;
+        }
+
+        var filtered = await Decode(skip: false);
+        var skipped = await Decode(skip: true);
+        Assert.Equal(20, filtered.Count);
+        Assert.Equal(filtered.Count, skipped.Count);
+        Assert.Contains(filtered.Zip(skipped), p => !p.First.AsSpan().SequenceEqual(p.Second));
+        // Deblocking moves pixels by a few levels, not the picture: the mean difference stays small.
+        var meanDifference = filtered.Zip(skipped).Average(p => p.First.Zip(p.Second).Average(b => Math.Abs(b.First - b.Second)));
+        Assert.InRange(meanDifference, 0.01, 4);
+    }
+
+    [Fact]
     public async Task Over_duration_oversize_and_absurd_resolution_are_rejected_with_the_limit()
     {
         var path = Clips.TestPattern(_dir.File("three.mp4"), 160, 120, 3);

@@ -117,6 +117,14 @@ public static class VideoPipelineBenchmark
                     {
                         o.DecoderThreads = decoderThreads;
                     }
+                    if (video.DetectAhead is { } detectAhead)
+                    {
+                        o.DetectAheadFrames = detectAhead;
+                    }
+                    if (video.SkipLoopFilter is { } skipLoopFilter)
+                    {
+                        o.DecoderSkipLoopFilter = skipLoopFilter;
+                    }
                     if (video.EncoderThreads is { } encoderThreads)
                     {
                         o.EncoderThreads = encoderThreads;
@@ -207,10 +215,10 @@ public static class VideoPipelineBenchmark
                                     clip = name, poseModel, run = run + 1, width = w, height = h, durationSeconds = seconds, sourceFps = 30, sampleFps = result.SampleFps, frames = result.Frames,
                                     analysedWidth = result.FrameWidth, analysedHeight = result.FrameHeight, wallSeconds = wall, realTimeFactor = rtf,
                                     cpuSeconds = cpu.TotalSeconds, cpuSecondsDotnet = cpu.SelfSeconds, cpuSecondsFfmpeg = cpu.ChildrenSeconds, cpuSecondsPerClipSecond = cpu.TotalSeconds / seconds,
-                                    detections = result.Detections, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, poseSearches = result.PoseSearches, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
+                                    detections = result.Detections, detectionsAhead = result.DetectionsAhead, detectionsDiscarded = result.DetectionsDiscarded, estimatedFrames = estimated, interpolatedFrames = result.InterpolatedFrames, poseSearches = result.PoseSearches, detectMsPerRun = detectMs, poseMsPerEstimate = poseMs, peakExtraMb = extraMb, loadAverage = load,
                                     activity = result.Activity.Dominant.Label(),
                                 });
-                            Console.Error.WriteLine($"  {name} ({poseModel}): {wall:F2} s wall, {rtf:F1}× real time, CPU {cpu.SelfSeconds:F2} s .NET + {cpu.ChildrenSeconds:F2} s ffmpeg, detect {result.DetectTime.TotalSeconds:F2} s ({result.Detections}), pose {result.PoseTime.TotalSeconds:F2} s, peak +{extraMb:F0} MB, load {load}".ToString(inv));
+                            Console.Error.WriteLine($"  {name} ({poseModel}): {wall:F2} s wall, {rtf:F1}× real time, CPU {cpu.SelfSeconds:F2} s .NET + {cpu.ChildrenSeconds:F2} s ffmpeg, detect {result.DetectTime.TotalSeconds:F2} s ({result.Detections}, {result.DetectionsAhead - result.DetectionsDiscarded} ahead), pose {result.PoseTime.TotalSeconds:F2} s, peak +{extraMb:F0} MB, load {load}".ToString(inv));
                         }
                     }
                 }
@@ -283,4 +291,4 @@ public static class VideoPipelineBenchmark
 /// <summary>What <c>bench video</c> runs (read from the command line by <see cref="BenchCommandLine"/>); null keeps the app's setting.</summary>
 public sealed record VideoBenchOptions(
     string[]? Clips, int Repeat, string[]? PoseModels, double? SampleFps, int? DetectEvery, int? DetectEveryStill, int? PoseEveryStill,
-    int? PoseSearchEvery, int? DecoderThreads, int? EncoderThreads, string? Preset);
+    int? PoseSearchEvery, int? DecoderThreads, int? EncoderThreads, string? Preset, int? DetectAhead = null, bool? SkipLoopFilter = null);

@@ -270,6 +270,7 @@ public sealed partial class FfmpegService : IDisposable
         [
             "-nostdin", "-hide_banner", "-loglevel", "error",
             "-threads", threads.ToString(inv),
+            .. (_options.DecoderSkipLoopFilter ? (string[])["-skip_loop_filter", "all"] : []),
             .. InputWhitelist,
             "-i", path,
             "-map", "0:v:0", "-an", "-sn", "-dn",

@@ -25,6 +25,11 @@ public sealed record VideoAnalysis(VideoProbe Probe, ActivityResult Activity, st
 
     /// <summary>Estimates that searched every view (box, turned, whole frame); the others tried the remembered orientation only.</summary>
     public int PoseSearches { get; init; }
+
+    /// <summary>Detector runs started ahead of the pose stage, and how many of those the schedule then did not use.</summary>
+    public int DetectionsAhead { get; init; }
+
+    public int DetectionsDiscarded { get; init; }
 }
 
 /// <summary>
@@ -77,6 +82,10 @@ public sealed partial class ActivityPipeline
         public int Interpolated { get; set; }
 
         public int PoseSearches { get; set; }
+
+        public int DetectionsAhead { get; set; }
+
+        public int DetectionsDiscarded { get; set; }
     }
 
     private sealed record Frame(byte[] Buffer, int Index, double Time)
@@ -88,6 +97,9 @@ public sealed partial class ActivityPipeline
         public ActivityWindow? Window { get; set; }
 
         public IReadOnlyList<ImageBox> Bicycles { get; set; } = [];
+
+        /// <summary>A detector run started ahead for this frame (see <see cref="VideoOptions.DetectAheadFrames"/>); null once used.</summary>
+        public Task<(IReadOnlyList<DetectedObject> Objects, TimeSpan Took)>? Detection { get; set; }
     }
 
     /// <summary>Validates, analyses and annotates <paramref name="inputPath"/>, writing the outputs into <paramref name="outputDirectory"/>.</summary>
@@ -197,6 +209,8 @@ public sealed partial class ActivityPipeline
             Detections = timings.Detections,
             InterpolatedFrames = timings.Interpolated,
             PoseSearches = timings.PoseSearches,
+            DetectionsAhead = timings.DetectionsAhead,
+            DetectionsDiscarded = timings.DetectionsDiscarded,
             Observations = observations,
         };
     }
@@ -213,6 +227,9 @@ public sealed partial class ActivityPipeline
         // Frames this stage owns: read but not yet passed on (a held frame waits for the next estimate). Their buffers
         // go back to the pool if the stage fails.
         var owned = new List<Frame>(_options.PoseEveryFramesWhenStill + 1);
+        // Frames read from the decoder but not yet processed, in order: where the detector can be started ahead.
+        var lookahead = Math.Max(0, _options.DetectAheadFrames);
+        var ahead = new List<Frame>(lookahead + 1);
         BodyPose? lastPose = null;
         ImageBox? lastPerson = null;
         var n = 0;
@@ -222,8 +239,35 @@ public sealed partial class ActivityPipeline
 
         RgbFrame Rgb(Frame f) => new(f.Buffer.AsMemory(0, frameBytes), width, height);
 
+        async ValueTask<Frame?> NextAsync()
+        {
+            if (ahead.Count == 0 && !await input.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+            while (ahead.Count <= lookahead && input.TryRead(out var next))
+            {
+                ahead.Add(next);
+            }
+            if (ahead.Count == 0)
+            {
+                return null;
+            }
+            var first = ahead[0];
+            ahead.RemoveAt(0);
+            return first;
+        }
+
         async ValueTask EmitAsync(Frame f)
         {
+            if (f.Detection is { } unused)
+            {
+                // Started for a frame the schedule did not detect after all: its buffer must not go on while the
+                // detector still reads it.
+                f.Detection = null;
+                await Task.WhenAny(unused).ConfigureAwait(false);
+                timings.DetectionsDiscarded++;
+            }
             await output.WriteAsync(f, ct).ConfigureAwait(false);
             owned.Remove(f);
             tracker.Advance(PipelineStage.Pose);
@@ -231,14 +275,23 @@ public sealed partial class ActivityPipeline
 
         try
         {
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+            while (await NextAsync().ConfigureAwait(false) is { } frame)
             {
                 owned.Add(frame);
                 n++;
                 frame.Bicycles = bicycles;
                 // Detection is the expensive model (CenterNet 512², ~6× MoveNet): run it on a schedule while the pose
                 // keeps the track (rarely while the person is still), and sooner (every third frame) while nobody is followed.
-                var detect = sinceDetect >= (schedule.IsStill ? everyWhenStill : every) || (lost && sinceDetect >= LostRedetectFrames);
+                var due = lost ? Math.Min(LostRedetectFrames, schedule.IsStill ? everyWhenStill : every) : schedule.IsStill ? everyWhenStill : every;
+                var detect = sinceDetect >= due;
+                // The next detection falls `next` frames after this one if the person stays as they are now: start it.
+                var next = detect ? due : due - sinceDetect;
+                if (next >= 1 && next <= ahead.Count && ahead[next - 1] is { Detection: null } upcoming)
+                {
+                    var image = Rgb(upcoming);
+                    upcoming.Detection = Task.Run(() => TimedDetect(image, ct), ct);
+                    timings.DetectionsAhead++;
+                }
                 if (schedule.TrySkip(mustEstimate: detect))
                 {
                     sinceDetect++;
@@ -247,9 +300,9 @@ public sealed partial class ActivityPipeline
                 if (detect)
                 {
                     sinceDetect = 0;
-                    var started = Stopwatch.GetTimestamp();
-                    var objects = _detector.Detect(Rgb(frame), ct);
-                    timings.Detect += Stopwatch.GetElapsedTime(started);
+                    var (objects, took) = frame.Detection is { } started ? await started.ConfigureAwait(false) : TimedDetect(Rgb(frame), ct);
+                    frame.Detection = null;
+                    timings.Detect += took;
                     timings.Detections++;
                     person.OnDetections(objects.Where(o => o.ClassId == CocoLabels.Person).ToArray());
                     bicycles = objects.Where(o => o.ClassId == CocoLabels.Bicycle).Select(o => o.Box).ToArray();
@@ -308,14 +361,25 @@ public sealed partial class ActivityPipeline
         }
         catch
         {
-            foreach (var f in owned)
+            foreach (var f in owned.Concat(ahead))
             {
+                if (f.Detection is { } pending)
+                {
+                    await Task.WhenAny(pending).ConfigureAwait(false);
+                }
                 ArrayPool<byte>.Shared.Return(f.Buffer);
             }
             throw;
         }
         timings.PoseSearches = search.Searches;
         return n;
+    }
+
+    private (IReadOnlyList<DetectedObject> Objects, TimeSpan Took) TimedDetect(RgbFrame frame, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var objects = _detector.Detect(frame, ct);
+        return (objects, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>The person's pose (see <see cref="PoseSearch"/>), timed; null when nobody was found.</summary>
