@@ -101,12 +101,12 @@ public sealed class FfmpegOptionsTests : IDisposable
     }
 
     [Fact]
-    public void The_decoder_skips_deblocking_unless_told_not_to()
+    public void The_decoder_deblocks_unless_told_to_skip_it()
     {
         using var defaults = Provider(new());
-        Assert.True(defaults.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
-        using var off = Provider(new() { ["Video:DecoderSkipLoopFilter"] = "false" });
-        Assert.False(off.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
+        Assert.False(defaults.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
+        using var skip = Provider(new() { ["Video:DecoderSkipLoopFilter"] = "true" });
+        Assert.True(skip.GetRequiredService<IOptions<VideoOptions>>().Value.DecoderSkipLoopFilter);
     }
 
     public void Dispose() => _dir.Dispose();
