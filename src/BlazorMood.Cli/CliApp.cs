@@ -125,7 +125,7 @@ public static class CliApp
             Description = "[devset] Classify each face as a live stream's tracking detector finds it again: BlazeFace's front-camera " +
                 "model on a square around the whole-frame box moved at random (seeded) by up to --track-shift of its side and resized by up to two thirds of that.",
         };
-        var trackShift = FloatOption("--track-shift", "[devset] With --tracked: the largest move of the starting box, as a fraction of its side (default 0.15).");
+        var trackShift = FloatOption("--track-shift", "[devset] With --tracked: the largest move of the starting box, as a fraction of its side (default 0.15; beyond about 0.5 the face leaves the first square and the wider second look finds it).");
 
         Option[] folderOnly = [wholeImage, flip, cropScale, eyeLine, json, limit];
         Option[] devsetOnly = [perClass, seed, source, frame, faceFraction, features, fromFeatures, fusion, faceApiFlip, sweep, humanGrid, faceApiGrid, report, tracked, trackShift];
@@ -161,9 +161,9 @@ public static class CliApp
                 // absent --frame reads (0, 0) here: check the size only when it was given.
                 var (w, h) = r.GetResult(frame) is { Implicit: false } ? r.GetValue(frame) : (320, 240);
                 var ff = r.GetValue(faceFraction) ?? 0.6f;
-                if (r.GetValue(trackShift) is < 0 or > 0.5f)
+                if (r.GetValue(trackShift) is < 0 or > 1.5f)
                 {
-                    r.AddError("--track-shift must be in [0, 0.5].");
+                    r.AddError("--track-shift must be in [0, 1.5].");
                 }
                 if (r.GetValue(perClass) < 1 || ff is <= 0.05f or > 1f || w < 32 || h < 32)
                 {

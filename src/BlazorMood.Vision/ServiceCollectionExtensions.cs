@@ -48,8 +48,9 @@ public static class ServiceCollectionExtensions
                 "Vision:EmotionReuse: MinOverlap and SameFaceOverlap must be in (0, 1], MaxReusedFrames and MaxSkippedDetections in 0..10, MaxStillMotion in [0, 1].")
             .Validate(o => o.FaceTracking.MinScore is > 0 and < 1 && o.FaceTracking.RegionScale is >= 1.2f and <= 6f
                     && o.FaceTracking.MinOverlap is > 0 and < 1 && o.FaceTracking.FullDetectionEvery is >= 1 and <= 1000
-                    && o.FaceTracking.MaxFaces is >= 1 and <= 50,
-                "Vision:FaceTracking: MinScore and MinOverlap must be in (0, 1), RegionScale in [1.2, 6], FullDetectionEvery in 1..1000, MaxFaces in 1..50.")
+                    && o.FaceTracking.MaxFaces is >= 1 and <= 50
+                    && (o.FaceTracking.WideRegionScale == 0 || (o.FaceTracking.WideRegionScale > o.FaceTracking.RegionScale && o.FaceTracking.WideRegionScale <= 8f)),
+                "Vision:FaceTracking: MinScore and MinOverlap must be in (0, 1), RegionScale in [1.2, 6], WideRegionScale 0 or above RegionScale up to 8, FullDetectionEvery in 1..1000, MaxFaces in 1..50.")
             .Validate(o => !o.EmotionFusion.Enabled || !string.IsNullOrWhiteSpace(o.EmotionFusion.FileName), "Vision:EmotionFusion:FileName must be set.")
             .Validate(o => o.Objects.MinScore is > 0 and < 1 && o.Objects.MaxObjects >= 1, "Vision:Objects: MinScore must be in (0, 1), MaxObjects >= 1.")
             .Validate(o => o.Pose.CropMargin is >= 0 and < 2, "Vision:Pose:CropMargin must be in [0, 2).")

@@ -85,6 +85,51 @@ public class FaceTrackingTests(ModelsFixture models)
     }
 
     [Fact]
+    public void A_followed_face_keeps_its_model_views_even_after_a_move_that_whole_frame_boxes_would_count_as_a_new_face()
+    {
+        var memory = new EmotionReuseMemory();
+        var start = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), memory);
+        var views = Assert.Single(memory.Previous).Views!;
+
+        var moved = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(-28, 14), memory);
+
+        Assert.Equal(FaceSource.Tracked, moved.FaceSource);
+        // Below the overlap two whole-frame boxes need to count as the same face…
+        var overlap = Assert.Single(moved.Faces).Box.IntersectionOverUnion(Assert.Single(start.Faces).Box);
+        Assert.InRange(overlap, 0.2f, 0.5f);
+        // …but the tracker found it again from its own box: one view refreshed, the other two kept.
+        Assert.Equal(1, moved.ReusedFaces);
+        var now = Assert.Single(memory.Previous).Views!;
+        Assert.NotSame(views.Human, now.Human);
+        Assert.Same(views.FaceApi, now.FaceApi);
+        Assert.Same(views.FaceApiMirrored, now.FaceApiMirrored);
+    }
+
+    [Fact]
+    public void A_head_that_moved_out_of_the_square_in_one_frame_is_found_in_the_wider_one_instead_of_the_whole_frame()
+    {
+        // 60 px left and 30 down on an 80-px face: the old box and the new one hardly overlap.
+        var memory = new EmotionReuseMemory();
+        var start = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), memory);
+        var jumped = models.Analyzer.Analyze(ModelsFixture.AstronautFrame(-60, 30), memory);
+        var whole = Assert.Single(models.Analyzer.Analyze(ModelsFixture.AstronautFrame(-60, 30)).Faces);
+
+        Assert.Equal(FaceSource.Tracked, jumped.FaceSource);
+        var box = Assert.Single(jumped.Faces).Box;
+        Assert.True(box.IntersectionOverUnion(start.Faces[0].Box) < 0.3f);
+        Assert.True(box.IntersectionOverUnion(whole.Box) > 0.7f, $"IoU with the whole-frame box {box.IntersectionOverUnion(whole.Box):F2}");
+        // Still the same face: it keeps two of its model views.
+        Assert.Equal(1, jumped.ReusedFaces);
+
+        // Without the wider look the same jump loses the face and costs a whole-frame search.
+        using var narrow = ModelsFixture.Build(o => o.FaceTracking.WideRegionScale = 0);
+        var analyzer = narrow.GetRequiredService<EmotionAnalyzer>();
+        var second = new EmotionReuseMemory();
+        analyzer.Analyze(ModelsFixture.AstronautFrame(0, 0), second);
+        Assert.Equal(FaceSource.Detected, analyzer.Analyze(ModelsFixture.AstronautFrame(-60, 30), second).FaceSource);
+    }
+
+    [Fact]
     public void A_face_that_leaves_is_searched_for_in_the_whole_frame_at_once()
     {
         var memory = new EmotionReuseMemory();
@@ -160,10 +205,13 @@ public class FaceTrackingTests(ModelsFixture models)
     [InlineData(0.5f, 2f, 1f, 20, 3)]
     [InlineData(0.5f, 2f, 0.3f, 0, 3)]
     [InlineData(0.5f, 2f, 0.3f, 20, 0)]
-    public void Out_of_range_tracking_settings_are_refused_at_start(float minScore, float regionScale, float minOverlap, int fullEvery, int maxFaces)
+    [InlineData(0.5f, 2f, 0.3f, 20, 3, 1.5f)]
+    [InlineData(0.5f, 2f, 0.3f, 20, 3, 9f)]
+    public void Out_of_range_tracking_settings_are_refused_at_start(float minScore, float regionScale, float minOverlap, int fullEvery, int maxFaces, float wideRegionScale = 4f)
     {
         using var services = ModelsFixture.Build(o =>
         {
+            o.FaceTracking.WideRegionScale = wideRegionScale;
             o.FaceTracking.MaxFaces = maxFaces;
             o.FaceTracking.MinScore = minScore;
             o.FaceTracking.RegionScale = regionScale;

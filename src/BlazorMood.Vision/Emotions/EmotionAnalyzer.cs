@@ -153,7 +153,7 @@ public sealed class EmotionAnalyzer
 
         var t1 = Stopwatch.GetTimestamp();
         var (emotions, reusedCount) = reuse is not null && _reuse.Enabled
-            ? ClassifyReusing(frame, faces, reuse, cancellationToken)
+            ? ClassifyReusing(frame, faces, reuse, source == FaceSource.Tracked, cancellationToken)
             : (Classify(frame, faces, cancellationToken), 0);
         var classifyMs = faces.Count > 0 ? Stopwatch.GetElapsedTime(t1).TotalMilliseconds : 0;
 
@@ -196,11 +196,11 @@ public sealed class EmotionAnalyzer
     }
 
     private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyReusing(RgbFrame frame, IReadOnlyList<DetectedFace> faces,
-        EmotionReuseMemory reuse, CancellationToken cancellationToken)
+        EmotionReuseMemory reuse, bool tracked, CancellationToken cancellationToken)
     {
         if (_reuse.Staggered && _fusion is not null && _faceExpression is not null)
         {
-            return ClassifyStaggered(frame, faces, reuse, cancellationToken);
+            return ClassifyStaggered(frame, faces, reuse, tracked, cancellationToken);
         }
         var matches = reuse.Match(faces, _reuse);
         var toClassify = new List<DetectedFace>(faces.Count);
@@ -225,15 +225,16 @@ public sealed class EmotionAnalyzer
     /// <summary>
     /// Staggered reuse (<see cref="EmotionReuseOptions.Staggered"/>): a face that barely moved since the previous frame
     /// refreshes one model view (Human's model, face-api's crop, face-api's mirrored crop, in turn) and is fused from the
-    /// latest output of each; a new or moved face runs every view. With face-api's mirror averaging off there are two views.
+    /// latest output of each; a new or moved face runs every view. A face the tracking detector followed
+    /// (<paramref name="tracked"/>) is the same face however far it moved. With face-api's mirror averaging off there are two views.
     /// </summary>
     private (IReadOnlyList<EmotionPrediction> Emotions, int Reused) ClassifyStaggered(RgbFrame frame, IReadOnlyList<DetectedFace> faces,
-        EmotionReuseMemory reuse, CancellationToken cancellationToken)
+        EmotionReuseMemory reuse, bool tracked, CancellationToken cancellationToken)
     {
         var faceApi = _faceExpression!;
         var mirrored = faceApi.Options.FlipAveraging;
         var viewCount = mirrored ? 3 : 2;
-        var matches = reuse.Match(faces, _reuse, staggered: true);
+        var matches = reuse.Match(faces, _reuse, staggered: true, tracked);
         var views = new EmotionReuseMemory.ModelViews?[faces.Count];
 
         // New or moved faces: every view, in one call per model.

@@ -34,7 +34,9 @@ public sealed class EmotionReuseOptions
     /// With <see cref="Staggered"/>: least overlap of a face's box with its box on the previous frame for it to count as
     /// the same face and keep its other views. Lower than <see cref="MinOverlap"/> because each kept view was computed on
     /// that face's own crop where it was then, at most two frames ago: what goes stale is the expression, not the
-    /// position. 0.5 still tells two people apart (their boxes hardly overlap).
+    /// position. 0.5 still tells two people apart (their boxes hardly overlap). Faces the tracking detector followed
+    /// (<see cref="FaceSource.Tracked"/>) need no overlap test: the tracker already found each one again near its own
+    /// last box, so a face that moved fast keeps its views too.
     /// </summary>
     public float SameFaceOverlap { get; set; } = 0.5f;
 
@@ -139,11 +141,20 @@ public sealed class EmotionReuseMemory
     /// For each face, the earlier entry it may reuse, or null when it must be classified. Each earlier face is given
     /// to at most one face: the best overlap first.
     /// </summary>
-    internal Entry?[] Match(IReadOnlyList<DetectedFace> faces, EmotionReuseOptions options, bool staggered = false)
+    internal Entry?[] Match(IReadOnlyList<DetectedFace> faces, EmotionReuseOptions options, bool staggered = false, bool tracked = false)
     {
         var matches = new Entry?[faces.Count];
         if (_previous.Count == 0 || faces.Count == 0)
         {
+            return matches;
+        }
+        if (staggered && tracked && _previous.Count == faces.Count)
+        {
+            // Followed faces come in the order of the previous frame's, each found again from its own last box.
+            for (var f = 0; f < faces.Count; f++)
+            {
+                matches[f] = _previous[f].Views is not null ? _previous[f] : null;
+            }
             return matches;
         }
         var pairs = new List<(float Overlap, int Face, int Previous)>();

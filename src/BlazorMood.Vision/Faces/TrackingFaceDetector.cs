@@ -12,6 +12,12 @@ namespace BlazorMood.Vision;
 /// </summary>
 public sealed class TrackingFaceDetector : IDisposable
 {
+    /// <summary>Farthest a face's centre may have moved, in box sides, to be taken in the wider square.</summary>
+    private const float MaxWideShift = 1.5f;
+
+    /// <summary>Largest change of a face's size (either way) to be taken in the wider square.</summary>
+    private const float MaxWideSizeChange = 1.5f;
+
     private readonly FaceDetector _detector;
     private readonly FaceTrackingOptions _options;
 
@@ -38,7 +44,8 @@ public sealed class TrackingFaceDetector : IDisposable
     /// <summary>
     /// The face near <paramref name="previous"/>'s box in <paramref name="frame"/>: of the faces found in the square
     /// around it, the one that overlaps the old box most, if by at least <see cref="FaceTrackingOptions.MinOverlap"/>;
-    /// otherwise null (the face moved too far, turned away or left).
+    /// otherwise, with <see cref="FaceTrackingOptions.WideRegionScale"/>, the face of about the same size nearest the old
+    /// centre in a wider square; otherwise null (the face turned away, left or moved further still).
     /// </summary>
     public DetectedFace? Refind(RgbFrame frame, DetectedFace previous, CancellationToken cancellationToken = default)
     {
@@ -59,6 +66,30 @@ public sealed class TrackingFaceDetector : IDisposable
             {
                 best = face;
                 bestOverlap = overlap;
+            }
+        }
+        return best ?? RefindFurther(frame, box, cancellationToken);
+    }
+
+    /// <summary>The second, wider look of <see cref="Refind"/>: identity by size and distance, since a face that moved this far no longer overlaps its old box.</summary>
+    private DetectedFace? RefindFurther(RgbFrame frame, ImageBox box, CancellationToken cancellationToken)
+    {
+        if (_options.WideRegionScale <= _options.RegionScale)
+        {
+            return null;
+        }
+        var size = Math.Max(box.Width, box.Height);
+        var centre = box.Center;
+        DetectedFace? best = null;
+        var bestShift = MaxWideShift;
+        foreach (var face in _detector.DetectInSquare(frame, centre.X, centre.Y, size * _options.WideRegionScale, _detector.Options.MaxFaces, cancellationToken))
+        {
+            var ratio = Math.Max(face.Box.Width, face.Box.Height) / size;
+            var shift = face.Box.Center.DistanceTo(centre) / size;
+            if (ratio is >= 1 / MaxWideSizeChange and <= MaxWideSizeChange && shift <= bestShift)
+            {
+                best = face;
+                bestShift = shift;
             }
         }
         return best;
