@@ -16,6 +16,9 @@ public enum ModelSourceFormat
 public sealed record CatalogModel(string Name, string PackagePath, NpmPackageSpec Package, ModelSourceFormat Format = ModelSourceFormat.TfjsGraphModel)
 {
     public string OnnxFileName => Name + ".onnx";
+
+    /// <summary>A rewrite of the converted graph that the model needs (null: none), applied before it is written.</summary>
+    public Action<Onnx.ModelProto>? Rewrite { get; init; }
 }
 
 /// <summary>
@@ -30,7 +33,8 @@ public static class ModelCatalog
         new("emotion", "models/emotion.json", NpmPackageSpec.Human),
         new("blazeface", "models/blazeface.json", NpmPackageSpec.Human),
         new("movenet-lightning", "models/movenet-lightning.json", NpmPackageSpec.Human),
-        new("centernet", "models/centernet.json", NpmPackageSpec.Human),
+        // Any input height at its 512-px width, so that a wide frame is not letterboxed into a square.
+        new("centernet", "models/centernet.json", NpmPackageSpec.Human) { Rewrite = OnnxBuild.CenterNetVariableHeight.Apply },
         new("face-expression", "model/face_expression_model-weights_manifest.json", NpmPackageSpec.FaceApi, ModelSourceFormat.FaceApiExpressionNet),
         // BlazeFace's 128×128 front-camera model, which follows a stream's faces between whole-frame detections.
         new("blazeface-front", "models/blazeface-front.json", NpmPackageSpec.HumanModels),

@@ -68,6 +68,7 @@ public static class ModelImporter
         }
         var provenance = Provenance(spec, model, graph);
         var proto = new TfjsToOnnxConverter().Convert(graph, weights, provenance);
+        model.Rewrite?.Invoke(proto);
         return proto.ToByteArray();
     }
 

@@ -124,6 +124,28 @@ public class PoseAndObjectTests(ModelsFixture models)
     }
 
     [Fact]
+    public void A_wide_picture_fed_only_as_high_as_it_needs_gives_the_letterboxed_detections()
+    {
+        // face-api's sample 6 (four people cut off at the hips by the bottom edge) as a 16:9 video frame.
+        using var image = ModelsFixture.FaceApi(6);
+        image.Mutate(c => c.Resize(640, 360));
+        using var square = ModelsFixture.Build(o => o.Objects.FitHeight = false);
+        var letterboxed = square.GetRequiredService<ObjectDetector>();
+
+        Assert.Equal((320, 512, 416, 512), (models.Objects.InputRows(640, 360), letterboxed.InputRows(640, 360), models.Objects.InputRows(640, 480), models.Objects.InputRows(360, 640)));
+        var fitted = models.Objects.Detect(image).Where(o => o.ClassId == CocoLabels.Person).ToList();
+        var reference = letterboxed.Detect(image).Where(o => o.ClassId == CocoLabels.Person).ToList();
+
+        Assert.Equal(4, reference.Count);
+        Assert.Equal(reference.Count, fitted.Count);
+        var pairs = reference.Select(p => (Reference: p, Fitted: fitted.MaxBy(f => f.Box.IntersectionOverUnion(p.Box))!)).ToList();
+        var report = string.Join("; ", pairs.Select(p => FormattableString.Invariant($"IoU {p.Fitted.Box.IntersectionOverUnion(p.Reference.Box):F2} score {p.Fitted.Score:F2}/{p.Reference.Score:F2}")));
+        Assert.True(pairs.All(p => p.Fitted.Box.IntersectionOverUnion(p.Reference.Box) > 0.9f), report);
+        Assert.True(pairs.All(p => Math.Abs(p.Fitted.Score - p.Reference.Score) < 0.1f), report);
+        Assert.True(pairs.Average(p => Math.Abs(p.Fitted.Score - p.Reference.Score)) < 0.04f, report);
+    }
+
+    [Fact]
     public void Finds_the_standing_person_and_nothing_on_a_blank_image()
     {
         using var image = ModelsFixture.StandingPerson();

@@ -280,7 +280,7 @@ public sealed partial class ActivityPipeline
                 owned.Add(frame);
                 n++;
                 frame.Bicycles = bicycles;
-                // Detection is the expensive model (CenterNet 512², ~6× MoveNet): run it on a schedule while the pose
+                // Detection is the expensive model (CenterNet, 512 × up to 512, ~4–6× MoveNet): run it on a schedule while the pose
                 // keeps the track (rarely while the person is still), and sooner (every third frame) while nobody is followed.
                 var due = lost ? Math.Min(LostRedetectFrames, schedule.IsStill ? everyWhenStill : every) : schedule.IsStill ? everyWhenStill : every;
                 var detect = sinceDetect >= due;

@@ -10,10 +10,11 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace BlazorMood.Vision;
 
 /// <summary>
-/// COCO object detector (MobileNetV3 CenterNet from Human, 512×512). The image is letterboxed to 512×512 with raw
-/// 0..255 values (Human feeds the same values, stretched); the graph's <c>detections</c> output holds the top 100 as
-/// (x1, y1, x2, y2, score, class) in input pixels. Boxes are mapped back to the image, filtered by score and
-/// class-wise NMS. Thread-safe; one instance per process.
+/// COCO object detector (MobileNetV3 CenterNet from Human, 512 px wide). The image is letterboxed to 512×512 with raw
+/// 0..255 values (Human feeds the same values, stretched) — or, with a model whose input height is free and
+/// <see cref="ObjectDetectorOptions.FitHeight"/>, a wide image to 512 × only the height it needs (see there); the
+/// graph's <c>detections</c> output holds the top 100 as (x1, y1, x2, y2, score, class) in input pixels. Boxes are
+/// mapped back to the image, filtered by score and class-wise NMS. Thread-safe; one instance per process.
 /// </summary>
 public sealed class ObjectDetector : IDisposable
 {
@@ -24,6 +25,7 @@ public sealed class ObjectDetector : IDisposable
     private readonly ILogger<ObjectDetector> _logger;
     private readonly string[] _outputNames;
     private readonly int _maxDetections;
+    private readonly bool _freeHeight;
 
     public ObjectDetector(ModelSessionFactory sessions, IOptions<VisionOptions> options, ILogger<ObjectDetector> logger)
     {
@@ -32,7 +34,8 @@ public sealed class ObjectDetector : IDisposable
         _model = new OnnxModel(sessions.Create(_options), sessions.ResolvePath(_options));
         try
         {
-            _model.Require(_model.Input.Dimensions is [_, InputSize, InputSize, 3], "input [1,512,512,3] float");
+            _model.Require(_model.Input.Dimensions is [_, var rows, InputSize, 3] && (rows == InputSize || rows == -1), "input [1,512,512,3] or [1,height,512,3] float");
+            _freeHeight = _model.Input.Dimensions[1] == -1;
             var detections = _model.Session.OutputMetadata
                 .OrderByDescending(kv => kv.Key.Contains("detections", StringComparison.OrdinalIgnoreCase))
                 .FirstOrDefault(kv => kv.Value.Dimensions is [_, > 0, 6]);
@@ -59,7 +62,8 @@ public sealed class ObjectDetector : IDisposable
         var scale = side / InputSize;
         var sx = scale;
         var sy = scale;
-        const int length = InputSize * InputSize * 3;
+        var rows = InputRows(frame.Width, frame.Height);
+        var length = rows * InputSize * 3;
         var input = ArrayPool<float>.Shared.Rent(length);
         var output = ArrayPool<float>.Shared.Rent(_maxDetections * 6);
         byte[]? reducedBuffer = null;
@@ -77,8 +81,8 @@ public sealed class ObjectDetector : IDisposable
             {
                 factor = 1;
             }
-            Resampler.WarpRgb(source, Affine.ScaleTranslate(scale / factor, 0, 0), InputSize, InputSize, input, 1f, 0f);
-            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, length), [1, InputSize, InputSize, 3]);
+            Resampler.WarpRgb(source, Affine.ScaleTranslate(scale / factor, 0, 0), InputSize, rows, input, 1f, 0f);
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, length), [1, rows, InputSize, 3]);
             using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, _maxDetections * 6), [1, _maxDetections, 6]);
             _model.Run(inputValue, _outputNames, [outputValue], cancellationToken);
 
@@ -128,6 +132,21 @@ public sealed class ObjectDetector : IDisposable
                 ArrayPool<byte>.Shared.Return(reducedBuffer);
             }
         }
+    }
+
+    /// <summary>
+    /// Rows of the network's input for a <paramref name="width"/>×<paramref name="height"/> picture: 512, or with a
+    /// free-height model and <see cref="ObjectDetectorOptions.FitHeight"/> the picture's scaled height rounded up to
+    /// 32 rows plus one 32-row band of black (at most 512).
+    /// </summary>
+    public int InputRows(int width, int height)
+    {
+        if (!_freeHeight || !_options.FitHeight || width <= 0 || height <= 0)
+        {
+            return InputSize;
+        }
+        var picture = height * (float)InputSize / Math.Max(width, height);
+        return Math.Min(InputSize, ((int)MathF.Ceiling(picture / 32) * 32) + 32);
     }
 
     public void Dispose() => _model.Dispose();
