@@ -124,17 +124,18 @@ internal static class BenchCommandLine
         var preset = new Option<string?>("--preset") { Description = "libx264 preset of the annotated output." };
         var detectAhead = OptionalNonNegativeInt("--detect-ahead", "Frames the detector may start ahead of the pose stage (Video:DetectAheadFrames; 0: in line).");
         var skipLoopFilter = new Option<bool?>("--skip-loop-filter") { Description = "Whether the decoder skips H.264 deblocking (Video:DecoderSkipLoopFilter)." };
+        var fitHeight = new Option<bool?>("--fit-height") { Description = "Whether the person detector sees a wide frame only as high as it needs (Vision:Objects:FitHeight)." };
 
         var command = shared.AddTo(new Command("video",
             "Upload pipeline on 10 s 30 fps clips at 480p/720p/1080p, a 40 s 720p clip, moving and lying people: real-time factor, CPU s, peak memory."));
-        foreach (var option in new Option[] { clips, repeat, poseModels, sampleFps, detectEvery, detectEveryStill, poseEveryStill, poseSearchEvery, decoderThreads, encoderThreads, preset, detectAhead, skipLoopFilter })
+        foreach (var option in new Option[] { clips, repeat, poseModels, sampleFps, detectEvery, detectEveryStill, poseEveryStill, poseSearchEvery, decoderThreads, encoderThreads, preset, detectAhead, skipLoopFilter, fitHeight })
         {
             command.Options.Add(option);
         }
         command.SetAction((p, _) => VideoPipelineBenchmark.RunAsync(shared.Settings(p), new VideoBenchOptions(
             p.GetValue(clips), p.GetValue(repeat), p.GetValue(poseModels), p.GetValue(sampleFps),
             p.GetValue(detectEvery), p.GetValue(detectEveryStill), p.GetValue(poseEveryStill), p.GetValue(poseSearchEvery),
-            p.GetValue(decoderThreads), p.GetValue(encoderThreads), p.GetValue(preset), p.GetValue(detectAhead), p.GetValue(skipLoopFilter))));
+            p.GetValue(decoderThreads), p.GetValue(encoderThreads), p.GetValue(preset), p.GetValue(detectAhead), p.GetValue(skipLoopFilter), p.GetValue(fitHeight))));
         return command;
     }
 

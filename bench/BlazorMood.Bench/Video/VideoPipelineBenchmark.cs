@@ -89,6 +89,10 @@ public static class VideoPipelineBenchmark
                     o.FaceDetector.Enabled = false;
                     o.Emotion.Enabled = false;
                     o.Pose.FileName = poseModel;
+                    if (video.FitHeight is { } fitHeight)
+                    {
+                        o.Objects.FitHeight = fitHeight;
+                    }
                 })
                 .AddVideo(o =>
                 {
@@ -291,4 +295,4 @@ public static class VideoPipelineBenchmark
 /// <summary>What <c>bench video</c> runs (read from the command line by <see cref="BenchCommandLine"/>); null keeps the app's setting.</summary>
 public sealed record VideoBenchOptions(
     string[]? Clips, int Repeat, string[]? PoseModels, double? SampleFps, int? DetectEvery, int? DetectEveryStill, int? PoseEveryStill,
-    int? PoseSearchEvery, int? DecoderThreads, int? EncoderThreads, string? Preset, int? DetectAhead = null, bool? SkipLoopFilter = null);
+    int? PoseSearchEvery, int? DecoderThreads, int? EncoderThreads, string? Preset, int? DetectAhead = null, bool? SkipLoopFilter = null, bool? FitHeight = null);
