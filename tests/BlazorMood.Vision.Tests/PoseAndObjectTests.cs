@@ -129,11 +129,12 @@ public class PoseAndObjectTests(ModelsFixture models)
         // face-api's sample 6 (four people cut off at the hips by the bottom edge) as a 16:9 video frame.
         using var image = ModelsFixture.FaceApi(6);
         image.Mutate(c => c.Resize(640, 360));
-        using var square = ModelsFixture.Build(o => o.Objects.FitHeight = false);
-        var letterboxed = square.GetRequiredService<ObjectDetector>();
+        using var fitting = ModelsFixture.Build(o => o.Objects.FitHeight = true);
+        var fitter = fitting.GetRequiredService<ObjectDetector>();
+        var letterboxed = models.Objects;
 
-        Assert.Equal((320, 512, 416, 512), (models.Objects.InputRows(640, 360), letterboxed.InputRows(640, 360), models.Objects.InputRows(640, 480), models.Objects.InputRows(360, 640)));
-        var fitted = models.Objects.Detect(image).Where(o => o.ClassId == CocoLabels.Person).ToList();
+        Assert.Equal((320, 512, 416, 512), (fitter.InputRows(640, 360), letterboxed.InputRows(640, 360), fitter.InputRows(640, 480), fitter.InputRows(360, 640)));
+        var fitted = fitter.Detect(image).Where(o => o.ClassId == CocoLabels.Person).ToList();
         var reference = letterboxed.Detect(image).Where(o => o.ClassId == CocoLabels.Person).ToList();
 
         Assert.Equal(4, reference.Count);
