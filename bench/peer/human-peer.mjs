@@ -1,6 +1,12 @@
 // Peer benchmark: Human 3.3.6 (the library BlazorMood's first models come from) on the same frames as `bench peer`.
 //
 //   node bench/peer/human-peer.mjs --frames DIR [--iterations N] [--warmup N] [--out FILE]
+//   node bench/peer/human-peer.mjs --streams DIR --fps F [--iterations N] [--warmup N] [--out FILE]
+//
+// --streams: DIR holds sequences <stream>.<NNN>.rgb (+ <stream>.json), played in a loop at F frames a second (each
+// frame handed over on its 1/F tick, as a camera would) to a Human with its own result caching and frame skipping at
+// their defaults (cacheSensitivity 0.7; the detector reused up to 2.5 s, the emotion up to 1.5 s while the picture
+// changes little): Human as its demo runs on a live stream. Its caches work in wall-clock time, hence the pacing.
 //
 // DIR holds <name>.rgb (raw RGB24) + <name>.json ({width, height}) written by `bench peer`. Human runs in Node with
 // the TF.js WASM backend (SIMD, one thread), face detector + emotion only, as its demo configures them for emotion;
@@ -17,11 +23,13 @@ import { dirname, join, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const opts = { frames: null, iterations: 200, warmup: 20, out: null, pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package') };
+const opts = { frames: null, streams: null, fps: 10, iterations: 200, warmup: 20, out: null, pkg: join(repoRoot, '.cache', 'npm', 'vladmandic-human-3.3.6', 'package') };
 for (let i = 2; i < process.argv.length; i++) {
   const next = () => process.argv[++i];
   switch (process.argv[i]) {
     case '--frames': opts.frames = resolve(next()); break;
+    case '--streams': opts.streams = resolve(next()); break;
+    case '--fps': opts.fps = Number(next()); break;
     case '--iterations': opts.iterations = Number(next()); break;
     case '--warmup': opts.warmup = Number(next()); break;
     case '--out': opts.out = resolve(next()); break;
@@ -29,7 +37,7 @@ for (let i = 2; i < process.argv.length; i++) {
     default: throw new Error(`unknown argument ${process.argv[i]}`);
   }
 }
-if (!opts.frames) throw new Error('--frames DIR is required');
+if (!opts.frames === !opts.streams) throw new Error('one of --frames DIR and --streams DIR is required');
 const parityModules = join(repoRoot, 'tools', 'parity', 'node_modules');
 if (!existsSync(join(parityModules, '@tensorflow', 'tfjs-backend-wasm'))) {
   console.error('tools/parity/node_modules lacks @tensorflow/tfjs-backend-wasm: run npm ci in tools/parity');
@@ -54,23 +62,27 @@ await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const port = server.address().port;
 
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+const caching = opts.streams
+  ? {}
+  : { cacheSensitivity: 0 };
+const skip = (defaults) => (opts.streams ? {} : defaults);
 const human = new Human({
+  ...caching,
   backend: 'wasm',
   wasmPath: join(wasmDir, 'dist') + '/',
   wasmPlatformFetch: false,
   modelBasePath: `http://127.0.0.1:${port}/`,
   debug: false,
   warmup: 'none',
-  cacheSensitivity: 0,
   filter: { enabled: false },
   face: {
     enabled: true,
-    detector: { modelPath: 'blazeface.json', rotation: false, maxDetected: 10, skipFrames: 0, skipTime: 0, minConfidence: 0.2 },
+    detector: { modelPath: 'blazeface.json', rotation: false, maxDetected: 10, minConfidence: 0.2, ...skip({ skipFrames: 0, skipTime: 0 }) },
     mesh: { enabled: false },
     iris: { enabled: false },
     attention: { enabled: false },
     description: { enabled: false },
-    emotion: { enabled: true, modelPath: 'emotion.json', skipFrames: 0, skipTime: 0 },
+    emotion: { enabled: true, modelPath: 'emotion.json', ...skip({ skipFrames: 0, skipTime: 0 }) },
     antispoof: { enabled: false },
     liveness: { enabled: false },
     gear: { enabled: false },
@@ -87,7 +99,37 @@ const backend = human.tf.getBackend();
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const results = [];
-for (const name of readdirSync(opts.frames).filter((f) => f.endsWith('.rgb')).sort()) {
+if (opts.streams) {
+  const sleep = (ms) => new Promise((ok) => setTimeout(ok, Math.max(0, ms)));
+  const streams = [...new Set(readdirSync(opts.streams).filter((f) => f.endsWith('.rgb')).map((f) => f.replace(/\.\d+\.rgb$/, '')))].sort();
+  for (const stream of streams) {
+    const meta = JSON.parse(readFileSync(join(opts.streams, stream + '.json'), 'utf8'));
+    const files = readdirSync(opts.streams).filter((f) => f.startsWith(stream + '.') && f.endsWith('.rgb')).sort();
+    const tensors = files.map((f) => human.tf.tensor(new Int32Array(readFileSync(join(opts.streams, f))), [1, meta.height, meta.width, 3], 'int32'));
+    const times = [];
+    const cpu = [];
+    let faces = 0;
+    let next = performance.now();
+    for (let i = 0; i < opts.warmup + opts.iterations; i++) {
+      await sleep(next - performance.now());
+      next += 1000 / opts.fps;
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      const r = await human.detect(tensors[i % tensors.length]);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const c = process.cpuUsage(c0);
+      faces = r.face.length;
+      if (i >= opts.warmup) { times.push(ms); cpu.push((c.user + c.system) / 1000); }
+    }
+    tensors.forEach((t) => t.dispose());
+    times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    const row = { stream, frames: files.length, fps: opts.fps, faces, runs: times.length, p50: pct(times, 0.5), p95: pct(times, 0.95), p99: pct(times, 0.99), cpuP50: pct(cpu, 0.5), cpuP95: pct(cpu, 0.95) };
+    results.push(row);
+    console.error(`human (caching on) ${stream}: ${faces} faces, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms (${backend})`);
+  }
+}
+for (const name of opts.streams ? [] : readdirSync(opts.frames).filter((f) => f.endsWith('.rgb')).sort()) {
   const meta = JSON.parse(readFileSync(join(opts.frames, name.replace(/\.rgb$/, '.json')), 'utf8'));
   const rgb = readFileSync(join(opts.frames, name));
   const tensor = human.tf.tensor(new Int32Array(rgb), [1, meta.height, meta.width, 3], 'int32');
@@ -111,5 +153,6 @@ for (const name of readdirSync(opts.frames).filter((f) => f.endsWith('.rgb')).so
   console.error(`human ${row.frame}: ${faces} faces, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms (${backend})`);
 }
 server.close();
-const out = JSON.stringify({ peer: 'human', version: human.version, backend, simd: true, threads: 1, results }, null, 2);
+const used = { cacheSensitivity: human.config.cacheSensitivity, detector: { skipFrames: human.config.face.detector.skipFrames, skipTime: human.config.face.detector.skipTime }, emotion: { skipFrames: human.config.face.emotion.skipFrames, skipTime: human.config.face.emotion.skipTime } };
+const out = JSON.stringify({ peer: 'human', version: human.version, backend, simd: true, threads: 1, caching: used, results }, null, 2);
 if (opts.out) writeFileSync(opts.out, out + '\n'); else console.log(out);
