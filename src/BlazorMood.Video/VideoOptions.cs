@@ -107,7 +107,7 @@ public sealed class VideoOptions
     /// <summary>
     /// Whether the H.264/HEVC decoder skips its deblocking (loop) filter. It saves 18% of the decoder's CPU on 720p
     /// clips and changes no frame's timing, but it is off: with it, leave-one-source-out accuracy on the real
-    /// development clips fell from 103 to 99 of 114 (docs/accuracy.md, "Decoding without deblocking"). MoveNet reads
+    /// development clips fell from 103 to 99 of 114 (docs/accuracy.md, "Detector and decoder changes of the eighth session"). MoveNet reads
     /// the blockier frames of compressed phone clips worse, even at half size.
     /// </summary>
     public bool DecoderSkipLoopFilter { get; set; }

@@ -109,7 +109,7 @@ public sealed class FaceTrackingOptions : ModelOptions
     /// <summary>
     /// When the face is not in that square: side of a second, wider square (a multiple of the box's larger side) for a
     /// head that moved further in one frame, such as a quick turn, before giving up and searching the whole frame. There
-    /// the face nearest its old centre is taken if its size changed by less than half and its centre moved by at most
+    /// the face nearest its old centre is taken if it grew or shrank by at most 1.5× and its centre moved by at most
     /// 1.5 box sides. One more run of the small model (≈ 2.8 ms) instead of a whole-frame detection and a fresh
     /// classification with every model view (≈ 25 ms together). 0: no second look.
     /// </summary>

@@ -15,7 +15,7 @@ namespace BlazorMood.ModelImport.OnnxBuild;
 /// The decoding of the top 100 peaks divides by the heatmap's width (128) and class count (80), which do not change.
 /// At 512×512 the rewritten graph computes what the original does (the parity test against TF.js runs on it); at
 /// other heights its detections match a letterboxed run when at least one 32-row band of black stays below the
-/// picture (ObjectDetectorTests), since people cut off by the bottom edge score lower without it.
+/// picture (PoseAndObjectTests), since people cut off by the bottom edge score lower without it.
 /// </summary>
 public static class CenterNetVariableHeight
 {
@@ -47,9 +47,11 @@ public static class CenterNetVariableHeight
         scales.Dims.Add(4);
         scales.FloatData.AddRange([1f, 2f, 2f, 1f]);
         graph.Initializer.Add(scales);
+        var frozenSizes = new List<TensorProto>();
         foreach (var resize in resizes)
         {
             var sizes = graph.Initializer.Single(i => i.Name == resize.Input[3]);
+            frozenSizes.Add(sizes);
             var values = Int64s(sizes);
             var (height, width) = (values[1], values[2]);
             if (height != width)
@@ -60,7 +62,7 @@ public static class CenterNetVariableHeight
             resize.Input.Clear();
             resize.Input.AddRange([x, "", UpsampleScales]);
         }
-        foreach (var unused in graph.Initializer.Where(i => i.Name.StartsWith("const/int64/[1_", StringComparison.Ordinal) && !graph.Node.Any(n => n.Input.Contains(i.Name))).ToList())
+        foreach (var unused in frozenSizes.Where(i => !graph.Node.Any(n => n.Input.Contains(i.Name))))
         {
             graph.Initializer.Remove(unused);
         }

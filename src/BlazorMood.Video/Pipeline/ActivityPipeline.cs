@@ -282,7 +282,8 @@ public sealed partial class ActivityPipeline
                 frame.Bicycles = bicycles;
                 // Detection is the expensive model (CenterNet, 512 × up to 512, ~4–6× MoveNet): run it on a schedule while the pose
                 // keeps the track (rarely while the person is still), and sooner (every third frame) while nobody is followed.
-                var due = lost ? Math.Min(LostRedetectFrames, schedule.IsStill ? everyWhenStill : every) : schedule.IsStill ? everyWhenStill : every;
+                var interval = schedule.IsStill ? everyWhenStill : every;
+                var due = lost ? Math.Min(LostRedetectFrames, interval) : interval;
                 var detect = sinceDetect >= due;
                 // The next detection falls `next` frames after this one if the person stays as they are now: start it.
                 var next = detect ? due : due - sinceDetect;
